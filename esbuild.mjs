@@ -1,0 +1,53 @@
+// One build for everything that runs: the shipped bundles in dist/ and the tests, host and benchmarks in out/.
+import * as esbuild from 'esbuild';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const watch = process.argv.includes('--watch');
+const tsFiles = (dir, suffix = '.ts') =>
+  readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith(suffix)).map((e) => join(dir, e.name));
+
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked', logLevel: 'warning' };
+
+/** What ships: self-contained bundles, so the .vsix carries no node_modules. */
+const shipped = {
+  ...common,
+  entryPoints: {
+    extension: 'src/vscode/extension.ts',
+    cli: 'src/cli/main.ts',
+    worker: 'src/core/analysis-worker.ts',
+  },
+  outdir: 'dist',
+  external: ['vscode'],
+  minifySyntax: true,
+  metafile: true,
+  // The CLI is an executable; the other bundles ignore the shebang line.
+  banner: { js: '#!/usr/bin/env node' },
+};
+
+/** Tests, the test host and benchmarks: run from the repository, so packages stay external. */
+const tooling = {
+  ...common,
+  entryPoints: [
+    ...tsFiles('test/unit'),
+    ...tsFiles('test/integration'),
+    ...tsFiles('test/integration/failing'),
+    ...tsFiles('test/integration/packaged'),
+    ...tsFiles('test/host'),
+    ...tsFiles('bench'),
+  ],
+  outdir: 'out',
+  outbase: '.',
+  packages: 'external',
+};
+
+rmSync('dist', { recursive: true, force: true });
+rmSync('out', { recursive: true, force: true });
+if (watch) {
+  for (const options of [shipped, tooling]) await (await esbuild.context(options)).watch();
+} else {
+  const [result] = await Promise.all([esbuild.build(shipped), esbuild.build(tooling)]);
+  // The unit tests read this to prove what each shipped bundle contains (activation stays cheap).
+  mkdirSync('out', { recursive: true });
+  writeFileSync('out/meta-dist.json', JSON.stringify(result.metafile));
+}

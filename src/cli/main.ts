@@ -1,0 +1,142 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PRODUCT } from '../core/product';
+import { type Command, type CommandResult, type OptionSpec, UsageError } from './command';
+import { ExitCode } from './exit-codes';
+
+const GLOBAL_OPTIONS: OptionSpec = {
+  json: { type: 'boolean' },
+  'respect-flags': { type: 'boolean' },
+  workspace: { type: 'string', short: 'w' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+};
+
+const GLOBAL_HELP = [
+  '  --json             print exactly one JSON document on stdout; messages go to stderr',
+  '  --respect-flags    refuse, as the extension would, what the rollout flags do not allow',
+  '  -w, --workspace    the Void workspace folder (default: the current directory)',
+  '  -h, --help         show help',
+  '  -V, --version      show the version',
+];
+
+const versionCommand: Command = {
+  name: 'version',
+  summary: 'Print the version',
+  usage: 'chimera version',
+  options: {},
+  async run() {
+    return { exitCode: ExitCode.Ok, data: { name: PRODUCT.name, version: PRODUCT.version }, text: `${PRODUCT.name} ${PRODUCT.version}` };
+  },
+};
+
+const helpCommand: Command = {
+  name: 'help',
+  summary: 'Show help for chimera or one of its commands',
+  usage: 'chimera help [command]',
+  options: {},
+  async run(_context, _options, [topic]) {
+    const command = topic === undefined ? undefined : findCommand(topic);
+    if (topic !== undefined && !command) throw new UsageError(`unknown command '${topic}'`);
+    return { exitCode: ExitCode.Ok, data: helpData(command), text: helpText(command) };
+  },
+};
+
+/** Later issues add their commands here; the dispatcher, output and exit codes stay the same. */
+export const COMMANDS: readonly Command[] = [helpCommand, versionCommand];
+
+function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((command) => command.name === name);
+}
+
+function helpData(command: Command | undefined) {
+  const describe = (c: Command) => ({ name: c.name, summary: c.summary, usage: c.usage, options: Object.keys(c.options) });
+  return command ? describe(command) : { usage: 'chimera [global options] <command> [options]', commands: COMMANDS.map(describe), globalOptions: Object.keys(GLOBAL_OPTIONS) };
+}
+
+function helpText(command: Command | undefined): string {
+  if (command) return [`${command.usage}`, '', command.summary, '', 'Global options:', ...GLOBAL_HELP].join('\n');
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    `${PRODUCT.displayName} ${PRODUCT.version}: the Chimera rollout, from the command line and CI.`,
+    'Every command runs as a dry run whatever the rollout flags say, and reports the flags.',
+    '',
+    'Usage: chimera [global options] <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Global options:',
+    ...GLOBAL_HELP,
+    '',
+    'Exit codes: 0 success, 1 findings or guest failures, 2 usage or internal error.',
+  ].join('\n');
+}
+
+interface Invocation {
+  json: boolean;
+  execute(): Promise<CommandResult>;
+}
+
+/** Splits argv into the command and its options; global options may stand before or after the command. */
+function plan(argv: string[]): Invocation {
+  const loose = parseArgs({ args: argv, options: GLOBAL_OPTIONS, strict: false, allowPositionals: true });
+  const json = loose.values.json === true;
+  const name = loose.values.version === true ? 'version' : loose.values.help === true ? 'help' : (loose.positionals[0] ?? 'help');
+  const command = findCommand(name);
+  return {
+    json,
+    async execute() {
+      if (!command) throw new UsageError(`unknown command '${name}' (see chimera --help)`);
+      let parsed;
+      try {
+        parsed = parseArgs({ args: argv, options: { ...GLOBAL_OPTIONS, ...command.options }, strict: true, allowPositionals: true });
+      } catch (error) {
+        throw new UsageError(error instanceof Error ? error.message : String(error));
+      }
+      const positionals = parsed.positionals[0] === name ? parsed.positionals.slice(1) : parsed.positionals;
+      const workspace = resolve(typeof parsed.values.workspace === 'string' ? parsed.values.workspace : process.cwd());
+      const context = { workspace, respectFlags: parsed.values['respect-flags'] === true, log: (m: string) => process.stderr.write(`${m}\n`) };
+      return command.run(context, parsed.values, positionals);
+    },
+  };
+}
+
+/** Runs one invocation and returns its exit code; the only place that writes the result to stdout. */
+export async function main(argv: string[]): Promise<number> {
+  let invocation: Invocation;
+  try {
+    invocation = plan(argv);
+  } catch (error) {
+    invocation = { json: argv.includes('--json'), execute: () => Promise.reject(error) };
+  }
+  let result: CommandResult;
+  try {
+    result = await invocation.execute();
+  } catch (error) {
+    const usage = error instanceof UsageError;
+    const message = error instanceof Error ? error.message : String(error);
+    result = {
+      exitCode: ExitCode.Error,
+      data: { error: { kind: usage ? 'usage' : 'internal', message } },
+      text: '',
+    };
+    process.stderr.write(`chimera: ${message}\n`);
+    if (!usage && error instanceof Error && error.stack && process.env.CHIMERA_DEBUG) process.stderr.write(`${error.stack}\n`);
+  }
+  if (invocation.json) process.stdout.write(`${JSON.stringify({ chimera: PRODUCT.version, exitCode: result.exitCode, ...(result.data as object) })}\n`);
+  else if (result.text) process.stdout.write(`${result.text}\n`);
+  return result.exitCode;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      process.stderr.write(`chimera: internal error: ${String(error)}\n`);
+      process.exitCode = ExitCode.Error;
+    },
+  );
+}

@@ -1,0 +1,44 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+
+export const EXTENSION_ID = 'void-chimera.chimera-rollout';
+
+let nextRequest = 0;
+
+/** Asks the driver (outside the workbench) to act on the page: screenshot, click, click-webview. */
+export async function ask(action: string, ...args: string[]): Promise<void> {
+  const dir = process.env.HARNESS_DIR;
+  if (!dir) throw new Error('HARNESS_DIR is not set: these tests run only under test/host');
+  const id = `req-${process.pid}-${++nextRequest}`;
+  console.log(`[harness] ${id} ${action} ${args.join(' ')}`.trimEnd());
+  const done = join(dir, `${id}.done`);
+  for (let waited = 0; waited < 15_000; waited += 100) {
+    if (existsSync(done)) {
+      const outcome = readFileSync(done, 'utf8');
+      if (outcome !== 'ok') throw new Error(`harness ${action} failed: ${outcome}`);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`harness ${action} got no answer within 15 s`);
+}
+
+export function artifact(name: string): string {
+  return join(process.env.HARNESS_DIR ?? '', name);
+}
+
+/** Resolves with the first event, or rejects after the timeout with a message naming what was awaited. */
+export function nextEvent<T>(event: vscode.Event<T>, what: string, timeoutMs = 20_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      listener.dispose();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+    }, timeoutMs);
+    const listener = event((value) => {
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(value);
+    });
+  });
+}

@@ -1,0 +1,36 @@
+import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { ChimeraApi } from '../../../src/vscode/extension';
+import { EXTENSION_ID, artifact, ask, nextEvent } from '../harness';
+
+suite('The packaged .vsix, installed into code-server, in Restricted Mode', () => {
+  test('the workspace is untrusted', () => {
+    assert.equal(vscode.workspace.isTrusted, false);
+  });
+
+  test('the installed extension holds only what runs: bundles, media and the manifest', () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension, 'the .vsix is not installed');
+    for (const shipped of ['dist/extension.js', 'dist/cli.js', 'dist/worker.js', 'media/rollout.js', 'package.json']) {
+      assert.ok(existsSync(join(extension.extensionPath, shipped)), `${shipped} is missing from the package`);
+    }
+    for (const excluded of ['src', 'test', 'bench', 'node_modules', 'tsconfig.json', 'esbuild.mjs', 'dist/extension.js.map']) {
+      assert.equal(existsSync(join(extension.extensionPath, excluded)), false, `${excluded} must not ship`);
+    }
+  });
+
+  test('it activates in Restricted Mode, as its "limited" untrustedWorkspaces capability promises', async () => {
+    const extension = vscode.extensions.getExtension<ChimeraApi>(EXTENSION_ID)!;
+    assert.equal(extension.packageJSON.capabilities.untrustedWorkspaces.supported, 'limited');
+    const api = await extension.activate();
+    assert.equal(extension.isActive, true);
+    const rendered = nextEvent(api.rolloutView.onDidRender, 'the Rollout webview to render');
+    await vscode.commands.executeCommand('workbench.view.extension.chimera');
+    const state = await rendered;
+    assert.equal(state.trusted, false);
+    await ask('screenshot', 'restricted-mode');
+    assert.ok(existsSync(artifact('restricted-mode.png')));
+  });
+});
