@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
 /** Webview HTML with the strict CSP of the official samples: a fresh nonce, local resources only. */
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, options: { title: string; script: string; style: string }): string {
-  const nonce = randomBytes(16).toString('base64');
+  // The global Web Crypto: no node:crypto load during activation.
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
   const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', name)).toString();
   const csp = [
     "default-src 'none'",

@@ -6,6 +6,11 @@ export const EXTENSION_ID = 'void-chimera.chimera-rollout';
 
 let nextRequest = 0;
 
+/** True under test/host's playwright driver; false under @vscode/test-electron, which cannot click or take screenshots. */
+export function hasDriver(): boolean {
+  return Boolean(process.env.HARNESS_DIR);
+}
+
 /** Asks the driver (outside the workbench) to act on the page: screenshot, click, click-webview. */
 export async function ask(action: string, ...args: string[]): Promise<void> {
   const dir = process.env.HARNESS_DIR;

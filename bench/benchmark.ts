@@ -1,0 +1,23 @@
+/** A benchmark measures our code and a baseline in the same run; the report is their ratio. */
+export interface Benchmark {
+  name: string;
+  /** What is measured, and what the baseline is, in one sentence for bench/results.md. */
+  description: string;
+  unit: string;
+  runs: number;
+  baseline(): Promise<number>;
+  subject(): Promise<number>;
+}
+
+export interface Summary {
+  min: number;
+  median: number;
+  max: number;
+}
+
+export function summarize(samples: number[]): Summary {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return { min: sorted[0]!, median, max: sorted[sorted.length - 1]! };
+}

@@ -1,0 +1,71 @@
+// `npm run bench`: every bench/*.bench.ts, subject and baseline interleaved, reported as ratios of medians.
+import { readdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type Benchmark, type Summary, summarize } from './benchmark';
+
+const repoRoot = resolve(__dirname, '..', '..');
+
+interface Result {
+  name: string;
+  description: string;
+  unit: string;
+  runs: number;
+  baseline: Summary;
+  subject: Summary;
+  ratio: number;
+}
+
+async function measure(benchmark: Benchmark): Promise<Result> {
+  const baseline: number[] = [];
+  const subject: number[] = [];
+  // Interleaved, so that a noisy neighbour on this shared machine hits both sides alike.
+  for (let run = 0; run < benchmark.runs; run++) {
+    baseline.push(await benchmark.baseline());
+    subject.push(await benchmark.subject());
+  }
+  const b = summarize(baseline);
+  const s = summarize(subject);
+  return { name: benchmark.name, description: benchmark.description, unit: benchmark.unit, runs: benchmark.runs, baseline: b, subject: s, ratio: s.median / b.median };
+}
+
+const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+const cell = (s: Summary) => `${fmt(s.min)} / ${fmt(s.median)} / ${fmt(s.max)}`;
+
+function markdown(results: Result[]): string {
+  return [
+    '# Benchmark results',
+    '',
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, by \`npm run bench\`.`,
+    'Each row: min / median / max over the runs; the ratio is median(ours) / median(baseline), both measured in the same run.',
+    '',
+    '| benchmark | runs | baseline | ours | ratio |',
+    '|---|---|---|---|---|',
+    ...results.map((r) => `| ${r.name} (${r.unit}) | ${r.runs} | ${cell(r.baseline)} | ${cell(r.subject)} | ${r.ratio.toFixed(2)}× |`),
+    '',
+    ...results.map((r) => `- **${r.name}**: ${r.description}.`),
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const dir = __dirname;
+  const files = readdirSync(dir).filter((name) => name.endsWith('.bench.js')).sort();
+  const only = process.argv[2];
+  const results: Result[] = [];
+  for (const file of files) {
+    const { benchmark } = require(join(dir, file)) as { benchmark: Benchmark };
+    if (only && !benchmark.name.includes(only)) continue;
+    process.stderr.write(`[bench] ${benchmark.name}…\n`);
+    const result = await measure(benchmark);
+    process.stderr.write(`[bench] ${benchmark.name}: ours ${fmt(result.subject.median)} ${result.unit}, baseline ${fmt(result.baseline.median)} ${result.unit}, ratio ${result.ratio.toFixed(2)}×\n`);
+    results.push(result);
+  }
+  writeFileSync(join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(repoRoot, 'bench', 'results.md'), markdown(results));
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(2);
+});
