@@ -3,6 +3,9 @@ import { parseArgs } from 'node:util';
 import { PRODUCT } from '../core/product';
 import { type Command, type CommandResult, type OptionSpec, UsageError } from './command';
 import { ExitCode } from './exit-codes';
+import { flagsCommand } from './commands/flags';
+import { phaseCommand } from './commands/phase';
+import { rearmCommand, rollbackCommand } from './commands/rollback';
 
 const GLOBAL_OPTIONS: OptionSpec = {
   json: { type: 'boolean' },
@@ -43,7 +46,7 @@ const helpCommand: Command = {
 };
 
 /** Later issues add their commands here; the dispatcher, output and exit codes stay the same. */
-export const COMMANDS: readonly Command[] = [helpCommand, versionCommand];
+export const COMMANDS: readonly Command[] = [helpCommand, versionCommand, flagsCommand, phaseCommand, rollbackCommand, rearmCommand];
 
 function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name);

@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import { type CanaryOverride, type CanaryVerdict, canaryVerdict } from '../canary/bucket';
+import { diagnoseEnvDocument, missingExampleDiagnostic } from '../flags/diagnose';
+import type { FlagDiagnostic } from '../flags/diagnostic';
+import { envValues } from '../flags/env-document';
+import { type EnvFileRead, readEnvFile } from '../flags/read-env-file';
+import { type Resolution, resolveFlags } from '../flags/resolve';
+import { type DetectedPhase, type Features, detectPhase, featuresOf } from './detect';
+import { type RollbackState, readRollbackState } from './state';
+
+export interface WorkspaceOptions {
+  /** Relative to the workspace; setting chimera.envFile. */
+  envFile?: string;
+  env: Readonly<Record<string, string | undefined>>;
+  settings?: Readonly<Record<string, unknown>>;
+  machineId: string;
+  canarySalt?: string;
+  canaryOverride?: CanaryOverride;
+}
+
+/** Everything Chimera knows about a workspace's rollout at one moment: what the view, the CLI and the gate read. */
+export interface RolloutSnapshot {
+  workspace: string;
+  envFile: string;
+  exampleFile: string;
+  env: EnvFileRead;
+  example: EnvFileRead;
+  resolution: Resolution;
+  phase: DetectedPhase;
+  canary: CanaryVerdict;
+  features: Features;
+  rollback: RollbackState | undefined;
+  /** Every diagnostic: both files, then environment and settings values. */
+  diagnostics: FlagDiagnostic[];
+}
+
+export function exampleFileOf(envFile: string): string {
+  return `${envFile}.example`;
+}
+
+export async function loadRolloutSnapshot(workspace: string, options: WorkspaceOptions): Promise<RolloutSnapshot> {
+  const envFile = options.envFile ?? '.env';
+  const exampleFile = exampleFileOf(envFile);
+  const [env, example, rollback] = await Promise.all([
+    readEnvFile(join(workspace, envFile), envFile),
+    readEnvFile(join(workspace, exampleFile), exampleFile),
+    readRollbackState(workspace),
+  ]);
+  const diagnostics: FlagDiagnostic[] = [];
+  const exampleDocument = example.status === 'ok' ? example.document : null;
+  if (env.status === 'ok') {
+    diagnostics.push(...diagnoseEnvDocument(env.document, { file: envFile, example: exampleDocument, exampleFile }));
+    if (example.status === 'missing') diagnostics.push(missingExampleDiagnostic(envFile, exampleFile));
+  } else if (env.status === 'unusable') diagnostics.push(env.diagnostic);
+  if (example.status === 'ok') diagnostics.push(...diagnoseEnvDocument(example.document, { file: exampleFile, isExample: true }));
+  else if (example.status === 'unusable') diagnostics.push(example.diagnostic);
+
+  const resolution = resolveFlags({
+    env: options.env,
+    dotenv: env.status === 'ok' ? envValues(env.document) : {},
+    settings: options.settings ?? {},
+    rollbackActive: rollback?.active === true,
+  });
+  diagnostics.push(...resolution.diagnostics);
+  const canary = canaryVerdict(options.machineId, resolution.flags.CHIMERA_CANARY.value as number, {
+    ...(options.canarySalt !== undefined ? { salt: options.canarySalt } : {}),
+    ...(options.canaryOverride !== undefined ? { override: options.canaryOverride } : {}),
+  });
+  return {
+    workspace,
+    envFile,
+    exampleFile,
+    env,
+    example,
+    resolution,
+    phase: detectPhase(resolution.flags),
+    canary,
+    features: featuresOf(resolution, canary.in),
+    rollback,
+    diagnostics,
+  };
+}
