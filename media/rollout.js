@@ -13,24 +13,68 @@
     return node;
   }
 
-  /** @param {string} id @param {string} label @param {string} command */
-  function button(id, label, command) {
-    const node = el('button', { type: 'button', id }, label);
-    node.addEventListener('click', () => vscode.postMessage({ type: 'command', command }));
+  /** @param {string} id @param {string} label @param {string} command @param {number=} argument @param {string=} kind */
+  function button(id, label, command, argument, kind) {
+    const node = el('button', { type: 'button', id, class: kind ?? '' }, label);
+    node.addEventListener('click', () => vscode.postMessage({ type: 'command', command, argument }));
     return node;
   }
 
-  /** @param {{version: string, trusted: boolean, workspace?: string}} state */
+  const STATUS = { pass: '✓', confirmed: '✓', fail: '✗', unknown: '?', unconfirmed: '○', 'no-data': '…', person: '○' };
+
+  /** @param {any} state */
   function render(state) {
-    const trust = state.trusted
-      ? el('span', { class: 'badge' }, 'trusted')
-      : el('span', { class: 'restricted' }, 'Restricted Mode: flags and diagnostics only');
-    const actions = el('div', { class: 'actions' }, button('refresh', 'Refresh', 'chimera.refresh'), button('show-log', 'Show Log', 'chimera.showLog'));
-    root.replaceChildren(
-      el('h2', {}, 'Chimera rollout'),
-      el('dl', {}, el('dt', {}, 'Workspace'), el('dd', { id: 'workspace' }, state.workspace ?? 'none'), el('dt', {}, 'Trust'), el('dd', {}, trust), el('dt', {}, 'Version'), el('dd', {}, state.version)),
-      actions,
-    );
+    const report = state.report;
+    const parts = [];
+    if (!state.trusted) parts.push(el('p', { class: 'banner restricted', role: 'status' }, 'Restricted Mode: flags and diagnostics only. Trust the folder to analyse, run or change flags.'));
+    if (!report) {
+      parts.push(el('p', {}, state.workspace ? 'Reading the rollout flags…' : 'Open a Void workspace folder to see its rollout.'));
+    } else {
+      if (report.rollback) {
+        parts.push(el('div', { class: 'banner rollback', role: 'alert', id: 'rollback-banner' },
+          el('strong', {}, 'Rolled back'), ` — ${report.rollback.reason} (${report.rollback.trigger}, ${new Date(report.rollback.at).toLocaleString()}). Nothing runs until re-armed. `,
+          button('rearm', 'Re-arm', 'chimera.rearm')));
+      } else if (report.frozen) {
+        parts.push(el('div', { class: 'banner frozen', role: 'status' }, el('strong', {}, 'Frozen'), ' — CHIMERA_FREEZE=1: every feature is off.'));
+      }
+      const current = report.phase.id === 'custom' ? report.phase.nearest : report.phase.id;
+      const timeline = el('ol', { class: 'timeline', 'aria-label': 'Rollout phases' },
+        ...state.phases.map((/** @type {any} */ p) => el('li', { class: p.id === current ? (report.phase.id === 'custom' ? 'current custom' : 'current') : p.id < current ? 'done' : '', title: `${p.name} (${p.timeline})`, ...(p.id === current ? { 'aria-current': 'step' } : {}) }, String(p.id))));
+      const phaseText = report.phase.id === 'custom'
+        ? `Custom — nearest Phase ${report.phase.nearest}; differs in ${report.phase.differences.map((/** @type {any} */ d) => `${d.flag}=${d.actual}`).join(', ')}`
+        : `Phase ${report.phase.id}: ${state.phases[report.phase.id].name}`;
+      parts.push(el('h2', {}, 'Phase'), timeline, el('p', { id: 'phase' }, phaseText));
+
+      const canary = report.canary;
+      parts.push(el('h2', {}, 'Canary'), el('p', { id: 'canary' },
+        `Bucket ${canary.bucket.toFixed(4)} ${canary.in ? '<' : '≥'} ${canary.fraction}: `, el('span', { class: canary.in ? 'badge' : 'badge muted' }, canary.in ? 'in' : 'out'),
+        ...(canary.override ? [' ', el('span', { class: 'badge override' }, `override: ${canary.override}`)] : [])));
+
+      const rows = Object.entries(report.flags).map(([name, flag]) => {
+        const link = el('a', { href: '#', 'data-flag': name, title: `Show where ${name} comes from` }, name);
+        link.addEventListener('click', (event) => { event.preventDefault(); vscode.postMessage({ type: 'openFlag', flag: name }); });
+        return el('tr', { class: flag.valid ? '' : 'invalid' }, el('td', {}, link), el('td', {}, String(flag.value)), el('td', { class: `source ${flag.source}` }, flag.source));
+      });
+      parts.push(el('h2', {}, 'Flags'), el('table', { id: 'flags' }, el('thead', {}, el('tr', {}, el('th', {}, 'Flag'), el('th', {}, 'Value'), el('th', {}, 'Source'))), el('tbody', {}, ...rows)));
+      const errors = report.diagnostics.filter((/** @type {any} */ d) => d.severity === 'error').length;
+      if (report.diagnostics.length > 0) parts.push(el('p', { class: errors ? 'problems error' : 'problems' }, `${report.diagnostics.length} diagnostic(s) in ${state.envFile} files${errors ? `, ${errors} error(s)` : ''} — see Problems.`));
+
+      if (state.criteria.length > 0) {
+        parts.push(el('h2', {}, 'Success criteria'), el('ul', { class: 'checklist' }, ...state.criteria.map((/** @type {any} */ c) => el('li', { class: c.status }, `${STATUS[c.status] ?? ''} ${c.text}${c.status === 'no-data' ? ' — not enough data yet' : ''}`))));
+      }
+      if (state.nextPhase) {
+        parts.push(el('h2', {}, `Before Phase ${state.nextPhase.id}`), el('ul', { class: 'checklist', id: 'checklist' }, ...state.nextPhase.checklist.map((/** @type {any} */ i) => el('li', { class: i.status, title: i.detail ?? '' }, `${STATUS[i.status] ?? ''} ${i.text}`))));
+      }
+      const actions = [button('refresh', 'Refresh', 'chimera.refresh', undefined, 'secondary'), button('show-log', 'Show Log', 'chimera.showLog', undefined, 'secondary')];
+      if (state.trusted) {
+        if (state.nextPhase && !report.rollback) actions.unshift(button('next-phase', `Move to Phase ${state.nextPhase.id}`, 'chimera.moveToPhase', state.nextPhase.id));
+        if (!report.rollback) actions.splice(1, 0, button('roll-back', 'Roll Back', 'chimera.rollBack', undefined, 'danger'));
+      }
+      parts.push(el('div', { class: 'actions' }, ...actions));
+    }
+    if (!report) parts.push(el('div', { class: 'actions' }, button('refresh', 'Refresh', 'chimera.refresh'), button('show-log', 'Show Log', 'chimera.showLog', undefined, 'secondary')));
+    parts.push(el('p', { class: 'version' }, `Chimera ${state.version}${state.workspace ? ` · ${state.workspace}` : ''}`));
+    root.replaceChildren(...parts);
     vscode.postMessage({ type: 'rendered' });
   }
 

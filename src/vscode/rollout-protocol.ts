@@ -1,10 +1,25 @@
+import type { FlagsReport } from '../core/rollout/report';
+
 /** The typed message protocol between the Rollout webview (media/rollout.js) and the extension. */
 export interface RolloutState {
   version: string;
   trusted: boolean;
   workspace: string | undefined;
+  /** Undefined until the flags were read, or without a workspace folder. */
+  report?: FlagsReport;
+  phases: { id: number; name: string; timeline: string }[];
+  criteria: { text: string; status: 'pass' | 'fail' | 'no-data' | 'person' }[];
+  nextPhase?: { id: number; name: string; checklist: { text: string; status: string; detail?: string }[] };
+  envFile: string;
 }
 
 export type ToWebview = { type: 'state'; state: RolloutState };
 
-export type FromWebview = { type: 'ready' } | { type: 'rendered' } | { type: 'command'; command: 'chimera.showLog' | 'chimera.refresh' };
+export const WEBVIEW_COMMANDS = ['chimera.showLog', 'chimera.refresh', 'chimera.moveToPhase', 'chimera.rollBack', 'chimera.rearm', 'chimera.rollbackDrill'] as const;
+export type WebviewCommand = (typeof WEBVIEW_COMMANDS)[number];
+
+export type FromWebview =
+  | { type: 'ready' }
+  | { type: 'rendered' }
+  | { type: 'command'; command: WebviewCommand; argument?: number }
+  | { type: 'openFlag'; flag: string };

@@ -47,3 +47,29 @@ export function nextEvent<T>(event: vscode.Event<T>, what: string, timeoutMs = 2
     });
   });
 }
+
+/** Waits until the diagnostics of a document satisfy a predicate (they are computed asynchronously). */
+export async function diagnosticsOf(uri: vscode.Uri, ready: (d: vscode.Diagnostic[]) => boolean, timeoutMs = 15_000): Promise<vscode.Diagnostic[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const diagnostics = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'chimera');
+    if (ready(diagnostics)) return diagnostics;
+    if (Date.now() > deadline) throw new Error(`diagnostics of ${uri.fsPath} never got ready; last: ${diagnostics.map((d) => String((d.code as { value: string })?.value)).join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export function codeOf(diagnostic: vscode.Diagnostic): string {
+  return String((diagnostic.code as { value: string | number }).value);
+}
+
+/** Polls a condition with a bound; for state that changes through file watchers. */
+export async function eventually<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value as T;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

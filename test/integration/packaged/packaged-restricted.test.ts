@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ChimeraApi } from '../../../src/vscode/extension';
-import { EXTENSION_ID, artifact, ask, nextEvent } from '../harness';
+import { EXTENSION_ID, artifact, ask, codeOf, diagnosticsOf, nextEvent } from '../harness';
 
 suite('The packaged .vsix, installed into code-server, in Restricted Mode', () => {
   test('the workspace is untrusted', () => {
@@ -32,5 +32,24 @@ suite('The packaged .vsix, installed into code-server, in Restricted Mode', () =
     assert.equal(state.trusted, false);
     await ask('screenshot', 'restricted-mode');
     assert.ok(existsSync(artifact('restricted-mode.png')));
+  });
+});
+
+suite('Restricted Mode keeps Chimera read-only', () => {
+  test('flags are still diagnosed in Restricted Mode', async () => {
+    const root = vscode.workspace.workspaceFolders![0]!.uri;
+    const uri = vscode.Uri.joinPath(root, '.env.restricted');
+    writeFileSync(uri.fsPath, 'CHIMERA_ENABLED=maybe\n');
+    await vscode.workspace.openTextDocument(uri);
+    const diagnostics = await diagnosticsOf(uri, (d) => d.some((x) => codeOf(x) === 'invalid-boolean'));
+    assert.ok(diagnostics.length > 0);
+  });
+
+  test('Roll Back Now refuses to write .env without trust', async () => {
+    const envPath = join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, '.env');
+    const before = readFileSync(envPath, 'utf8');
+    await vscode.commands.executeCommand('chimera.rollBack', 'must not happen');
+    assert.equal(readFileSync(envPath, 'utf8'), before);
+    assert.equal(existsSync(join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, '.chimera', 'rollback.json')), false);
   });
 });
