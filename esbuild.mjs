@@ -16,6 +16,8 @@ const shipped = {
     extension: 'src/vscode/extension.ts',
     cli: 'src/cli/main.ts',
     worker: 'src/core/analysis-worker.ts',
+    'sandbox-child': 'src/core/sandbox/child-main.ts',
+    'sandbox-worker': 'src/core/sandbox/worker-main.ts',
   },
   outdir: 'dist',
   external: ['vscode'],

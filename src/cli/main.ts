@@ -6,6 +6,9 @@ import { ExitCode } from './exit-codes';
 import { flagsCommand } from './commands/flags';
 import { phaseCommand } from './commands/phase';
 import { rearmCommand, rollbackCommand } from './commands/rollback';
+import { execCommand } from './commands/exec';
+import { hashCommand } from './commands/hash';
+import { similarCommand } from './commands/similar';
 
 const GLOBAL_OPTIONS: OptionSpec = {
   json: { type: 'boolean' },
@@ -46,7 +49,7 @@ const helpCommand: Command = {
 };
 
 /** Later issues add their commands here; the dispatcher, output and exit codes stay the same. */
-export const COMMANDS: readonly Command[] = [helpCommand, versionCommand, flagsCommand, phaseCommand, rollbackCommand, rearmCommand];
+export const COMMANDS: readonly Command[] = [helpCommand, versionCommand, flagsCommand, phaseCommand, rollbackCommand, rearmCommand, execCommand, hashCommand, similarCommand];
 
 function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name);

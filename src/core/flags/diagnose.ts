@@ -32,13 +32,41 @@ function editDistance(a: string, b: string): number {
   return row[b.length]!;
 }
 
+/** Character counts of an upper-case key: A–Z, 0–9, '_', '.', '-', anything else. */
+function histogram(key: string): Int16Array {
+  const counts = new Int16Array(40);
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    counts[c >= 65 && c <= 90 ? c - 65 : c >= 48 && c <= 57 ? c - 22 : c === 95 ? 36 : c === 46 ? 37 : c === 45 ? 38 : 39]!++;
+  }
+  return counts;
+}
+
+const FLAG_HISTOGRAMS = FLAG_NAMES.map(histogram);
+
+/** A lower bound of the edit distance: every edit adds or removes at most one character of each kind. */
+function characterBound(a: Int16Array, b: Int16Array): number {
+  let surplus = 0;
+  let deficit = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i]! - b[i]!;
+    if (d > 0) surplus += d;
+    else deficit -= d;
+  }
+  return Math.max(surplus, deficit);
+}
+
 /** The known flag a key most likely meant: a near miss (`CHIMERA_ENABLE`), or a known name with another case. */
 export function nearestFlag(key: string): FlagName | undefined {
   const upper = key.toUpperCase();
+  const counts = histogram(upper);
   let best: { name: FlagName; distance: number } | undefined;
-  for (const name of FLAG_NAMES) {
+  for (const [index, name] of FLAG_NAMES.entries()) {
+    // The length difference bounds the distance from below: most keys are ruled out without the quadratic part.
+    const limit = Math.max(2, Math.floor(name.length / 6));
+    if (Math.abs(upper.length - name.length) > limit || characterBound(counts, FLAG_HISTOGRAMS[index]!) > limit) continue;
     const distance = editDistance(upper, name);
-    if (distance <= Math.max(2, Math.floor(name.length / 6)) && (!best || distance < best.distance)) best = { name, distance };
+    if (distance <= limit && (!best || distance < best.distance)) best = { name, distance };
   }
   return best?.name;
 }
@@ -125,7 +153,11 @@ type Replace = (title: string, where: Range, newText: string, inFile?: string) =
 
 function diagnoseEntries(document: EnvDocument, options: DiagnoseOptions, add: Add, replace: Replace): void {
   const seen = new Map<string, EnvEntry[]>();
-  for (const entry of document.entries) seen.set(entry.key, [...(seen.get(entry.key) ?? []), entry]);
+  for (const entry of document.entries) {
+    const list = seen.get(entry.key);
+    if (list) list.push(entry);
+    else seen.set(entry.key, [entry]);
+  }
   const enabled = document.effective.get('CHIMERA_ENABLED');
   const chimeraOn = enabled ? parseBoolean(enabled.value).ok && (parseBoolean(enabled.value) as { value: boolean }).value : false;
   const freeze = document.effective.get('CHIMERA_FREEZE');

@@ -1,0 +1,40 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import ts from 'typescript';
+import { corpusGenes } from '../src/core/protein/calibration';
+import { proteinHash } from '../src/core/protein';
+import type { Benchmark } from './benchmark';
+
+const repoRoot = resolve(__dirname, '..', '..');
+
+function corpus(): { name: string; text: string }[] {
+  const files: { name: string; text: string }[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.[jt]s$/.test(entry.name) && !entry.name.endsWith('.d.ts')) files.push({ name: path, text: readFileSync(path, 'utf8') });
+    }
+  };
+  walk(join(repoRoot, 'node_modules', 'rxjs', 'src', 'internal'));
+  walk(join(repoRoot, 'node_modules', 'monaco-editor', 'esm', 'vs', 'base', 'common'));
+  return files;
+}
+
+const genes = corpusGenes(corpus(), 1, Number.POSITIVE_INFINITY);
+const texts = genes.map((gene) => gene.sourceFile.text);
+
+function microsecondsPerGene(work: (i: number) => void): number {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < genes.length; i++) work(i);
+  return Number(process.hrtime.bigint() - start) / 1000 / genes.length;
+}
+
+export const benchmark: Benchmark = {
+  name: 'protein hash',
+  description: `proteinHash (normalize, Weisfeiler–Lehman digest and vector, behaviour) per gene over ${genes.length} rxjs and monaco base/common functions, against ts.createSourceFile parsing the same gene's text`,
+  unit: 'µs/gene',
+  runs: 9,
+  baseline: async () => microsecondsPerGene((i) => ts.createSourceFile('gene.ts', texts[i]!, ts.ScriptTarget.Latest, true)),
+  subject: async () => microsecondsPerGene((i) => proteinHash(genes[i]!.sourceFile, genes[i]!.node, { selfName: genes[i]!.selfName })),
+};

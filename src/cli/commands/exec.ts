@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { inspectModule } from '../../core/sandbox/inspect-module';
+import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from '../../core/sandbox/limits';
+import { Sandbox } from '../../core/sandbox/sandbox';
+import { jsonResult, jsonValue, parseArgument } from '../../core/sandbox/values';
+import type { SandboxResult, WasmScalar } from '../../core/sandbox/verdict';
+import { type Command, UsageError } from '../command';
+import { ExitCode } from '../exit-codes';
+
+const UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+
+function parseBytes(text: string, option: string): number {
+  const match = /^(\d+)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = match ? UNITS[(match[2] || 'b').toLowerCase()] : undefined;
+  if (!match || unit === undefined) throw new UsageError(`${option} takes bytes, e.g. 16777216 or 16MiB (got '${text}')`);
+  return Number(match[1]) * unit;
+}
+
+function parseCount(text: string, option: string, unitSuffix?: string): number {
+  const stripped = unitSuffix ? text.trim().replace(new RegExp(`${unitSuffix}$`), '') : text.trim();
+  const value = Number(stripped);
+  if (stripped === '' || !Number.isSafeInteger(value) || value <= 0) throw new UsageError(`${option} takes a positive integer (got '${text}')`);
+  return value;
+}
+
+function limitsFrom(options: Record<string, unknown>): SandboxLimits {
+  const text = (...names: string[]) => names.map((n) => options[n]).find((v): v is string => typeof v === 'string');
+  const time = text('max-time', 'timeout-ms');
+  const memory = text('max-memory');
+  const gas = text('max-gas', 'fuel');
+  return {
+    maxTimeMs: time === undefined ? DEFAULT_SANDBOX_LIMITS.maxTimeMs : parseCount(time, '--max-time', 'ms'),
+    maxMemoryBytes: memory === undefined ? DEFAULT_SANDBOX_LIMITS.maxMemoryBytes : parseBytes(memory, '--max-memory'),
+    maxFuel: gas === undefined ? DEFAULT_SANDBOX_LIMITS.maxFuel : parseCount(gas, '--max-gas'),
+  };
+}
+
+/** Argument tuples from the command line or from --inputs (a JSON array of arrays), converted by the export's parameter types. */
+function argumentTuples(raw: (string | number)[][], params: string[] | undefined): WasmScalar[][] {
+  return raw.map((tuple, row) => {
+    if (params && tuple.length !== params.length) throw new UsageError(`the export takes ${params.length} argument(s), ${tuple.length} given${raw.length > 1 ? ` in input ${row + 1}` : ''}`);
+    return tuple.map((text, i) => {
+      const value = parseArgument(text, params?.[i] ?? 'f64');
+      if (value === undefined) throw new UsageError(`argument ${i + 1} '${String(text)}' is not a ${params?.[i] ?? 'number'}`);
+      return value;
+    });
+  });
+}
+
+function readInputs(path: string): (string | number)[][] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(resolve(path), 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--inputs ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const valid = Array.isArray(parsed) && parsed.every((t) => Array.isArray(t) && t.every((v) => typeof v === 'number' || typeof v === 'string'));
+  if (!valid) throw new UsageError(`--inputs ${path} must hold a JSON array of argument arrays, e.g. [[1, 2], ["NaN", "-0"]]`);
+  return parsed as (string | number)[][];
+}
+
+function describe(result: SandboxResult): string {
+  const ms = `${result.ms.toFixed(1)} ms`;
+  if (result.verdict === 'ok') return `ok ${JSON.stringify(jsonValue(result.value))} (${ms}${result.fuelUsed === null ? '' : `, fuel ${result.fuelUsed}`})`;
+  return `${result.verdict}${result.verdict === 'trap' ? ` (${result.trap})` : ''}: ${result.message} (${ms})`;
+}
+
+export const execCommand: Command = {
+  name: 'exec',
+  summary: 'Run a WebAssembly export in the sandbox and print the verdict',
+  usage: 'chimera exec <module.wasm> <export> [args…] [--inputs FILE] [--max-time MS] [--max-memory BYTES|16MiB] [--max-gas N] [--engines v8]   (put -- before negative arguments)',
+  options: {
+    inputs: { type: 'string' },
+    'max-time': { type: 'string' },
+    'timeout-ms': { type: 'string' },
+    'max-memory': { type: 'string' },
+    'max-gas': { type: 'string' },
+    fuel: { type: 'string' },
+    engines: { type: 'string' },
+  },
+  async run(_context, options, positionals) {
+    const [modulePath, exportName, ...args] = positionals;
+    if (!modulePath || !exportName) throw new UsageError('exec needs a module and an export: chimera exec <module.wasm> <export> [args…]');
+    const engines = typeof options.engines === 'string' ? options.engines.split(',').map((e) => e.trim()) : ['v8'];
+    const unknown = engines.filter((e) => e !== 'v8');
+    // The npm wasmtime binding aborts the process on imports or malformed modules and has no limits (SANDBOX-FACTS.md); it is not shipped.
+    if (unknown.length > 0) throw new UsageError(`engine(s) ${unknown.join(', ')} not available: only v8 is installed`);
+    if (typeof options.inputs === 'string' && args.length > 0) throw new UsageError('give arguments on the command line or with --inputs, not both');
+    const limits = limitsFrom(options);
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(resolve(modulePath));
+    } catch (error) {
+      throw new UsageError(`cannot read ${modulePath}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const inspection = inspectModule(bytes, limits);
+    const params = inspection.ok ? inspection.facts.exports.find((e) => e.name === exportName)?.signature?.params : undefined;
+    const raw = typeof options.inputs === 'string' ? readInputs(options.inputs) : [args];
+    const tuples = argumentTuples(raw, params);
+    const sandbox = new Sandbox({ limits, poolSize: 1 });
+    let results: SandboxResult[];
+    try {
+      results = await sandbox.run({ module: bytes, export: exportName, args: tuples, trusted: false });
+    } finally {
+      await sandbox.dispose();
+    }
+    const exitCode = results.every((r) => r.verdict === 'ok') ? ExitCode.Ok : ExitCode.Findings;
+    const rendered = results.map(jsonResult);
+    const data = { module: modulePath, export: exportName, limits, engines, ...(rendered.length === 1 ? rendered[0] : {}), results: rendered };
+    return { exitCode, data, text: results.map(describe).join('\n') };
+  },
+};

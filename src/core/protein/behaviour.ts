@@ -1,0 +1,280 @@
+import { createHash } from 'node:crypto';
+import ts from 'typescript';
+
+/**
+ * Behavioural signal for numeric genes: the gene's outputs on fixed canonical inputs.
+ *
+ * Structure alone cannot tell "one operator changed" (`a + b` → `a * b`, different
+ * logic) from "one statement added" (a T3 clone): both are one small edit of the tree.
+ * Outputs can. This is a small evaluator of a pure numeric subset of the syntax tree
+ * (numbers, booleans, arithmetic, comparisons, logic, `Math.*`, locals, if/for/while,
+ * self-recursion) — it never runs workspace code, only reads the tree, under a fuel
+ * limit. Anything outside the subset gives no signature (`undefined`), and the gene is
+ * then compared on structure alone. When the WebAssembly sandbox runs genes, its outputs
+ * can replace this evaluator with the same signature format.
+ */
+export const BEHAVIOUR_FUEL = 20_000;
+const MAX_DEPTH = 200;
+const CANONICAL_VALUES: readonly number[] = [0, 1, -1, 2, 3, 0.5, -2.5, 10, 7, -7, 100, 0.001];
+const RANDOM_TUPLES = 20;
+
+type Value = number | boolean | undefined;
+class Unsupported extends Error {}
+class OutOfFuel extends Error {}
+type Completion = { kind: 'normal' } | { kind: 'return'; value: Value } | { kind: 'break' } | { kind: 'continue' };
+const NORMAL: Completion = { kind: 'normal' };
+
+const MATH_FUNCTIONS: Record<string, (...args: number[]) => number> = {
+  abs: Math.abs, sign: Math.sign, floor: Math.floor, ceil: Math.ceil, round: Math.round, trunc: Math.trunc, sqrt: Math.sqrt, cbrt: Math.cbrt,
+  exp: Math.exp, expm1: Math.expm1, log: Math.log, log2: Math.log2, log10: Math.log10, log1p: Math.log1p, sin: Math.sin, cos: Math.cos,
+  tan: Math.tan, asin: Math.asin, acos: Math.acos, atan: Math.atan, atan2: Math.atan2, sinh: Math.sinh, cosh: Math.cosh, tanh: Math.tanh,
+  pow: Math.pow, min: Math.min, max: Math.max, hypot: Math.hypot, fround: Math.fround, imul: Math.imul, clz32: Math.clz32,
+};
+const MATH_CONSTANTS: Record<string, number> = { PI: Math.PI, E: Math.E, LN2: Math.LN2, LN10: Math.LN10, LOG2E: Math.LOG2E, LOG10E: Math.LOG10E, SQRT2: Math.SQRT2, SQRT1_2: Math.SQRT1_2 };
+const GLOBAL_CONSTANTS: Record<string, Value> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, undefined: undefined };
+
+/** Deterministic argument tuples: every canonical value in all positions (catches `<` vs `<=`), then a fixed LCG sequence. */
+export function canonicalInputs(arity: number): number[][] {
+  const tuples: number[][] = CANONICAL_VALUES.map((v) => new Array<number>(arity).fill(v));
+  let state = 0x2545f491;
+  for (let t = 0; t < RANDOM_TUPLES; t++) {
+    const tuple: number[] = [];
+    for (let i = 0; i < arity; i++) {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      tuple.push(CANONICAL_VALUES[(state >>> 16) % CANONICAL_VALUES.length]!);
+    }
+    tuples.push(tuple);
+  }
+  return arity === 0 ? [[]] : tuples;
+}
+
+function unwrap(node: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node) || ts.isSatisfiesExpression(node) || ts.isTypeAssertionExpression(node)) node = node.expression;
+  return node;
+}
+
+class Evaluator {
+  private fuel = BEHAVIOUR_FUEL;
+  private depth = 0;
+
+  constructor(
+    private readonly gene: ts.FunctionLikeDeclaration,
+    private readonly selfName: string | undefined,
+  ) {}
+
+  call(args: Value[]): Value {
+    if (++this.depth > MAX_DEPTH) throw new OutOfFuel();
+    try {
+      const env = new Map<string, Value>();
+      this.gene.parameters.forEach((p, i) => env.set((p.name as ts.Identifier).text, args[i]));
+      const body = this.gene.body!;
+      if (!ts.isBlock(body)) return this.expression(body, env);
+      const done = this.statement(body, env);
+      return done.kind === 'return' ? done.value : undefined;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private tick(): void {
+    if (--this.fuel < 0) throw new OutOfFuel();
+  }
+
+  private statement(node: ts.Statement, env: Map<string, Value>): Completion {
+    this.tick();
+    if (ts.isBlock(node)) {
+      for (const s of node.statements) {
+        const done = this.statement(s, env);
+        if (done.kind !== 'normal') return done;
+      }
+      return NORMAL;
+    }
+    if (ts.isReturnStatement(node)) return { kind: 'return', value: node.expression ? this.expression(node.expression, env) : undefined };
+    if (ts.isExpressionStatement(node)) {
+      this.expression(node.expression, env);
+      return NORMAL;
+    }
+    if (ts.isVariableStatement(node)) {
+      for (const d of node.declarationList.declarations) {
+        if (!ts.isIdentifier(d.name) || env.has(d.name.text)) throw new Unsupported();
+        env.set(d.name.text, d.initializer ? this.expression(d.initializer, env) : undefined);
+      }
+      return NORMAL;
+    }
+    if (ts.isIfStatement(node)) {
+      if (this.expression(node.expression, env)) return this.statement(node.thenStatement, env);
+      return node.elseStatement ? this.statement(node.elseStatement, env) : NORMAL;
+    }
+    if (ts.isWhileStatement(node) || ts.isForStatement(node)) return this.loop(node, env);
+    if (ts.isBreakStatement(node) && !node.label) return { kind: 'break' };
+    if (ts.isContinueStatement(node) && !node.label) return { kind: 'continue' };
+    if (ts.isEmptyStatement(node)) return NORMAL;
+    throw new Unsupported();
+  }
+
+  private loop(node: ts.WhileStatement | ts.ForStatement, env: Map<string, Value>): Completion {
+    if (ts.isForStatement(node) && node.initializer) {
+      if (ts.isVariableDeclarationList(node.initializer)) this.statement(ts.factory.createVariableStatement(undefined, node.initializer), env);
+      else this.expression(node.initializer, env);
+    }
+    const condition = ts.isWhileStatement(node) ? node.expression : node.condition;
+    while (condition === undefined || this.expression(condition, env)) {
+      const done = this.statement(node.statement, env);
+      if (done.kind === 'break') break;
+      if (done.kind === 'return') return done;
+      if (ts.isForStatement(node) && node.incrementor) this.expression(node.incrementor, env);
+    }
+    return NORMAL;
+  }
+
+  private assign(target: ts.Expression, value: Value, env: Map<string, Value>): Value {
+    const name = unwrap(target);
+    if (!ts.isIdentifier(name) || !env.has(name.text)) throw new Unsupported();
+    env.set(name.text, value);
+    return value;
+  }
+
+  private expression(node: ts.Expression, env: Map<string, Value>): Value {
+    this.tick();
+    node = unwrap(node);
+    if (ts.isNumericLiteral(node)) return Number(node.text.replace(/_/g, ''));
+    if (node.kind === ts.SyntaxKind.TrueKeyword) return true;
+    if (node.kind === ts.SyntaxKind.FalseKeyword) return false;
+    if (ts.isIdentifier(node)) {
+      if (env.has(node.text)) return env.get(node.text);
+      if (node.text in GLOBAL_CONSTANTS) return GLOBAL_CONSTANTS[node.text];
+      throw new Unsupported();
+    }
+    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Math' && !env.has('Math')) {
+      const value = MATH_CONSTANTS[node.name.text];
+      if (value === undefined) throw new Unsupported();
+      return value;
+    }
+    if (ts.isCallExpression(node)) return this.callExpression(node, env);
+    if (ts.isConditionalExpression(node)) return this.expression(node.condition, env) ? this.expression(node.whenTrue, env) : this.expression(node.whenFalse, env);
+    if (ts.isPrefixUnaryExpression(node)) return this.prefix(node, env);
+    if (ts.isPostfixUnaryExpression(node)) {
+      const old = this.expression(node.operand, env) as number;
+      this.assign(node.operand, node.operator === ts.SyntaxKind.PlusPlusToken ? old + 1 : old - 1, env);
+      return old;
+    }
+    if (ts.isBinaryExpression(node)) return this.binary(node, env);
+    throw new Unsupported();
+  }
+
+  private callExpression(node: ts.CallExpression, env: Map<string, Value>): Value {
+    const callee = unwrap(node.expression);
+    const args = node.arguments.map((a) => {
+      if (ts.isSpreadElement(a)) throw new Unsupported();
+      return this.expression(a, env);
+    });
+    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Math' && !env.has('Math')) {
+      const fn = MATH_FUNCTIONS[callee.name.text];
+      if (!fn) throw new Unsupported();
+      return fn(...(args as number[]));
+    }
+    if (ts.isIdentifier(callee) && callee.text === this.selfName && !env.has(callee.text)) return this.call(args);
+    throw new Unsupported();
+  }
+
+  private prefix(node: ts.PrefixUnaryExpression, env: Map<string, Value>): Value {
+    const value = this.expression(node.operand, env) as number;
+    switch (node.operator) {
+      case ts.SyntaxKind.MinusToken:
+        return -value;
+      case ts.SyntaxKind.PlusToken:
+        return +value;
+      case ts.SyntaxKind.ExclamationToken:
+        return !value;
+      case ts.SyntaxKind.TildeToken:
+        return ~value;
+      case ts.SyntaxKind.PlusPlusToken:
+        return this.assign(node.operand, value + 1, env);
+      case ts.SyntaxKind.MinusMinusToken:
+        return this.assign(node.operand, value - 1, env);
+    }
+  }
+
+  private binary(node: ts.BinaryExpression, env: Map<string, Value>): Value {
+    const op = node.operatorToken.kind;
+    const K = ts.SyntaxKind;
+    if (op === K.EqualsToken) return this.assign(node.left, this.expression(node.right, env), env);
+    if (op === K.AmpersandAmpersandToken) return this.expression(node.left, env) && this.expression(node.right, env);
+    if (op === K.BarBarToken) return this.expression(node.left, env) || this.expression(node.right, env);
+    if (op === K.QuestionQuestionToken) return this.expression(node.left, env) ?? this.expression(node.right, env);
+    if (op === K.CommaToken) {
+      this.expression(node.left, env);
+      return this.expression(node.right, env);
+    }
+    const compound = COMPOUND.get(op);
+    const a = this.expression(node.left, env) as number;
+    const b = this.expression(node.right, env) as number;
+    if (compound !== undefined) return this.assign(node.left, arithmetic(compound, a, b), env);
+    return arithmetic(op, a, b);
+  }
+}
+
+const COMPOUND = new Map<ts.SyntaxKind, ts.SyntaxKind>([
+  [ts.SyntaxKind.PlusEqualsToken, ts.SyntaxKind.PlusToken],
+  [ts.SyntaxKind.MinusEqualsToken, ts.SyntaxKind.MinusToken],
+  [ts.SyntaxKind.AsteriskEqualsToken, ts.SyntaxKind.AsteriskToken],
+  [ts.SyntaxKind.SlashEqualsToken, ts.SyntaxKind.SlashToken],
+  [ts.SyntaxKind.PercentEqualsToken, ts.SyntaxKind.PercentToken],
+  [ts.SyntaxKind.AsteriskAsteriskEqualsToken, ts.SyntaxKind.AsteriskAsteriskToken],
+]);
+
+function arithmetic(op: ts.SyntaxKind, a: number, b: number): Value {
+  const K = ts.SyntaxKind;
+  switch (op) {
+    case K.PlusToken: return a + b;
+    case K.MinusToken: return a - b;
+    case K.AsteriskToken: return a * b;
+    case K.SlashToken: return a / b;
+    case K.PercentToken: return a % b;
+    case K.AsteriskAsteriskToken: return a ** b;
+    case K.LessThanToken: return a < b;
+    case K.LessThanEqualsToken: return a <= b;
+    case K.GreaterThanToken: return a > b;
+    case K.GreaterThanEqualsToken: return a >= b;
+    case K.EqualsEqualsEqualsToken: return a === b;
+    case K.ExclamationEqualsEqualsToken: return a !== b;
+    case K.EqualsEqualsToken: return a == b;
+    case K.ExclamationEqualsToken: return a != b;
+    case K.AmpersandToken: return a & b;
+    case K.BarToken: return a | b;
+    case K.CaretToken: return a ^ b;
+    case K.LessThanLessThanToken: return a << b;
+    case K.GreaterThanGreaterThanToken: return a >> b;
+    case K.GreaterThanGreaterThanGreaterThanToken: return a >>> b;
+    default: throw new Unsupported();
+  }
+}
+
+function show(value: Value): string {
+  if (typeof value !== 'number') return String(value);
+  if (Object.is(value, -0)) return '-0';
+  return Number.isFinite(value) ? String(Number(value.toPrecision(12))) : String(value);
+}
+
+/**
+ * The behaviour signature of a numeric gene (`b1:` + 16 hex of sha-256 over its outputs on
+ * canonicalInputs), or undefined when the gene is outside the evaluable subset.
+ */
+export function behaviourSignature(gene: ts.FunctionLikeDeclaration, selfName?: string): string | undefined {
+  if (!gene.body || gene.parameters.some((p) => !ts.isIdentifier(p.name) || p.initializer || p.dotDotDotToken)) return undefined;
+  if (ts.isFunctionExpression(gene) || ts.isFunctionDeclaration(gene)) selfName ??= gene.name?.text;
+  const outputs: string[] = [];
+  for (const args of canonicalInputs(gene.parameters.length)) {
+    try {
+      outputs.push(show(new Evaluator(gene, selfName).call(args)));
+    } catch (error) {
+      if (error instanceof OutOfFuel) outputs.push('fuel');
+      // RangeError: a nesting deep enough to exhaust the stack is outside the subset too.
+      else if (error instanceof Unsupported || error instanceof RangeError) return undefined;
+      else throw error;
+    }
+  }
+  // A gene that returns nothing numeric on every input is not a numeric gene.
+  if (outputs.every((o) => o === 'undefined' || o === 'fuel')) return undefined;
+  return `b1:${createHash('sha256').update(outputs.join(',')).digest('hex').slice(0, 16)}`;
+}

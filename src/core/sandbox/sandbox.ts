@@ -1,0 +1,99 @@
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { spawnChild, spawnWorker } from './executor';
+import { inspectModule } from './inspect-module';
+import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './limits';
+import { ExecutorPool, type PoolSnapshot } from './pool';
+import type { SandboxResult, SecurityViolationKind, WasmScalar } from './verdict';
+
+export interface SandboxRequest {
+  module: Uint8Array;
+  export: string;
+  /** A batch of argument tuples, one call each. Empty: instantiate only, answering one result. */
+  args: WasmScalar[][];
+  /** Our own compiled genes: the warm worker pool (if the module has no memory or table). Default: a child process. */
+  trusted?: boolean;
+  /** Overrides the sandbox's limits for this run. */
+  limits?: Partial<SandboxLimits>;
+}
+
+/** Hooks for chimera_* metrics (wired by src/core/metrics); all optional and called synchronously. */
+export interface SandboxObserver {
+  runFinished?(event: { results: readonly SandboxResult[]; durationMs: number; declaredMemoryBytes: number; memoryLimitBytes: number; path: 'worker' | 'child' | 'refused' }): void;
+  securityViolation?(kind: SecurityViolationKind, importName: string): void;
+}
+
+export interface SandboxOptions {
+  limits?: Partial<SandboxLimits>;
+  /** Entry scripts; by default the bundles next to this one (dist/sandbox-child.js, dist/sandbox-worker.js). */
+  childScript?: string;
+  workerScript?: string;
+  /** Warm workers for trusted genes, and child processes for foreign modules. */
+  poolSize?: number;
+  childPoolSize?: number;
+  observer?: SandboxObserver;
+}
+
+/**
+ * Runs any WebAssembly module under time, fuel, memory and import limits, off the calling thread.
+ * Foreign modules run in a child process that SIGKILL stops at once; trusted genes in a warm worker pool.
+ */
+export class Sandbox {
+  readonly limits: SandboxLimits;
+  private readonly workers: ExecutorPool;
+  private readonly children: ExecutorPool;
+  private readonly observer: SandboxObserver;
+
+  constructor(options: SandboxOptions = {}) {
+    this.limits = { ...DEFAULT_SANDBOX_LIMITS, ...options.limits };
+    const workerScript = options.workerScript ?? join(__dirname, 'sandbox-worker.js');
+    const childScript = options.childScript ?? join(__dirname, 'sandbox-child.js');
+    const poolSize = options.poolSize ?? Math.max(1, Math.min(4, availableParallelism() - 1));
+    this.workers = new ExecutorPool((events) => spawnWorker(workerScript, events), poolSize);
+    this.children = new ExecutorPool((events) => spawnChild(childScript, events), options.childPoolSize ?? 1);
+    this.observer = options.observer ?? {};
+  }
+
+  async run(request: SandboxRequest): Promise<SandboxResult[]> {
+    const started = performance.now();
+    const limits: SandboxLimits = { ...this.limits, ...request.limits };
+    const count = Math.max(1, request.args.length);
+    const report = (results: SandboxResult[], path: 'worker' | 'child' | 'refused', declaredMemoryBytes = 0) => {
+      this.observer.runFinished?.({ results, durationMs: performance.now() - started, declaredMemoryBytes, memoryLimitBytes: limits.maxMemoryBytes, path });
+      return results;
+    };
+    const inspection = inspectModule(request.module, limits);
+    if (!inspection.ok) {
+      const { result } = inspection;
+      if (result.verdict === 'forbidden-import') this.observer.securityViolation?.(result.violation.kind, result.violation.import);
+      return report(Array.from({ length: count }, () => result), 'refused');
+    }
+    const { facts } = inspection;
+    let params: string[] = [];
+    if (request.args.length > 0) {
+      const target = facts.exports.find((e) => e.name === request.export);
+      if (!target || target.kind !== 'function' || !target.signature) {
+        return report(Array.from({ length: count }, () => ({ verdict: 'invalid-module', message: `the module exports no function named '${request.export}'`, ms: 0 }) as SandboxResult), 'refused');
+      }
+      const unusable = [...target.signature.params, ...target.signature.results].find((t) => !['i32', 'i64', 'f32', 'f64'].includes(t));
+      if (unusable) {
+        return report(Array.from({ length: count }, () => ({ verdict: 'unsupported', message: `'${request.export}' uses the type ${unusable}, which the host cannot pass`, ms: 0 }) as SandboxResult), 'refused');
+      }
+      params = target.signature.params;
+    }
+    // A worker cannot be stopped quickly in a bulk-memory loop, so only memory- and table-free modules may use one.
+    const path = request.trusted === true && !facts.hasMemoryOrTable ? 'worker' : 'child';
+    const pool = path === 'worker' ? this.workers : this.children;
+    const results = await pool.run({ module: request.module, exportName: request.export, params, args: request.args, maxFuel: limits.maxFuel, metered: facts.metered }, limits.maxTimeMs);
+    return report(results, path, facts.declaredMemoryBytes);
+  }
+
+  /** Pool state, for tests and the status view: how many executors are alive and how many were killed. */
+  snapshot(): { workers: PoolSnapshot; children: PoolSnapshot } {
+    return { workers: this.workers.snapshot(), children: this.children.snapshot() };
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([this.workers.dispose(), this.children.dispose()]);
+  }
+}
