@@ -36,6 +36,7 @@ const tooling = {
     ...tsFiles('test/integration/failing'),
     ...tsFiles('test/integration/packaged'),
     ...tsFiles('test/host'),
+    ...tsFiles('test/prometheus'),
     ...tsFiles('bench'),
   ],
   outdir: 'out',

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PRODUCT } from '../core/product';
 import { type Command, type CommandResult, type OptionSpec, UsageError } from './command';
+import { monitoringCommand } from './commands/monitoring';
 import { ExitCode } from './exit-codes';
 import { flagsCommand } from './commands/flags';
 import { phaseCommand } from './commands/phase';
@@ -9,6 +10,7 @@ import { rearmCommand, rollbackCommand } from './commands/rollback';
 import { execCommand } from './commands/exec';
 import { hashCommand } from './commands/hash';
 import { similarCommand } from './commands/similar';
+import { feedbackCommand } from './commands/feedback';
 
 const GLOBAL_OPTIONS: OptionSpec = {
   json: { type: 'boolean' },
@@ -49,7 +51,7 @@ const helpCommand: Command = {
 };
 
 /** Later issues add their commands here; the dispatcher, output and exit codes stay the same. */
-export const COMMANDS: readonly Command[] = [helpCommand, versionCommand, flagsCommand, phaseCommand, rollbackCommand, rearmCommand, execCommand, hashCommand, similarCommand];
+export const COMMANDS: readonly Command[] = [helpCommand, versionCommand, flagsCommand, phaseCommand, rollbackCommand, rearmCommand, monitoringCommand, execCommand, hashCommand, similarCommand, feedbackCommand];
 
 function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name);

@@ -25,7 +25,7 @@ test('chimera flags --json reports flags with sources, the phase, the canary and
   const doc = run.json();
   assert.deepEqual(doc.flags.CHIMERA_ENABLED, { value: true, source: 'dotenv', raw: '1', valid: true });
   assert.deepEqual(doc.phase, { id: 1, nearest: 1, differences: [] });
-  assert.deepEqual(doc.canary, { bucket: 0.5504291306249797, fraction: 1, in: true, override: null });
+  assert.deepEqual({ ...doc.canary, bucket: doc.canary.bucket.toFixed(8) }, { bucket: '0.55042913', fraction: 1, in: true, override: null }, 'the published vector for machine-a');
   assert.deepEqual(doc.diagnostics, []);
 });
 

@@ -1,0 +1,995 @@
+/**
+ * Compiles the body of one gene function (statements and expressions) to WebAssembly instructions with
+ * JavaScript's exact numeric semantics. Anything outside the subset throws Refusal, which compileGene turns
+ * into the `unsupported` verdict: a gene is refused rather than compiled into a module that could differ.
+ */
+import ts from 'typescript';
+import { CodeBuffer, type FunctionRef, Op, ValType } from './wasm-encoder';
+import type { GeneType } from './types';
+
+/** Thrown inside the compiler only; never escapes compileGene. */
+export class Refusal extends Error {
+  constructor(
+    readonly node: ts.Node,
+    readonly construct: string,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+export const valTypeOf = (type: GeneType): ValType => (type === 'number' ? ValType.F64 : ValType.I32);
+
+/** What a function compiler needs from the module being built: other genes, imports, helpers, module scope. */
+export interface ModuleServices {
+  /** Resolves an identifier that is not a local; see ModuleScope. */
+  resolveOuter(fn: ts.Node, name: string, at: ts.Node): OuterValue;
+  /** The callable for a gene called with `argumentCount` arguments, compiling it on first use. */
+  callee(fn: ts.FunctionLikeDeclaration, name: string, argumentCount: number, at: ts.Node): CalleeInfo;
+  hostImport(name: string, arity: 1 | 2): FunctionRef;
+  helper(name: 'toInt32' | 'fmod' | 'round' | 'sign' | 'outOfFuel'): FunctionRef;
+  fuelGlobal: number;
+}
+
+export type OuterValue =
+  | { kind: 'const'; initializer: ts.Expression; scopeOf: ts.Node; name: string }
+  | { kind: 'function'; node: ts.FunctionLikeDeclaration; name: string }
+  | { kind: 'global'; name: string };
+
+export interface CalleeInfo {
+  ref: FunctionRef;
+  params: readonly GeneType[];
+  /** Undefined while a recursive callee has not yet reached its first return. */
+  result: GeneType | undefined;
+}
+
+interface Local {
+  index: number;
+  type: GeneType;
+  mutable: boolean;
+  /** False between the start of its block and its declaration (the temporal dead zone). */
+  initialized: boolean;
+}
+
+/** A structured instruction on the wasm control stack; JavaScript break/continue targets are marked. */
+interface ControlFrame {
+  breakLabels?: readonly string[];
+  breakable?: 'loop' | 'labelled';
+  continueLabels?: readonly string[];
+  continuable?: boolean;
+}
+
+const MAX_DEPTH = 4000;
+const TYPE_KEYWORDS: Partial<Record<ts.SyntaxKind, GeneType>> = {
+  [ts.SyntaxKind.NumberKeyword]: 'number',
+  [ts.SyntaxKind.BooleanKeyword]: 'boolean',
+};
+
+export function typeFromAnnotation(type: ts.TypeNode | undefined): GeneType | undefined | 'other' {
+  if (!type) return undefined;
+  return TYPE_KEYWORDS[type.kind] ?? 'other';
+}
+
+const MATH_CONSTANTS: Record<string, number> = {
+  E: Math.E, LN10: Math.LN10, LN2: Math.LN2, LOG10E: Math.LOG10E, LOG2E: Math.LOG2E, PI: Math.PI, SQRT1_2: Math.SQRT1_2, SQRT2: Math.SQRT2,
+};
+const NUMBER_CONSTANTS: Record<string, number> = {
+  EPSILON: Number.EPSILON, MAX_SAFE_INTEGER: Number.MAX_SAFE_INTEGER, MAX_VALUE: Number.MAX_VALUE, MIN_SAFE_INTEGER: Number.MIN_SAFE_INTEGER,
+  MIN_VALUE: Number.MIN_VALUE, NaN: Number.NaN, NEGATIVE_INFINITY: Number.NEGATIVE_INFINITY, POSITIVE_INFINITY: Number.POSITIVE_INFINITY,
+};
+/** Math functions that are single WebAssembly instructions with exactly JavaScript's results. */
+const MATH_INSTRUCTIONS: Record<string, Op> = { abs: Op.f64_abs, floor: Op.f64_floor, ceil: Op.f64_ceil, trunc: Op.f64_trunc, sqrt: Op.f64_sqrt };
+const MATH_UNARY_IMPORTS = new Set(['acos', 'acosh', 'asin', 'asinh', 'atan', 'atanh', 'cbrt', 'cos', 'cosh', 'exp', 'expm1', 'log', 'log1p', 'log10', 'log2', 'sin', 'sinh', 'tan', 'tanh']);
+const MATH_BINARY_IMPORTS = new Set(['atan2', 'pow']);
+
+const ASSIGNMENT_OPERATORS: Partial<Record<ts.SyntaxKind, ts.BinaryOperator>> = {
+  [ts.SyntaxKind.PlusEqualsToken]: ts.SyntaxKind.PlusToken,
+  [ts.SyntaxKind.MinusEqualsToken]: ts.SyntaxKind.MinusToken,
+  [ts.SyntaxKind.AsteriskEqualsToken]: ts.SyntaxKind.AsteriskToken,
+  [ts.SyntaxKind.SlashEqualsToken]: ts.SyntaxKind.SlashToken,
+  [ts.SyntaxKind.PercentEqualsToken]: ts.SyntaxKind.PercentToken,
+  [ts.SyntaxKind.AsteriskAsteriskEqualsToken]: ts.SyntaxKind.AsteriskAsteriskToken,
+  [ts.SyntaxKind.LessThanLessThanEqualsToken]: ts.SyntaxKind.LessThanLessThanToken,
+  [ts.SyntaxKind.GreaterThanGreaterThanEqualsToken]: ts.SyntaxKind.GreaterThanGreaterThanToken,
+  [ts.SyntaxKind.GreaterThanGreaterThanGreaterThanEqualsToken]: ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken,
+  [ts.SyntaxKind.AmpersandEqualsToken]: ts.SyntaxKind.AmpersandToken,
+  [ts.SyntaxKind.BarEqualsToken]: ts.SyntaxKind.BarToken,
+  [ts.SyntaxKind.CaretEqualsToken]: ts.SyntaxKind.CaretToken,
+};
+
+export interface ParameterPlan {
+  name: string;
+  type: GeneType;
+  initializer: ts.Expression | undefined;
+  node: ts.ParameterDeclaration;
+}
+
+/**
+ * One function: its locals, control stack and code. `resultType` starts from the annotation, or from the
+ * first `return` when there is none.
+ */
+export class FunctionCompiler {
+  code = new CodeBuffer();
+  readonly localTypes: ValType[] = [];
+  readonly localNames: string[] = [];
+  resultType: GeneType | undefined;
+  private readonly scopes: Map<string, Local>[] = [];
+  private readonly control: ControlFrame[] = [];
+  private depth = 0;
+  /** Set while compiling a module-level const initializer: locals are invisible there. */
+  private outerOnly = false;
+  private readonly scratch = new Map<ValType, number[]>();
+
+  constructor(
+    private readonly services: ModuleServices,
+    /** The function node whose outer names are resolved (module scope of the gene). */
+    private readonly owner: ts.Node,
+    params: readonly { name: string; type: GeneType }[],
+    resultType: GeneType | undefined,
+  ) {
+    this.resultType = resultType;
+    this.scopes.push(new Map());
+    params.forEach((p, index) => {
+      this.localNames.push(p.name);
+      this.scopes[0]!.set(p.name, { index, type: p.type, mutable: true, initialized: true });
+    });
+    this.paramCount = params.length;
+  }
+
+  private readonly paramCount: number;
+
+  /** Marks parameter `name` as not yet initialized (a default value that reads a later parameter). */
+  setParameterInitialized(name: string, initialized: boolean): void {
+    const local = this.scopes[0]!.get(name);
+    if (local) local.initialized = initialized;
+  }
+
+  /** In an arity adapter: a parameter the caller left out becomes a local, filled from its default value. */
+  addMissingParameter(name: string, type: GeneType): number {
+    const index = this.newLocal(valTypeOf(type), name);
+    this.scopes[0]!.set(name, { index, type, mutable: true, initialized: false });
+    return index;
+  }
+
+  chargeFuel(): void {
+    const fuel = this.services.fuelGlobal;
+    this.code.withIndex(Op.global_get, fuel).i64(1n).op(Op.i64_sub).withIndex(Op.global_set, fuel);
+    this.code.withIndex(Op.global_get, fuel).i64(0n).op(Op.i64_lt_s).open(Op.if).call(this.services.helper('outOfFuel')).op(Op.end);
+  }
+
+  private newLocal(type: ValType, name: string): number {
+    const index = this.paramCount + this.localTypes.length;
+    this.localTypes.push(type);
+    this.localNames.push(name);
+    return index;
+  }
+
+  /** A temporary local, reused once released; temporaries never live across statements. */
+  private temp(type: ValType): number {
+    const free = this.scratch.get(type);
+    return free && free.length > 0 ? free.pop()! : this.newLocal(type, `tmp${this.localTypes.length}`);
+  }
+
+  private release(type: ValType, index: number): void {
+    let free = this.scratch.get(type);
+    if (!free) this.scratch.set(type, (free = []));
+    free.push(index);
+  }
+
+  private enter(node: ts.Node): void {
+    if (++this.depth > MAX_DEPTH) throw new Refusal(node, 'deep nesting', `nesting deeper than ${MAX_DEPTH} levels`);
+  }
+
+  // ---- functions -------------------------------------------------------------------------------
+
+  /** The body of a gene: a block, or an arrow function's expression. */
+  compileBody(body: ts.ConciseBody): void {
+    if (ts.isBlock(body)) {
+      this.statements(body.statements);
+      if (canCompleteNormally(body)) throw new Refusal(body, 'missing return', 'the function can end without `return`, so it may return undefined');
+      // Every path returned; the validator still wants the stack typed at the end.
+      this.code.op(Op.unreachable);
+    } else {
+      const type = this.expression(body);
+      this.noteReturn(type, body);
+    }
+  }
+
+  /** A default parameter value, evaluated into the parameter's local in an arity adapter. */
+  compileDefault(plan: ParameterPlan, index: number): void {
+    if (!plan.initializer) throw new Refusal(plan.node, 'missing argument', `'${plan.name}' has no default value`);
+    const type = this.expression(plan.initializer!);
+    if (type !== plan.type) throw new Refusal(plan.initializer!, 'default value type', `the default of '${plan.name}' is a ${type}, the parameter a ${plan.type}`);
+    this.code.set(index);
+    this.setParameterInitialized(plan.name, true);
+  }
+
+  /** Compiles an expression only to learn its type (used for unannotated parameters). */
+  typeOf(expression: ts.Expression): GeneType {
+    const saved = this.code;
+    this.code = new CodeBuffer();
+    try {
+      return this.expression(expression);
+    } finally {
+      this.code = saved;
+    }
+  }
+
+  private noteReturn(type: GeneType, at: ts.Node): void {
+    if (this.resultType === undefined) this.resultType = type;
+    else if (this.resultType !== type) throw new Refusal(at, 'mixed return types', `returns a ${type} where the function returns a ${this.resultType}`);
+  }
+
+  // ---- statements ------------------------------------------------------------------------------
+
+  private statements(statements: readonly ts.Statement[]): void {
+    const scope = new Map<string, Local>();
+    // Block-scoped names exist from the start of the block, uninitialized until declared.
+    for (const statement of statements) {
+      if (ts.isVariableStatement(statement)) this.declareNames(statement.declarationList, scope);
+      else if (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) throw new Refusal(statement, 'nested declaration', 'functions and classes declared inside a gene are closures');
+    }
+    this.scopes.push(scope);
+    for (const statement of statements) this.statement(statement);
+    this.scopes.pop();
+  }
+
+  private declareNames(list: ts.VariableDeclarationList, scope: Map<string, Local>): void {
+    const isLet = (list.flags & ts.NodeFlags.Let) !== 0;
+    const isConst = (list.flags & ts.NodeFlags.Const) !== 0;
+    if (!isLet && !isConst) throw new Refusal(list, 'var', '`var` declarations are hoisted and start undefined; use let or const');
+    for (const declaration of list.declarations) {
+      if (!ts.isIdentifier(declaration.name)) throw new Refusal(declaration.name, 'destructuring', 'destructuring needs objects or arrays');
+      const name = declaration.name.text;
+      if (scope.has(name)) throw new Refusal(declaration, 'redeclaration', `'${name}' is declared twice in one block`);
+      scope.set(name, { index: -1, type: 'number', mutable: isLet, initialized: false });
+    }
+  }
+
+  private statement(node: ts.Statement): void {
+    this.enter(node);
+    switch (node.kind) {
+      case ts.SyntaxKind.Block:
+        this.statements((node as ts.Block).statements);
+        break;
+      case ts.SyntaxKind.EmptyStatement:
+        break;
+      case ts.SyntaxKind.VariableStatement:
+        this.variableDeclarations((node as ts.VariableStatement).declarationList);
+        break;
+      case ts.SyntaxKind.ExpressionStatement:
+        this.expression((node as ts.ExpressionStatement).expression);
+        this.code.op(Op.drop);
+        break;
+      case ts.SyntaxKind.ReturnStatement: {
+        const value = (node as ts.ReturnStatement).expression;
+        if (!value) throw new Refusal(node, 'return without value', '`return;` returns undefined');
+        this.noteReturn(this.expression(value), value);
+        this.code.op(Op.return);
+        break;
+      }
+      case ts.SyntaxKind.IfStatement: {
+        const statement = node as ts.IfStatement;
+        this.condition(statement.expression);
+        this.code.open(Op.if);
+        this.control.push({});
+        this.nested(statement.thenStatement);
+        if (statement.elseStatement) {
+          this.code.op(Op.else);
+          this.nested(statement.elseStatement);
+        }
+        this.control.pop();
+        this.code.op(Op.end);
+        break;
+      }
+      case ts.SyntaxKind.WhileStatement:
+      case ts.SyntaxKind.DoStatement:
+      case ts.SyntaxKind.ForStatement:
+        this.loop(node as ts.IterationStatement, []);
+        break;
+      case ts.SyntaxKind.LabeledStatement:
+        this.labelled(node as ts.LabeledStatement);
+        break;
+      case ts.SyntaxKind.BreakStatement:
+      case ts.SyntaxKind.ContinueStatement:
+        this.jump(node as ts.BreakOrContinueStatement);
+        break;
+      default:
+        throw new Refusal(node, describe(node), `${describe(node)} is outside the numeric subset`);
+    }
+    this.depth--;
+  }
+
+  /** The body of an if/loop: a statement in its own block scope. */
+  private nested(statement: ts.Statement): void {
+    if (ts.isVariableStatement(statement)) throw new Refusal(statement, 'declaration as body', 'a declaration cannot be the body of if or a loop');
+    this.statement(statement);
+  }
+
+  private variableDeclarations(list: ts.VariableDeclarationList): void {
+    for (const declaration of list.declarations) {
+      const name = (declaration.name as ts.Identifier).text;
+      const local = this.lookupLocal(name);
+      if (!local) throw new Refusal(declaration, 'declaration', `'${name}' was not pre-declared`);
+      if (!declaration.initializer) throw new Refusal(declaration, 'uninitialized variable', `'${name}' has no initializer, so it starts undefined`);
+      const type = this.expression(declaration.initializer);
+      const annotated = typeFromAnnotation(declaration.type);
+      if (annotated === 'other' || (annotated !== undefined && annotated !== type)) {
+        throw new Refusal(declaration.type!, 'type annotation', `'${name}' is annotated ${declaration.type!.getText()} but holds a ${type}`);
+      }
+      local.type = type;
+      local.index = this.newLocal(valTypeOf(type), name);
+      local.initialized = true;
+      this.code.set(local.index);
+    }
+  }
+
+  private labelled(node: ts.LabeledStatement): void {
+    // Labels directly on a loop name the loop itself (for `continue label`).
+    const labels: string[] = [];
+    let inner: ts.Statement = node;
+    while (ts.isLabeledStatement(inner)) {
+      labels.push(inner.label.text);
+      inner = inner.statement;
+    }
+    if (ts.isWhileStatement(inner) || ts.isDoStatement(inner) || ts.isForStatement(inner)) {
+      this.enter(inner);
+      this.loop(inner, labels);
+      this.depth--;
+      return;
+    }
+    this.code.open(Op.block);
+    this.control.push({ breakLabels: labels, breakable: 'labelled' });
+    this.nested(inner);
+    this.control.pop();
+    this.code.op(Op.end);
+  }
+
+  /** block $break { loop $top { fuel; [test]; block $continue { body }; [update | do-test]; br $top } } */
+  private loop(node: ts.IterationStatement, labels: readonly string[]): void {
+    let forScope: Map<string, Local> | undefined;
+    if (ts.isForStatement(node) && node.initializer) {
+      if (ts.isVariableDeclarationList(node.initializer)) {
+        forScope = new Map();
+        this.declareNames(node.initializer, forScope);
+        this.scopes.push(forScope);
+        this.variableDeclarations(node.initializer);
+      } else {
+        this.expression(node.initializer);
+        this.code.op(Op.drop);
+      }
+    }
+    this.code.open(Op.block);
+    this.control.push({ breakLabels: labels, breakable: 'loop' });
+    this.code.open(Op.loop);
+    this.control.push({});
+    this.chargeFuel();
+    const test = ts.isWhileStatement(node) ? node.expression : ts.isForStatement(node) ? node.condition : undefined;
+    if (test) {
+      this.condition(test);
+      this.code.op(Op.i32_eqz).withIndex(Op.br_if, 1);
+    }
+    this.code.open(Op.block);
+    this.control.push({ continueLabels: labels, continuable: true });
+    this.nested(node.statement);
+    this.control.pop();
+    this.code.op(Op.end);
+    if (ts.isForStatement(node) && node.incrementor) {
+      this.expression(node.incrementor);
+      this.code.op(Op.drop);
+    }
+    if (ts.isDoStatement(node)) {
+      this.condition(node.expression);
+      this.code.withIndex(Op.br_if, 0);
+    } else {
+      this.code.withIndex(Op.br, 0);
+    }
+    this.control.pop();
+    this.code.op(Op.end);
+    this.control.pop();
+    this.code.op(Op.end);
+    if (forScope) this.scopes.pop();
+  }
+
+  private jump(node: ts.BreakOrContinueStatement): void {
+    const isBreak = node.kind === ts.SyntaxKind.BreakStatement;
+    const label = node.label?.text;
+    for (let i = this.control.length - 1; i >= 0; i--) {
+      const frame = this.control[i]!;
+      const matches = isBreak
+        ? frame.breakable !== undefined && (label === undefined ? frame.breakable === 'loop' : frame.breakLabels!.includes(label))
+        : frame.continuable === true && (label === undefined || frame.continueLabels!.includes(label));
+      if (matches) {
+        this.code.withIndex(Op.br, this.control.length - 1 - i);
+        return;
+      }
+    }
+    throw new Refusal(node, isBreak ? 'break' : 'continue', `no enclosing ${label ? `'${label}'` : 'loop'} to ${isBreak ? 'break out of' : 'continue'}`);
+  }
+
+  // ---- expressions -----------------------------------------------------------------------------
+
+  /** Leaves an i32 truth value: JavaScript's ToBoolean of a number is `|x| > 0` (false for ±0 and NaN). */
+  private condition(node: ts.Expression): void {
+    this.truthy(this.expression(node));
+  }
+
+  private truthy(type: GeneType): void {
+    if (type === 'number') this.code.op(Op.f64_abs).f64(0).op(Op.f64_gt);
+  }
+
+  private toNumber(type: GeneType): void {
+    if (type === 'boolean') this.code.op(Op.f64_convert_i32_u);
+  }
+
+  /** Leaves ToInt32 of the value as i32 (booleans already are 0 or 1). */
+  private toInt32(type: GeneType): void {
+    if (type === 'number') this.code.call(this.services.helper('toInt32'));
+  }
+
+  private numeric(node: ts.Expression): void {
+    this.toNumber(this.expression(node));
+  }
+
+  expression(node: ts.Expression): GeneType {
+    this.enter(node);
+    const type = this.expressionInner(node);
+    this.depth--;
+    return type;
+  }
+
+  private expressionInner(node: ts.Expression): GeneType {
+    switch (node.kind) {
+      case ts.SyntaxKind.NumericLiteral:
+        this.code.f64(Number((node as ts.NumericLiteral).text));
+        return 'number';
+      case ts.SyntaxKind.TrueKeyword:
+        this.code.i32(1);
+        return 'boolean';
+      case ts.SyntaxKind.FalseKeyword:
+        this.code.i32(0);
+        return 'boolean';
+      case ts.SyntaxKind.ParenthesizedExpression:
+        return this.expression((node as ts.ParenthesizedExpression).expression);
+      case ts.SyntaxKind.AsExpression:
+      case ts.SyntaxKind.TypeAssertionExpression:
+      case ts.SyntaxKind.SatisfiesExpression: {
+        const typed = node as ts.AsExpression | ts.TypeAssertion | ts.SatisfiesExpression;
+        const type = this.expression(typed.expression);
+        if (typeFromAnnotation(typed.type) !== type) throw new Refusal(typed.type, 'type assertion', `asserts ${typed.type.getText()} on a ${type}`);
+        return type;
+      }
+      case ts.SyntaxKind.NonNullExpression:
+        return this.expression((node as ts.NonNullExpression).expression);
+      case ts.SyntaxKind.Identifier:
+        return this.identifier(node as ts.Identifier);
+      case ts.SyntaxKind.PropertyAccessExpression:
+        return this.propertyAccess(node as ts.PropertyAccessExpression);
+      case ts.SyntaxKind.PrefixUnaryExpression:
+        return this.prefixUnary(node as ts.PrefixUnaryExpression);
+      case ts.SyntaxKind.PostfixUnaryExpression: {
+        const postfix = node as ts.PostfixUnaryExpression;
+        return this.increment(postfix.operand, postfix.operator === ts.SyntaxKind.PlusPlusToken ? Op.f64_add : Op.f64_sub, false);
+      }
+      case ts.SyntaxKind.BinaryExpression:
+        return this.binary(node as ts.BinaryExpression);
+      case ts.SyntaxKind.ConditionalExpression:
+        return this.conditional(node as ts.ConditionalExpression);
+      case ts.SyntaxKind.CallExpression:
+        return this.call(node as ts.CallExpression);
+      default:
+        throw new Refusal(node, describe(node), `${describe(node)} is outside the numeric subset`);
+    }
+  }
+
+  private lookupLocal(name: string): Local | undefined {
+    if (this.outerOnly) return undefined;
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const local = this.scopes[i]!.get(name);
+      if (local) return local;
+    }
+    return undefined;
+  }
+
+  private identifier(node: ts.Identifier): GeneType {
+    const local = this.lookupLocal(node.text);
+    if (local) {
+      if (!local.initialized) throw new Refusal(node, 'temporal dead zone', `'${node.text}' is read before its declaration (a ReferenceError)`);
+      this.code.get(local.index);
+      return local.type;
+    }
+    const outer = this.services.resolveOuter(this.owner, node.text, node);
+    if (outer.kind === 'const') return this.moduleConstant(outer.initializer, node);
+    if (outer.kind === 'function') throw new Refusal(node, 'function value', `'${node.text}' is used as a value; genes may only call it`);
+    switch (outer.name) {
+      case 'Infinity':
+        this.code.f64(Infinity);
+        return 'number';
+      case 'NaN':
+        this.code.f64(NaN);
+        return 'number';
+      default:
+        throw new Refusal(node, outer.name, `'${outer.name}' is not a number or boolean`);
+    }
+  }
+
+  private readonly constantsInProgress = new Set<ts.Expression>();
+
+  /** A module-level const is pure and deterministic, so its initializer is compiled in place, without locals. */
+  private moduleConstant(initializer: ts.Expression, at: ts.Node): GeneType {
+    if (this.constantsInProgress.has(initializer)) throw new Refusal(at, 'circular constant', 'the constant depends on itself');
+    this.constantsInProgress.add(initializer);
+    const saved = this.outerOnly;
+    this.outerOnly = true;
+    try {
+      return this.expression(initializer);
+    } finally {
+      this.outerOnly = saved;
+      this.constantsInProgress.delete(initializer);
+    }
+  }
+
+  /** `Math` or `Number` as the global namespace (not shadowed in the file). */
+  private globalNamespace(node: ts.Expression): 'Math' | 'Number' | undefined {
+    if (!ts.isIdentifier(node) || (node.text !== 'Math' && node.text !== 'Number')) return undefined;
+    if (this.lookupLocal(node.text)) return undefined;
+    const outer = this.services.resolveOuter(this.owner, node.text, node);
+    return outer.kind === 'global' ? (outer.name as 'Math' | 'Number') : undefined;
+  }
+
+  private propertyAccess(node: ts.PropertyAccessExpression): GeneType {
+    const namespace = this.globalNamespace(node.expression);
+    const table = namespace === 'Math' ? MATH_CONSTANTS : namespace === 'Number' ? NUMBER_CONSTANTS : undefined;
+    const value = table && Object.hasOwn(table, node.name.text) ? table[node.name.text] : undefined;
+    if (value === undefined) throw new Refusal(node, 'property access', `${node.getText()} is not a Math or Number constant`);
+    this.code.f64(value);
+    return 'number';
+  }
+
+  private prefixUnary(node: ts.PrefixUnaryExpression): GeneType {
+    switch (node.operator) {
+      case ts.SyntaxKind.MinusToken:
+        this.numeric(node.operand);
+        this.code.op(Op.f64_neg);
+        return 'number';
+      case ts.SyntaxKind.PlusToken:
+        this.numeric(node.operand);
+        return 'number';
+      case ts.SyntaxKind.ExclamationToken:
+        this.condition(node.operand);
+        this.code.op(Op.i32_eqz);
+        return 'boolean';
+      case ts.SyntaxKind.TildeToken:
+        this.toInt32(this.expression(node.operand));
+        this.code.i32(-1).op(Op.i32_xor, Op.f64_convert_i32_s);
+        return 'number';
+      case ts.SyntaxKind.PlusPlusToken:
+        return this.increment(node.operand, Op.f64_add, true);
+      case ts.SyntaxKind.MinusMinusToken:
+        return this.increment(node.operand, Op.f64_sub, true);
+      default:
+        throw new Refusal(node, 'unary operator', 'unknown unary operator');
+    }
+  }
+
+  /** The local a compound assignment or ++/-- writes: a `let` or parameter, never a const. */
+  private assignable(target: ts.Expression): Local {
+    let inner = target;
+    while (ts.isParenthesizedExpression(inner)) inner = inner.expression;
+    if (!ts.isIdentifier(inner)) throw new Refusal(target, 'assignment target', 'only local variables and parameters can be assigned');
+    const local = this.lookupLocal(inner.text);
+    if (!local) throw new Refusal(target, 'assignment to outer variable', `'${inner.text}' is not a local of the gene (a side effect)`);
+    if (!local.initialized) throw new Refusal(target, 'temporal dead zone', `'${inner.text}' is assigned before its declaration`);
+    if (!local.mutable) throw new Refusal(target, 'assignment to const', `'${inner.text}' is a const (a TypeError)`);
+    return local;
+  }
+
+  private increment(operand: ts.Expression, op: Op.f64_add | Op.f64_sub, prefix: boolean): GeneType {
+    const local = this.assignable(operand);
+    if (local.type !== 'number') throw new Refusal(operand, 'increment of boolean', '++/-- on a boolean turns it into a number');
+    if (prefix) {
+      this.code.get(local.index).f64(1).op(op).tee(local.index);
+    } else {
+      this.code.get(local.index).get(local.index).f64(1).op(op).set(local.index);
+    }
+    return 'number';
+  }
+
+  private binary(node: ts.BinaryExpression): GeneType {
+    const operator = node.operatorToken.kind;
+    switch (operator) {
+      case ts.SyntaxKind.EqualsToken: {
+        const local = this.assignable(node.left);
+        const type = this.expression(node.right);
+        if (type !== local.type) throw new Refusal(node, 'assignment of another type', `assigns a ${type} to a ${local.type} variable`);
+        this.code.tee(local.index);
+        return type;
+      }
+      case ts.SyntaxKind.AmpersandAmpersandToken:
+      case ts.SyntaxKind.BarBarToken:
+        return this.logical(node.left, node.right, operator, node);
+      case ts.SyntaxKind.QuestionQuestionToken:
+        // A number or boolean is never null or undefined: the right side is never evaluated.
+        return this.expression(node.left);
+      case ts.SyntaxKind.AmpersandAmpersandEqualsToken:
+      case ts.SyntaxKind.BarBarEqualsToken:
+        return this.logicalAssignment(node, operator);
+      case ts.SyntaxKind.QuestionQuestionEqualsToken: {
+        const local = this.assignable(node.left);
+        this.code.get(local.index);
+        return local.type;
+      }
+      case ts.SyntaxKind.CommaToken:
+        this.expression(node.left);
+        this.code.op(Op.drop);
+        return this.expression(node.right);
+    }
+    const compound = ASSIGNMENT_OPERATORS[operator];
+    if (compound !== undefined) {
+      const local = this.assignable(node.left);
+      this.code.get(local.index);
+      const type = this.arithmetic(compound, local.type, node.right, node);
+      if (type !== local.type) throw new Refusal(node, 'assignment of another type', `assigns a ${type} to a ${local.type} variable`);
+      this.code.tee(local.index);
+      return type;
+    }
+    const left = this.expression(node.left);
+    return this.arithmetic(operator, left, node.right, node);
+  }
+
+  /** `left OP right` with the left operand already on the stack. */
+  private arithmetic(operator: ts.BinaryOperator, left: GeneType, rightNode: ts.Expression, node: ts.Node): GeneType {
+    switch (operator) {
+      case ts.SyntaxKind.PlusToken:
+      case ts.SyntaxKind.MinusToken:
+      case ts.SyntaxKind.AsteriskToken:
+      case ts.SyntaxKind.SlashToken: {
+        this.toNumber(left);
+        this.numeric(rightNode);
+        const op = { [ts.SyntaxKind.PlusToken]: Op.f64_add, [ts.SyntaxKind.MinusToken]: Op.f64_sub, [ts.SyntaxKind.AsteriskToken]: Op.f64_mul, [ts.SyntaxKind.SlashToken]: Op.f64_div }[operator];
+        this.code.op(op);
+        return 'number';
+      }
+      case ts.SyntaxKind.PercentToken:
+        this.toNumber(left);
+        this.numeric(rightNode);
+        this.code.call(this.services.helper('fmod'));
+        return 'number';
+      case ts.SyntaxKind.AsteriskAsteriskToken:
+        // V8 computes `**` and Math.pow with the same routine; the host's Math.pow gives identical bits.
+        this.toNumber(left);
+        this.numeric(rightNode);
+        this.code.call(this.services.hostImport('pow', 2));
+        return 'number';
+      case ts.SyntaxKind.LessThanLessThanToken:
+      case ts.SyntaxKind.GreaterThanGreaterThanToken:
+      case ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken:
+      case ts.SyntaxKind.AmpersandToken:
+      case ts.SyntaxKind.BarToken:
+      case ts.SyntaxKind.CaretToken: {
+        this.toInt32(left);
+        this.toInt32(this.expression(rightNode));
+        const op = {
+          [ts.SyntaxKind.LessThanLessThanToken]: Op.i32_shl,
+          [ts.SyntaxKind.GreaterThanGreaterThanToken]: Op.i32_shr_s,
+          [ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken]: Op.i32_shr_u,
+          [ts.SyntaxKind.AmpersandToken]: Op.i32_and,
+          [ts.SyntaxKind.BarToken]: Op.i32_or,
+          [ts.SyntaxKind.CaretToken]: Op.i32_xor,
+        }[operator];
+        this.code.op(op, operator === ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken ? Op.f64_convert_i32_u : Op.f64_convert_i32_s);
+        return 'number';
+      }
+      case ts.SyntaxKind.EqualsEqualsEqualsToken:
+      case ts.SyntaxKind.ExclamationEqualsEqualsToken:
+      case ts.SyntaxKind.EqualsEqualsToken:
+      case ts.SyntaxKind.ExclamationEqualsToken: {
+        const negated = operator === ts.SyntaxKind.ExclamationEqualsEqualsToken || operator === ts.SyntaxKind.ExclamationEqualsToken;
+        const strict = operator === ts.SyntaxKind.EqualsEqualsEqualsToken || operator === ts.SyntaxKind.ExclamationEqualsEqualsToken;
+        const right = this.compileApart(rightNode);
+        if (left === right.type) {
+          this.code.append(right.code);
+          this.code.op(left === 'number' ? (negated ? Op.f64_ne : Op.f64_eq) : negated ? Op.i32_ne : Op.i32_eq);
+        } else if (strict) {
+          // A number is never strictly equal to a boolean; both sides are still evaluated.
+          this.code.op(Op.drop).append(right.code).op(Op.drop).i32(negated ? 1 : 0);
+        } else {
+          this.toNumber(left);
+          this.code.append(right.code);
+          this.toNumber(right.type);
+          this.code.op(negated ? Op.f64_ne : Op.f64_eq);
+        }
+        return 'boolean';
+      }
+      case ts.SyntaxKind.LessThanToken:
+      case ts.SyntaxKind.LessThanEqualsToken:
+      case ts.SyntaxKind.GreaterThanToken:
+      case ts.SyntaxKind.GreaterThanEqualsToken: {
+        this.toNumber(left);
+        this.numeric(rightNode);
+        const op = { [ts.SyntaxKind.LessThanToken]: Op.f64_lt, [ts.SyntaxKind.LessThanEqualsToken]: Op.f64_le, [ts.SyntaxKind.GreaterThanToken]: Op.f64_gt, [ts.SyntaxKind.GreaterThanEqualsToken]: Op.f64_ge }[operator];
+        this.code.op(op);
+        return 'boolean';
+      }
+      default:
+        throw new Refusal(node, ts.tokenToString(operator) ?? 'operator', `the operator ${ts.tokenToString(operator) ?? ''} is outside the numeric subset`);
+    }
+  }
+
+  /** Compiles into a separate buffer, to learn the type before choosing the code around it. */
+  private compileApart(node: ts.Expression): { type: GeneType; code: CodeBuffer } {
+    const saved = this.code;
+    this.code = new CodeBuffer();
+    try {
+      const type = this.expression(node);
+      return { type, code: this.code };
+    } finally {
+      this.code = saved;
+    }
+  }
+
+  /** `a && b` / `a || b` with JavaScript's value semantics: the result is one of the operands, unconverted. */
+  private logical(leftNode: ts.Expression, rightNode: ts.Expression, operator: ts.SyntaxKind, node: ts.Node): GeneType {
+    const left = this.expression(leftNode);
+    const right = this.compileApart(rightNode);
+    if (left !== right.type) throw new Refusal(node, 'mixed && or ||', `${left} ${ts.tokenToString(operator as ts.BinaryOperator)} ${right.type} can yield either type`);
+    const isAnd = operator === ts.SyntaxKind.AmpersandAmpersandToken;
+    const val = valTypeOf(left);
+    const saved = this.temp(val);
+    this.code.tee(saved);
+    this.truthy(left);
+    this.code.open(Op.if, val);
+    if (isAnd) this.code.append(right.code).op(Op.else).get(saved);
+    else this.code.get(saved).op(Op.else).append(right.code);
+    this.code.op(Op.end);
+    this.release(val, saved);
+    return left;
+  }
+
+  private logicalAssignment(node: ts.BinaryExpression, operator: ts.SyntaxKind): GeneType {
+    const local = this.assignable(node.left);
+    const right = this.compileApart(node.right);
+    if (right.type !== local.type) throw new Refusal(node, 'assignment of another type', `assigns a ${right.type} to a ${local.type} variable`);
+    const val = valTypeOf(local.type);
+    this.code.get(local.index);
+    this.truthy(local.type);
+    if (operator === ts.SyntaxKind.BarBarEqualsToken) this.code.op(Op.i32_eqz);
+    this.code.open(Op.if, val).append(right.code).tee(local.index).op(Op.else).get(local.index).op(Op.end);
+    return local.type;
+  }
+
+  private conditional(node: ts.ConditionalExpression): GeneType {
+    this.condition(node.condition);
+    const whenTrue = this.compileApart(node.whenTrue);
+    const whenFalse = this.compileApart(node.whenFalse);
+    if (whenTrue.type !== whenFalse.type) throw new Refusal(node, 'mixed ?:', `the branches are a ${whenTrue.type} and a ${whenFalse.type}`);
+    this.code.open(Op.if, valTypeOf(whenTrue.type)).append(whenTrue.code).op(Op.else).append(whenFalse.code).op(Op.end);
+    return whenTrue.type;
+  }
+
+  // ---- calls -----------------------------------------------------------------------------------
+
+  private call(node: ts.CallExpression): GeneType {
+    if (node.questionDotToken || node.typeArguments) throw new Refusal(node, 'call form', 'optional calls and type arguments are outside the subset');
+    for (const argument of node.arguments) if (ts.isSpreadElement(argument)) throw new Refusal(argument, 'spread argument', 'spread needs an array');
+    const callee = node.expression;
+    if (ts.isPropertyAccessExpression(callee)) {
+      const namespace = this.globalNamespace(callee.expression);
+      if (namespace === 'Math') return this.mathCall(callee.name.text, node);
+      if (namespace === 'Number') return this.predicateCall(`Number.${callee.name.text}`, node);
+      throw new Refusal(node, 'method call', `${callee.getText()}() is not a Math function or a gene of this file`);
+    }
+    if (!ts.isIdentifier(callee)) throw new Refusal(node, 'call', 'only genes of this file and Math functions can be called');
+    if (this.lookupLocal(callee.text)) throw new Refusal(callee, 'call of a local', `'${callee.text}' is a local value, not a function`);
+    const outer = this.services.resolveOuter(this.owner, callee.text, callee);
+    if (outer.kind === 'global') return this.predicateCall(outer.name, node);
+    if (outer.kind !== 'function') throw new Refusal(callee, 'call of a constant', `'${callee.text}' is not a function`);
+    const target = this.services.callee(outer.node, outer.name, node.arguments.length, node);
+    node.arguments.forEach((argument, index) => {
+      const type = this.expression(argument);
+      if (type !== target.params[index]) throw new Refusal(argument, 'argument type', `passes a ${type} where '${outer.name}' takes a ${target.params[index]}`);
+    });
+    if (target.result === undefined) throw new Refusal(node, 'recursive call before return type', `'${outer.name}' is recursive and has no return type annotation; annotate it`);
+    this.code.call(target.ref);
+    return target.result;
+  }
+
+  private arguments(node: ts.CallExpression, count: number, what: string): void {
+    if (node.arguments.length !== count) throw new Refusal(node, `${what} with ${node.arguments.length} arguments`, `${what} is supported with exactly ${count} argument${count === 1 ? '' : 's'}`);
+    for (const argument of node.arguments) this.numeric(argument);
+  }
+
+  private mathCall(name: string, node: ts.CallExpression): GeneType {
+    const code = this.code;
+    const instruction = Object.hasOwn(MATH_INSTRUCTIONS, name) ? MATH_INSTRUCTIONS[name] : undefined;
+    if (instruction !== undefined) {
+      this.arguments(node, 1, `Math.${name}`);
+      code.op(instruction);
+      return 'number';
+    }
+    switch (name) {
+      case 'max':
+      case 'min': {
+        // f64.max/min return NaN for any NaN and order -0 below +0, exactly like Math.max/min; they are associative.
+        if (node.arguments.length === 0) {
+          code.f64(name === 'max' ? -Infinity : Infinity);
+          return 'number';
+        }
+        node.arguments.forEach((argument, index) => {
+          this.numeric(argument);
+          if (index > 0) code.op(name === 'max' ? Op.f64_max : Op.f64_min);
+        });
+        return 'number';
+      }
+      case 'round':
+      case 'sign':
+        this.arguments(node, 1, `Math.${name}`);
+        code.call(this.services.helper(name));
+        return 'number';
+      case 'fround':
+        this.arguments(node, 1, 'Math.fround');
+        code.op(Op.f32_demote_f64, Op.f64_promote_f32);
+        return 'number';
+      case 'imul':
+        if (node.arguments.length !== 2) throw new Refusal(node, 'Math.imul arity', 'Math.imul is supported with exactly 2 arguments');
+        this.toInt32(this.expression(node.arguments[0]!));
+        this.toInt32(this.expression(node.arguments[1]!));
+        code.op(Op.i32_mul, Op.f64_convert_i32_s);
+        return 'number';
+      case 'clz32':
+        if (node.arguments.length !== 1) throw new Refusal(node, 'Math.clz32 arity', 'Math.clz32 is supported with exactly 1 argument');
+        this.toInt32(this.expression(node.arguments[0]!));
+        code.op(Op.i32_clz, Op.f64_convert_i32_s);
+        return 'number';
+      case 'hypot':
+        // Math.hypot of three or more values scales differently from pairwise folding: refused rather than inexact.
+        this.arguments(node, 2, 'Math.hypot');
+        code.call(this.services.hostImport('hypot', 2));
+        return 'number';
+    }
+    if (MATH_UNARY_IMPORTS.has(name)) {
+      this.arguments(node, 1, `Math.${name}`);
+      code.call(this.services.hostImport(name, 1));
+      return 'number';
+    }
+    if (MATH_BINARY_IMPORTS.has(name)) {
+      this.arguments(node, 2, `Math.${name}`);
+      code.call(this.services.hostImport(name, 2));
+      return 'number';
+    }
+    throw new Refusal(node, `Math.${name}`, `Math.${name} is not deterministic or not numeric`);
+  }
+
+  /** isNaN, isFinite, Number.isNaN/isFinite/isInteger/isSafeInteger, Number(x), Boolean(x). */
+  private predicateCall(name: string, node: ts.CallExpression): GeneType {
+    const code = this.code;
+    if (node.arguments.length !== 1) throw new Refusal(node, `${name}()`, `${name} is supported with exactly one argument`);
+    const argument = node.arguments[0]!;
+    if (name === 'Boolean') {
+      this.condition(argument);
+      return 'boolean';
+    }
+    if (name === 'Number') {
+      this.numeric(argument);
+      return 'number';
+    }
+    const type = this.expression(argument);
+    const strict = name.startsWith('Number.');
+    if (strict && type === 'boolean') {
+      // Number.isNaN(true) and friends are false without conversion; isInteger(true) too.
+      code.op(Op.drop).i32(0);
+      return 'boolean';
+    }
+    this.toNumber(type);
+    const x = this.temp(ValType.F64);
+    code.set(x);
+    switch (name) {
+      case 'isNaN':
+      case 'Number.isNaN':
+        code.get(x).get(x).op(Op.f64_ne);
+        break;
+      case 'isFinite':
+      case 'Number.isFinite':
+        code.get(x).get(x).op(Op.f64_sub).f64(0).op(Op.f64_eq);
+        break;
+      case 'Number.isInteger':
+        code.get(x).op(Op.f64_trunc).get(x).op(Op.f64_eq).get(x).op(Op.f64_abs).f64(Infinity).op(Op.f64_ne).op(Op.i32_and);
+        break;
+      case 'Number.isSafeInteger':
+        code.get(x).op(Op.f64_trunc).get(x).op(Op.f64_eq).get(x).op(Op.f64_abs).f64(Number.MAX_SAFE_INTEGER).op(Op.f64_le).op(Op.i32_and);
+        break;
+      default:
+        this.release(ValType.F64, x);
+        throw new Refusal(node, `${name}()`, `${name}() is outside the numeric subset`);
+    }
+    this.release(ValType.F64, x);
+    return 'boolean';
+  }
+}
+
+function describe(node: ts.Node): string {
+  switch (node.kind) {
+    case ts.SyntaxKind.StringLiteral:
+    case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+    case ts.SyntaxKind.TemplateExpression:
+      return 'string';
+    case ts.SyntaxKind.ObjectLiteralExpression:
+      return 'object literal';
+    case ts.SyntaxKind.ArrayLiteralExpression:
+      return 'array literal';
+    case ts.SyntaxKind.ArrowFunction:
+    case ts.SyntaxKind.FunctionExpression:
+      return 'closure';
+    case ts.SyntaxKind.ThisKeyword:
+      return 'this';
+    case ts.SyntaxKind.BigIntLiteral:
+      return 'bigint';
+    case ts.SyntaxKind.NullKeyword:
+      return 'null';
+    case ts.SyntaxKind.ThrowStatement:
+      return 'throw';
+    case ts.SyntaxKind.TryStatement:
+      return 'try';
+    case ts.SyntaxKind.SwitchStatement:
+      return 'switch';
+    case ts.SyntaxKind.ElementAccessExpression:
+      return 'element access';
+    case ts.SyntaxKind.NewExpression:
+      return 'new';
+    default:
+      return ts.SyntaxKind[node.kind].replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  }
+}
+
+/**
+ * Whether control can reach the end of a statement (conservatively: `true` when unsure), so a function
+ * that might return undefined is refused.
+ */
+export function canCompleteNormally(node: ts.Statement): boolean {
+  switch (node.kind) {
+    case ts.SyntaxKind.ReturnStatement:
+    case ts.SyntaxKind.BreakStatement:
+    case ts.SyntaxKind.ContinueStatement:
+    case ts.SyntaxKind.ThrowStatement:
+      return false;
+    case ts.SyntaxKind.Block:
+      return (node as ts.Block).statements.every(canCompleteNormally);
+    case ts.SyntaxKind.IfStatement: {
+      const statement = node as ts.IfStatement;
+      return !statement.elseStatement || canCompleteNormally(statement.thenStatement) || canCompleteNormally(statement.elseStatement);
+    }
+    case ts.SyntaxKind.LabeledStatement: {
+      const statement = node as ts.LabeledStatement;
+      return canCompleteNormally(statement.statement) || breaksTo(statement.statement, statement.label.text, false);
+    }
+    case ts.SyntaxKind.WhileStatement:
+    case ts.SyntaxKind.ForStatement:
+    case ts.SyntaxKind.DoStatement: {
+      const loop = node as ts.WhileStatement | ts.ForStatement | ts.DoStatement;
+      const test = ts.isForStatement(loop) ? loop.condition : loop.expression;
+      const forever = test === undefined || test.kind === ts.SyntaxKind.TrueKeyword;
+      return !forever || breaksTo(loop.statement, undefined, true);
+    }
+    default:
+      return true;
+  }
+}
+
+/** Whether `body` contains a break that leaves the enclosing statement (unlabelled at loop depth 0, or `label`). */
+function breaksTo(body: ts.Node, label: string | undefined, unlabelled: boolean): boolean {
+  const stack: { node: ts.Node; loopDepth: number }[] = [{ node: body, loopDepth: 0 }];
+  while (stack.length > 0) {
+    const { node, loopDepth } = stack.pop()!;
+    if (ts.isBreakStatement(node)) {
+      if (node.label ? node.label.text === label : unlabelled && loopDepth === 0) return true;
+      continue;
+    }
+    if (ts.isFunctionLike(node)) continue;
+    const inner = ts.isIterationStatement(node, false) || ts.isSwitchStatement(node) ? loopDepth + 1 : loopDepth;
+    ts.forEachChild(node, (child) => {
+      stack.push({ node: child, loopDepth: inner });
+    });
+  }
+  return false;
+}
+

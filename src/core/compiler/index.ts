@@ -1,0 +1,7 @@
+/** The gene compiler: pure numeric TypeScript → WebAssembly with exactly JavaScript's results. */
+export { compileGene, qualifiedNameOf, type CompileOptions } from './compile-gene';
+export { createInProcessExecutor, prepareCall, type GeneExecutor, type RunOutcome } from './gene-executor';
+export { javascriptSource, loadJavaScriptGene, type JavaScriptGene, type JavaScriptOutcome } from './javascript-gene';
+export type { CompileResult, CompiledGene, FunctionSourceMap, GeneDependency, GeneEntry, GeneParameter, GeneSignature, GeneType, UnsupportedGene } from './types';
+export { parseGeneValue, toJsonValue, type GeneValue, type JsonGeneValue } from './values';
+export { EDGE_VALUES, generateInputs, seededRandom, verifyCompiledGene, verifyGene, type Mismatch, type VerifyOptions, type VerifyReport } from './verify';

@@ -1,0 +1,70 @@
+/** What the gene compiler returns: plain, serializable data (no syntax nodes), so it can cross a worker boundary. */
+
+/** `number` is compiled to f64 and `boolean` to i32 (0 or 1), as in src/core/wasm-abi.ts. */
+export type GeneType = 'number' | 'boolean';
+
+export interface GeneParameter {
+  name: string;
+  type: GeneType;
+  /** Has a default value, so a call may leave it out. */
+  hasDefault: boolean;
+}
+
+export interface GeneSignature {
+  params: readonly GeneParameter[];
+  result: GeneType;
+}
+
+/** One compiled function (the gene or a gene it calls) and the source lines it came from, 1-based. */
+export interface FunctionSourceMap {
+  name: string;
+  /** Index in the module's function index space (imports first). */
+  wasmIndex: number;
+  startLine: number;
+  endLine: number;
+}
+
+/** A module-level declaration the gene depends on, as a source range; verification rebuilds the JavaScript from these. */
+export interface GeneDependency {
+  kind: 'function' | 'const';
+  name: string;
+  /** Offsets in the source text: a function declaration without its modifiers, or a `name = init` const declarator. */
+  start: number;
+  end: number;
+}
+
+/** How to rebuild the gene itself as a JavaScript value: a declared name, or an expression / object-literal method. */
+export type GeneEntry =
+  | { form: 'declared'; name: string }
+  | { form: 'expression'; start: number; end: number }
+  | { form: 'method'; name: string; start: number; end: number };
+
+export interface CompiledGene {
+  verdict: 'ok';
+  /** Export name of the gene's full-arity function: its qualified name. */
+  name: string;
+  bytes: Uint8Array;
+  signature: GeneSignature;
+  /** Export name per argument count: the full arity is `name`; fewer arguments (defaults) are `name/COUNT`. */
+  arityExports: Readonly<Record<number, string>>;
+  /** Every export of the module: functions, then the fuel and status globals. */
+  exports: readonly string[];
+  /** Host imports used, as `Math.NAME`. */
+  imports: readonly string[];
+  sourceMap: readonly FunctionSourceMap[];
+  dependencies: readonly GeneDependency[];
+  entry: GeneEntry;
+}
+
+export interface UnsupportedGene {
+  verdict: 'unsupported';
+  /** The construct refused, e.g. `string literal`, `call of console.log`. */
+  construct: string;
+  /** One sentence for people: what and why. */
+  reason: string;
+  /** 1-based position of the construct. */
+  line: number;
+  column: number;
+}
+
+export type CompileResult = CompiledGene | UnsupportedGene;

@@ -1,0 +1,136 @@
+// The plan's metric names, queries and thresholds, as data in one place. No prom-client here:
+// the CLI's monitoring export and the rollout code import this without loading the registry.
+
+/** Operations of one analysis; identical label sets on requests and errors keep the plan's ratio matchable (pitfall P4). */
+export const OPS = ['extract', 'compile', 'verify', 'exec', 'hash', 'fetch'] as const;
+export type Op = (typeof OPS)[number];
+
+/** Kinds of security violation; each is pre-created at 0 so Prometheus sees the first increase (pitfall P1). */
+export const VIOLATION_KINDS = ['forbidden-import', 'sandbox-escape', 'limit-bypass', 'cid-mismatch'] as const;
+export type ViolationKind = (typeof VIOLATION_KINDS)[number];
+
+/**
+ * Seconds. 0.3 (Phase 2 criterion) and 0.5 (rollback trigger) are boundaries with finer buckets
+ * around them, and buckets above 0.5, so a P95 over 0.5 is measurable and not capped (pitfall P6).
+ */
+export const DURATION_BUCKETS: readonly number[] = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.25, 0.28, 0.3, 0.32, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.75, 1, 2.5, 5, 10,
+];
+
+export const METRIC = {
+  requests: 'chimera_requests_total',
+  errors: 'chimera_errors_total',
+  duration: 'chimera_duration_seconds',
+  memory: 'chimera_memory_bytes',
+  memoryLimit: 'chimera_memory_limit_bytes',
+  securityViolations: 'chimera_security_violations_total',
+  geneExtractions: 'chimera_gene_extractions_total',
+  cacheLookups: 'chimera_cache_lookups_total',
+  gatewayRequests: 'chimera_gateway_requests_total',
+  featuresEnabled: 'chimera_features_enabled',
+  canaryFraction: 'chimera_canary_fraction',
+} as const;
+
+/** The four monitoring queries exactly as the plan writes them (per series: one value per op). */
+export const PLAN_QUERIES = {
+  errorRate: 'rate(chimera_errors_total[5m]) / rate(chimera_requests_total[5m])',
+  p95Latency: 'histogram_quantile(0.95, rate(chimera_duration_seconds_bucket[5m]))',
+  memoryRatio: 'chimera_memory_bytes / chimera_memory_limit_bytes',
+  securityViolations: 'increase(chimera_security_violations_total[1h])',
+} as const;
+export type PlanQuery = keyof typeof PLAN_QUERIES;
+
+export interface QueryWindows {
+  /** Rate window of the error rate and P95 (plan: 5m; tests use e.g. 30s). */
+  window?: string;
+  /** Increase window of the security violations (plan: 1h). */
+  securityWindow?: string;
+}
+
+/**
+ * The plan's queries aggregated to one value per Prometheus (`sum`, `sum by (le)`), so extra labels,
+ * several ops or several instances never split or empty the result (pitfalls P4, P5).
+ * The memory ratio takes the worst instance: the trigger is about any machine running out.
+ */
+export function planQueries(windows: QueryWindows = {}): Record<PlanQuery, string> {
+  const w = checkDuration(windows.window ?? '5m');
+  const s = checkDuration(windows.securityWindow ?? '1h');
+  return {
+    errorRate: `sum(rate(${METRIC.errors}[${w}])) / sum(rate(${METRIC.requests}[${w}]))`,
+    p95Latency: `histogram_quantile(0.95, sum by (le) (rate(${METRIC.duration}_bucket[${w}])))`,
+    memoryRatio: `max(${METRIC.memory} / ${METRIC.memoryLimit})`,
+    securityViolations: `sum(increase(${METRIC.securityViolations}[${s}]))`,
+  };
+}
+
+/** Below this many requests in the window a rate or a P95 is noise: it cannot fail or trigger ("not enough data"). */
+export const MIN_REQUESTS_IN_WINDOW = 20;
+
+/** Requests in the window, for "not enough data" guards. */
+export function requestsInWindow(window = '5m'): string {
+  return `sum(increase(${METRIC.requests}[${checkDuration(window)}]))`;
+}
+
+export interface Threshold {
+  query: PlanQuery;
+  /** The condition that fails: value `op` limit. */
+  op: '>' | '>=';
+  limit: number;
+  unit: 'ratio' | 'seconds' | 'count';
+}
+
+/** The plan's automatic rollback triggers; any one firing rolls back. */
+export const ROLLBACK_TRIGGERS = [
+  { id: 'error-rate', alert: 'ChimeraHighErrorRate', summary: 'error rate above 1%', query: 'errorRate', op: '>', limit: 0.01, unit: 'ratio' },
+  { id: 'p95-latency', alert: 'ChimeraHighP95Latency', summary: 'P95 latency above 500 ms', query: 'p95Latency', op: '>', limit: 0.5, unit: 'seconds' },
+  { id: 'memory', alert: 'ChimeraHighMemory', summary: 'memory above 80% of the limit', query: 'memoryRatio', op: '>', limit: 0.8, unit: 'ratio' },
+  { id: 'security-violation', alert: 'ChimeraSecurityViolation', summary: 'a security violation in the last hour', query: 'securityViolations', op: '>', limit: 0, unit: 'count' },
+] as const satisfies readonly (Threshold & { id: string; alert: string; summary: string })[];
+export type TriggerId = (typeof ROLLBACK_TRIGGERS)[number]['id'];
+
+/** The measurable success criteria of the plan's phases, as failing conditions (the rollout phase table owns the rest). */
+export const PHASE_CRITERIA = [
+  { phase: 2, id: 'error-rate', alert: 'ChimeraPhase2ErrorRate', summary: 'Phase 2 needs an error rate below 0.1%', query: 'errorRate', op: '>=', limit: 0.001, unit: 'ratio' },
+  { phase: 2, id: 'p95-latency', alert: 'ChimeraPhase2P95Latency', summary: 'Phase 2 needs a P95 latency below 300 ms', query: 'p95Latency', op: '>=', limit: 0.3, unit: 'seconds' },
+  { phase: 2, id: 'security', alert: 'ChimeraPhase2SecurityIncident', summary: 'Phase 2 needs no security incidents', query: 'securityViolations', op: '>', limit: 0, unit: 'count' },
+  { phase: 3, id: 'error-rate', alert: 'ChimeraPhase3ErrorRate', summary: 'Phase 3 needs an error rate below 0.05%', query: 'errorRate', op: '>=', limit: 0.0005, unit: 'ratio' },
+] as const satisfies readonly (Threshold & { phase: number; id: string; alert: string; summary: string })[];
+
+/** Phase 3: "IPFS availability > 99%", measured on gateway fetches. */
+export const GATEWAY_AVAILABILITY_MIN = 0.99;
+
+/** Secondary metrics of the plan; compile and hash times come from the one op-labelled histogram, so nothing is observed twice. */
+export function secondaryQueries(window = '5m'): Record<'geneExtractionSuccess' | 'wasmCompileP50' | 'wasmCompileMean' | 'cacheHitRatio' | 'gatewayAvailability' | 'proteinHashP50' | 'proteinHashMean' | 'adoption' | 'canaryFraction', string> {
+  const w = checkDuration(window);
+  const ratio = (metric: string, good: string) => `sum(rate(${metric}{result="${good}"}[${w}])) / sum(rate(${metric}[${w}]))`;
+  const p50 = (op: Op) => `histogram_quantile(0.5, sum by (le) (rate(${METRIC.duration}_bucket{op="${op}"}[${w}])))`;
+  const mean = (op: Op) => `sum(rate(${METRIC.duration}_sum{op="${op}"}[${w}])) / sum(rate(${METRIC.duration}_count{op="${op}"}[${w}]))`;
+  return {
+    geneExtractionSuccess: ratio(METRIC.geneExtractions, 'success'),
+    wasmCompileP50: p50('compile'),
+    wasmCompileMean: mean('compile'),
+    cacheHitRatio: ratio(METRIC.cacheLookups, 'hit'),
+    gatewayAvailability: ratio(METRIC.gatewayRequests, 'success'),
+    proteinHashP50: p50('hash'),
+    proteinHashMean: mean('hash'),
+    adoption: `avg(${METRIC.featuresEnabled}{feature="chimera"})`,
+    canaryFraction: `max(${METRIC.canaryFraction})`,
+  };
+}
+
+const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
+const DURATION = /^(?:\d+(?:ms|s|m|h|d|w|y))+$/;
+
+/** Seconds of a Prometheus duration such as `5m`, `30s` or `1h30m`; undefined when it is not one. */
+export function parseDuration(text: string): number | undefined {
+  if (!DURATION.test(text)) return undefined;
+  let seconds = 0;
+  for (const [, n, unit] of text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) seconds += Number(n) * UNIT_SECONDS[unit!]!;
+  return seconds > 0 ? seconds : undefined;
+}
+
+/** Windows end up inside PromQL text, so anything but a duration is a bug in the caller. */
+function checkDuration(text: string): string {
+  if (parseDuration(text) === undefined) throw new RangeError(`'${text}' is not a Prometheus duration such as 5m or 30s`);
+  return text;
+}
