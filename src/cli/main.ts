@@ -10,7 +10,10 @@ import { rearmCommand, rollbackCommand } from './commands/rollback';
 import { execCommand } from './commands/exec';
 import { hashCommand } from './commands/hash';
 import { similarCommand } from './commands/similar';
+import { compileCommand } from './commands/compile';
+import { runCommand } from './commands/run';
 import { feedbackCommand } from './commands/feedback';
+import { genesCommand } from './commands/genes';
 
 const GLOBAL_OPTIONS: OptionSpec = {
   json: { type: 'boolean' },
@@ -51,7 +54,7 @@ const helpCommand: Command = {
 };
 
 /** Later issues add their commands here; the dispatcher, output and exit codes stay the same. */
-export const COMMANDS: readonly Command[] = [helpCommand, versionCommand, flagsCommand, phaseCommand, rollbackCommand, rearmCommand, monitoringCommand, execCommand, hashCommand, similarCommand, feedbackCommand];
+export const COMMANDS: readonly Command[] = [helpCommand, versionCommand, flagsCommand, phaseCommand, rollbackCommand, rearmCommand, monitoringCommand, execCommand, hashCommand, similarCommand, compileCommand, runCommand, feedbackCommand, genesCommand];
 
 function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name);

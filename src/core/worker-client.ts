@@ -1,7 +1,13 @@
 import { Worker } from 'node:worker_threads';
-import type { WorkerDescription, WorkerRequest, WorkerResponse } from './worker-protocol';
+import type { WorkerOp, WorkerOps, WorkerResponse } from './worker-protocol';
 
-type Pending = { resolve: (value: WorkerDescription) => void; reject: (error: Error) => void };
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
+
+/** A cancellable call: `cancel()` asks the worker to stop; the promise then settles with what the worker returns. */
+export interface WorkerCall<T> {
+  result: Promise<T>;
+  cancel(): void;
+}
 
 /**
  * One analysis worker, started on first use so activation stays cheap.
@@ -14,10 +20,24 @@ export class AnalysisWorker {
 
   constructor(private readonly scriptPath: string) {}
 
-  describe(): Promise<WorkerDescription> {
-    return this.request({ id: this.nextId++, op: 'describe' });
+  describe(): Promise<WorkerOps['describe']['result']> {
+    return this.call('describe', undefined).result;
   }
 
+  call<K extends WorkerOp>(op: K, payload: WorkerOps[K]['payload']): WorkerCall<WorkerOps[K]['result']> {
+    const cancel = new SharedArrayBuffer(4);
+    const id = this.nextId++;
+    const result = new Promise<WorkerOps[K]['result']>((resolve, reject) => {
+      const worker = this.ensureWorker();
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      // Keep the process alive only while an answer is owed, so an idle worker never holds the CLI open.
+      worker.ref();
+      worker.postMessage({ id, op, payload, cancel });
+    });
+    return { result, cancel: () => Atomics.store(new Int32Array(cancel), 0, 1) };
+  }
+
+  /** Stops the worker at once; pending calls fail, and the next call starts a fresh worker. */
   async dispose(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
@@ -25,19 +45,10 @@ export class AnalysisWorker {
     await worker?.terminate();
   }
 
-  private request(request: WorkerRequest): Promise<WorkerDescription> {
-    const worker = this.ensureWorker();
-    return new Promise((resolve, reject) => {
-      this.pending.set(request.id, { resolve, reject });
-      // Keep the process alive only while an answer is owed, so an idle worker never holds the CLI open.
-      worker.ref();
-      worker.postMessage(request);
-    });
-  }
-
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.scriptPath);
+    // The TypeScript parser recurses: a larger stack lets deeply nested files parse instead of failing "too deep".
+    const worker = new Worker(this.scriptPath, { resourceLimits: { stackSizeMb: 32 } });
     worker.on('message', (response: WorkerResponse) => {
       const pending = this.pending.get(response.id);
       if (!pending) return;

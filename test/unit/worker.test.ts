@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -26,6 +26,53 @@ test('a worker that dies fails its pending request instead of hanging, and the n
   try {
     await assert.rejects(worker.describe(), /exited with code 3/);
     await assert.rejects(worker.describe(), /exited with code 3/);
+  } finally {
+    await worker.dispose();
+  }
+});
+
+const SAMPLE = join(repoRoot, 'test', 'fixtures', 'void-sample', 'src', 'vs', 'base', 'common', 'numbers.ts');
+
+test('the worker analyses a real file: genes, purity, compiled CIDs, verification and protein hashes', async () => {
+  const worker = new AnalysisWorker(join(repoRoot, 'dist', 'worker.js'));
+  try {
+    const text = readFileSync(SAMPLE, 'utf8');
+    const analysis = await worker.call('analyze', { fileName: SAMPLE, text, features: { compile: true, verify: true, proteinHash: true }, randomInputs: 20 }).result;
+    const byName = new Map(analysis.genes.map((g) => [g.gene.name, g]));
+    assert.equal(byName.get('clamp')?.gene.purity, 'pure');
+    assert.equal(byName.get('jitter')?.gene.purity, 'impure');
+    assert.match(byName.get('clamp')?.compile?.verdict === 'ok' ? byName.get('clamp')!.compile!.cid : '', /^bafkrei/);
+    assert.equal(byName.get('clamp')?.verify?.verdict, 'ok');
+    assert.equal(byName.get('clamp')?.verify?.mismatches.length, 0);
+    assert.equal(byName.get('clamp')?.protein?.digest, byName.get('clampValue')?.protein?.digest, 'the renamed clone has the same digest');
+    assert.equal(byName.get('jitter')?.compile, undefined, 'impure genes are not compiled');
+  } finally {
+    await worker.dispose();
+  }
+});
+
+test('the worker runs a gene as WebAssembly and JavaScript and reports the match', async () => {
+  const worker = new AnalysisWorker(join(repoRoot, 'dist', 'worker.js'));
+  try {
+    const text = readFileSync(SAMPLE, 'utf8');
+    const response = await worker.call('run', { fileName: SAMPLE, text, selector: 'clamp', inputs: [[5, 0, 3], ['NaN', 0, 1]], maxFuel: 1000, maxTimeMs: 1000 }).result;
+    assert.ok(response.ok);
+    assert.deepEqual(response.results.map((r) => [r.value, r.js, r.match]), [[3, 3, true], ['NaN', 'NaN', true]]);
+    const refused = await worker.call('run', { fileName: SAMPLE, text, selector: 'jitter', inputs: [[1]], maxFuel: 1000, maxTimeMs: 1000 }).result;
+    assert.equal(refused.ok, false);
+  } finally {
+    await worker.dispose();
+  }
+});
+
+test('a cancelled analysis stops early and says so', async () => {
+  const worker = new AnalysisWorker(join(repoRoot, 'dist', 'worker.js'));
+  try {
+    const text = Array.from({ length: 3000 }, (_, i) => `export function f${i}(a: number, b: number): number { return a * ${i} + b; }`).join('\n');
+    const call = worker.call('analyze', { fileName: 'big.ts', text, features: { compile: true, verify: true, proteinHash: false } });
+    call.cancel();
+    const analysis = await call.result;
+    assert.ok(analysis.errors.some((e) => e.code === 'cancelled'), JSON.stringify(analysis.errors));
   } finally {
     await worker.dispose();
   }

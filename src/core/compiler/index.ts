@@ -5,3 +5,5 @@ export { javascriptSource, loadJavaScriptGene, type JavaScriptGene, type JavaScr
 export type { CompileResult, CompiledGene, FunctionSourceMap, GeneDependency, GeneEntry, GeneParameter, GeneSignature, GeneType, UnsupportedGene } from './types';
 export { parseGeneValue, toJsonValue, type GeneValue, type JsonGeneValue } from './values';
 export { EDGE_VALUES, generateInputs, seededRandom, verifyCompiledGene, verifyGene, type Mismatch, type VerifyOptions, type VerifyReport } from './verify';
+export { runGene, type GeneRunResult } from './run-gene';
+export { compileSelected, type SelectedCompilation } from './compile-selected';

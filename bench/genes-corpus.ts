@@ -1,0 +1,15 @@
+// The gene benchmark corpus: VS Code's own code as published in monaco-editor, and the TypeScript sources of rxjs.
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+function filesUnder(dir: string, suffix: string, recursive: boolean): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => (entry.isDirectory() ? (recursive ? filesUnder(join(dir, entry.name), suffix, true) : []) : entry.name.endsWith(suffix) ? [join(dir, entry.name)] : []))
+    .sort();
+}
+
+/** Absolute paths, found from the current directory (the repository root when run by npm or node --test). */
+export function corpusFiles(root = process.cwd()): string[] {
+  const modules = resolve(root, 'node_modules');
+  return [...filesUnder(join(modules, 'monaco-editor', 'esm', 'vs', 'base', 'common'), '.js', false), ...filesUnder(join(modules, 'rxjs', 'src'), '.ts', true)];
+}

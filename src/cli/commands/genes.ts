@@ -1,0 +1,64 @@
+// `chimera genes <file…>`: every function of each file with its purity verdict and reasons.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { type FileGenes, type Gene, decodeSource, extractGenes } from '../../core/genes';
+import { type Command, UsageError } from '../command';
+import { ExitCode } from '../exit-codes';
+
+export const genesCommand: Command = {
+  name: 'genes',
+  summary: 'List the functions (genes) of source files with their purity and the reasons',
+  usage: 'chimera genes <file…> [--max-bytes N] [--json]',
+  options: { 'max-bytes': { type: 'string' } },
+  async run(_context, options, positionals) {
+    if (positionals.length === 0) throw new UsageError('chimera genes needs at least one file');
+    const maxBytes = parseMaxBytes(options['max-bytes']);
+    const files: FileGenes[] = [];
+    let unreadable = false;
+    for (const file of positionals) {
+      const analysed = await analyseFile(file, maxBytes);
+      if (analysed.errors.some((error) => error.code === 'unreadable' || error.code === 'not-utf8')) unreadable = true;
+      files.push(analysed);
+    }
+    // Impure genes are what the analysis is for, not findings; only files that could not be read fail the run.
+    return { exitCode: unreadable ? ExitCode.Error : ExitCode.Ok, data: { files }, text: files.map(renderFile).join('\n\n') };
+  },
+};
+
+function parseMaxBytes(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const bytes = Number(value);
+  if (typeof value !== 'string' || !Number.isInteger(bytes) || bytes <= 0) throw new UsageError(`--max-bytes takes a positive whole number of bytes, not '${String(value)}'`);
+  return bytes;
+}
+
+async function analyseFile(file: string, maxBytes: number | undefined): Promise<FileGenes> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(resolve(file));
+  } catch (error) {
+    const message = error instanceof Error && 'code' in error ? `cannot read the file (${String((error as NodeJS.ErrnoException).code)})` : 'cannot read the file';
+    return { file, genes: [], skipped: [], errors: [{ code: 'unreadable', message }] };
+  }
+  const decoded = decodeSource(bytes);
+  if (!decoded.ok) return { file, genes: [], skipped: [], errors: [decoded.error] };
+  return extractGenes(file, decoded.text, maxBytes === undefined ? {} : { maxBytes });
+}
+
+function verdict(gene: Gene): string {
+  if (gene.purity === 'pure') {
+    const marks = ['pure', gene.numeric ? 'numeric' : '', gene.mayThrow ? 'may throw' : ''].filter(Boolean).join(' · ');
+    const condition = gene.reasons[0] ? ` (${gene.reasons[0].message})` : '';
+    return marks + condition;
+  }
+  const first = gene.reasons[0];
+  return first ? `impure: ${first.message}, line ${first.line}` : 'impure';
+}
+
+function renderFile(result: FileGenes): string {
+  const lines = [`${result.file}: ${result.genes.length} genes, ${result.genes.filter((g) => g.purity === 'pure').length} pure`];
+  for (const error of result.errors) lines.push(`  error ${error.code}: ${error.message}`);
+  for (const gene of result.genes) lines.push(`  ${gene.line}:${gene.column}  ${gene.name} (${gene.kind})  ${verdict(gene)}`);
+  for (const skipped of result.skipped) lines.push(`  ${skipped.line}:${skipped.column}  ${skipped.name} (${skipped.kind})  skipped: ${skipped.reason.message}, line ${skipped.reason.line}`);
+  return lines.join('\n');
+}

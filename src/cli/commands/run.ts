@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type GeneRunResult, type GeneValue, parseGeneValue, runGene } from '../../core/compiler';
+import { type Command, UsageError } from '../command';
+import { ExitCode } from '../exit-codes';
+import { describeRefusal, loadAndCompile } from './compile';
+
+/** WASM_MAX_GAS's default: the fuel budget per call. */
+const DEFAULT_FUEL = 10_000_000;
+
+function fuelBudget(option: unknown): number {
+  const text = typeof option === 'string' ? option : process.env.WASM_MAX_GAS;
+  if (text === undefined || text === '') return DEFAULT_FUEL;
+  const fuel = Number(text);
+  if (!Number.isSafeInteger(fuel) || fuel <= 0) throw new UsageError(`the fuel budget must be a positive integer, got '${text}'`);
+  return fuel;
+}
+
+function parseTuple(values: readonly unknown[], where: string): GeneValue[] {
+  return values.map((value, index) => {
+    const parsed = parseGeneValue(value);
+    if (parsed === undefined) throw new UsageError(`${where}: argument ${index + 1} (${JSON.stringify(value)}) is not a number, NaN, Infinity, -Infinity, -0, true or false`);
+    return parsed;
+  });
+}
+
+function readInputs(workspace: string, file: string): GeneValue[][] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(resolve(workspace, file), 'utf8'));
+  } catch (error) {
+    throw new UsageError(`cannot read inputs from ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!Array.isArray(parsed) || !parsed.every(Array.isArray)) throw new UsageError(`${file} must hold a JSON array of argument arrays`);
+  return (parsed as unknown[][]).map((tuple, index) => parseTuple(tuple, `${file} tuple ${index + 1}`));
+}
+
+const show = (r: GeneRunResult) => (r.verdict === 'ok' ? `${String(r.value)}  (js ${String(r.js)}, ${r.match ? 'match' : 'MISMATCH'}, fuel ${r.fuel}, ${r.ms} ms)` : `${r.verdict}: ${r.reason ?? ''}`);
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'Compile a gene, run it as WebAssembly and as JavaScript, and compare the results',
+  usage: 'chimera run <file> <gene|@LINE> [args…] [--inputs FILE] [--fuel N] [--json]',
+  options: { inputs: { type: 'string' }, fuel: { type: 'string' } },
+  async run(context, options, [file, selector, ...args]) {
+    const fuel = fuelBudget(options.fuel);
+    const batch = typeof options.inputs === 'string';
+    if (batch && args.length > 0) throw new UsageError('give arguments on the command line or --inputs, not both');
+    const inputs = batch ? readInputs(context.workspace, options.inputs as string) : [parseTuple(args, 'command line')];
+    const { sourceFile, compiled } = loadAndCompile(context.workspace, file, selector);
+    if (compiled.verdict === 'unsupported') {
+      const reason = describeRefusal(compiled);
+      const data = { verdict: 'unsupported', reason };
+      return { exitCode: ExitCode.Findings, data: batch ? { results: inputs.map(() => data) } : data, text: `unsupported: ${reason}` };
+    }
+    const results = await runGene(sourceFile, compiled, inputs, { fuel, timeoutMs: 1000 });
+    const allGood = results.every((r) => r.verdict === 'ok' && r.match);
+    return {
+      exitCode: allGood ? ExitCode.Ok : ExitCode.Findings,
+      data: batch ? { results } : results[0],
+      text: results.map(show).join('\n'),
+    };
+  },
+};

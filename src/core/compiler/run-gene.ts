@@ -1,0 +1,44 @@
+import { performance } from 'node:perf_hooks';
+import type ts from 'typescript';
+import { cidOfSync } from '../store/cid';
+import { createInProcessExecutor } from './gene-executor';
+import { loadJavaScriptGene } from './javascript-gene';
+import type { CompiledGene } from './types';
+import { type GeneValue, type JsonGeneValue, toJsonValue } from './values';
+
+/** One call of a gene, as WebAssembly and as its own JavaScript; values in JSON form (NaN, ±Infinity, -0 as strings). */
+export interface GeneRunResult {
+  verdict: string;
+  value?: JsonGeneValue;
+  js?: JsonGeneValue | string;
+  match?: boolean;
+  cid: string;
+  fuel?: number;
+  ms: number;
+  reason?: string;
+}
+
+/**
+ * Runs a compiled gene on each argument tuple and compares with the JavaScript, which runs in a `vm` context holding
+ * only a frozen Math. Our own modules are fuel-metered and have no memory, so they run in-process; the fuel bounds them.
+ */
+export async function runGene(sourceFile: ts.SourceFile, gene: CompiledGene, inputs: readonly GeneValue[][], options: { fuel: number; timeoutMs: number }): Promise<GeneRunResult[]> {
+  const cid = cidOfSync(gene.bytes);
+  const executor = createInProcessExecutor();
+  const js = loadJavaScriptGene(sourceFile, gene, { timeoutMs: options.timeoutMs });
+  const results: GeneRunResult[] = [];
+  for (const input of inputs) {
+    const started = performance.now();
+    const [outcome] = await executor.runBatch(gene, [input], { fuel: options.fuel });
+    const ms = Math.round((performance.now() - started) * 1000) / 1000;
+    if (!outcome || outcome.verdict !== 'ok') {
+      results.push({ verdict: outcome?.verdict ?? 'trap', cid, ms, reason: outcome && 'message' in outcome ? outcome.message : 'no result' });
+      continue;
+    }
+    const expected = js.call(input.slice(0, gene.signature.params.length));
+    const jsValue = expected.verdict === 'ok' && (typeof expected.value === 'number' || typeof expected.value === 'boolean') ? toJsonValue(expected.value) : `${expected.verdict}`;
+    const match = expected.verdict === 'ok' && Object.is(outcome.value, expected.value);
+    results.push({ verdict: 'ok', value: toJsonValue(outcome.value), js: jsValue, match, cid, fuel: outcome.fuelUsed, ms });
+  }
+  return results;
+}

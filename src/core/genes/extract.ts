@@ -1,0 +1,152 @@
+// extractGenes: file text → every function with its name, range, signature and purity verdict, as plain data.
+import { createHash } from 'node:crypto';
+import ts from 'typescript';
+import { type FileModel, type FunctionInfo, collect } from './collect';
+import { type NumericSignature, inferNumeric } from './numeric';
+import { type Fact, analysePurity } from './purity';
+import { DEFAULT_MAX_BYTES, type ExtractOptions, type FileGenes, type Gene, type GeneParam, type Reason, type SkippedGene } from './types';
+
+export function scriptKindOf(fileName: string): ts.ScriptKind {
+  const lower = fileName.toLowerCase();
+  if (lower.endsWith('.tsx')) return ts.ScriptKind.TSX;
+  if (lower.endsWith('.jsx')) return ts.ScriptKind.JSX;
+  if (/\.[cm]?js$/.test(lower)) return ts.ScriptKind.JS;
+  return ts.ScriptKind.TS;
+}
+
+/** Parses `text` the way every Chimera module does, so that gene offsets find the same nodes. */
+export function parseSource(fileName: string, text: string): ts.SourceFile {
+  return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKindOf(fileName));
+}
+
+export function extractGenes(fileName: string, text: string, options: ExtractOptions = {}): FileGenes {
+  const result: FileGenes = { file: fileName, genes: [], skipped: [], errors: [] };
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > maxBytes) {
+    result.errors.push({ code: 'too-large', message: `the file has ${bytes} bytes, more than the ${maxBytes}-byte limit for analysis` });
+    return result;
+  }
+  try {
+    const sourceFile = parseSource(fileName, text);
+    const collected = collect(sourceFile, options);
+    if (!collected.ok) {
+      result.errors.push({ code: collected.code, message: collected.message });
+      return result;
+    }
+    analyse(collected.model, text, result);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    // The TypeScript parser recurses; give the worker a larger stack (resourceLimits.stackSizeMb) to go deeper.
+    result.genes = [];
+    result.skipped = [];
+    result.errors.push({ code: 'too-deep', message: 'the code is nested too deeply to parse on this thread' });
+  }
+  return result;
+}
+
+function analyse(model: FileModel, text: string, result: FileGenes): void {
+  const { sourceFile, functions } = model;
+  const plainJs = /\.[cm]?jsx?$/i.test(sourceFile.fileName);
+  const locate = locator(sourceFile, text);
+  const diagnostics = (sourceFile as unknown as { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  const broken = new Map<FunctionInfo, ts.DiagnosticWithLocation>();
+  if (diagnostics.length > 0) {
+    for (const fn of functions) {
+      const start = fn.node.getStart(sourceFile);
+      const hit = diagnostics.find((d) => d.start >= start && d.start <= fn.node.end);
+      if (hit) broken.set(fn, hit);
+    }
+  }
+  for (const { node, name, kind } of model.bodiless) {
+    const start = node.getStart(sourceFile);
+    const hit = diagnostics.find((d) => d.start >= start && d.start <= node.end);
+    if (!hit) continue;
+    const [line, column] = locate(start);
+    const [endLine, endColumn] = locate(node.end);
+    result.skipped.push({ name, kind, line, column, endLine, endColumn, start, end: node.end, reason: syntaxReason(hit, locate) });
+  }
+  const purity = analysePurity(model, new Set(broken.keys()));
+  const pure = new Set(functions.filter((fn) => !broken.has(fn) && purity.impure[fn.index]!.length === 0));
+  const numeric = inferNumeric(model, pure, purity.bindingOf, purity.geneAt, plainJs);
+
+  const seenNames = new Map<string, number>();
+  const seenIds = new Map<string, number>();
+  for (const fn of functions) {
+    const start = fn.node.getStart(sourceFile);
+    const end = fn.node.end;
+    const occurrence = (seenNames.get(fn.name) ?? 0) + 1;
+    seenNames.set(fn.name, occurrence);
+    const name = occurrence === 1 ? fn.name : `${fn.name}#${occurrence}`;
+    const [line, column] = locate(start);
+    const [endLine, endColumn] = locate(end);
+    const diagnostic = broken.get(fn);
+    if (diagnostic) {
+      const skipped: SkippedGene = { name, kind: fn.kind, line, column, endLine, endColumn, start, end, reason: syntaxReason(diagnostic, locate) };
+      result.skipped.push(skipped);
+      continue;
+    }
+    const signature = numeric.get(fn);
+    // Whitespace-insensitive, position-free: the id survives edits elsewhere; twins (same name and text) are numbered.
+    const digest = createHash('sha256').update(fn.name).update('\n').update(text.slice(start, end).replace(/\s+/g, ' ')).digest('hex');
+    const twin = (seenIds.get(digest) ?? 0) + 1;
+    seenIds.set(digest, twin);
+    const id = twin === 1 ? digest.slice(0, 16) : createHash('sha256').update(`${digest}\n${twin}`).digest('hex').slice(0, 16);
+    const isPure = pure.has(fn);
+    const gene: Gene = {
+      id,
+      name,
+      kind: fn.kind,
+      line,
+      column,
+      endLine,
+      endColumn,
+      start,
+      end,
+      purity: isPure ? 'pure' : 'impure',
+      mayThrow: purity.mayThrow[fn.index]!,
+      numeric: signature !== undefined,
+      params: paramsOf(fn, signature, sourceFile),
+      returns: fn.node.type ? fn.node.type.getText(sourceFile) : (signature?.returns ?? null),
+      reasons: reasonsOf(isPure ? purity.notes[fn.index]! : purity.impure[fn.index]!, locate, sourceFile),
+    };
+    result.genes.push(gene);
+  }
+  result.skipped.sort((a, b) => a.start - b.start);
+}
+
+function syntaxReason(diagnostic: ts.DiagnosticWithLocation, locate: (offset: number) => [number, number]): Reason {
+  const [line, column] = locate(diagnostic.start);
+  return { code: 'syntax-error', message: ts.flattenDiagnosticMessageText(diagnostic.messageText, ' '), line, column };
+}
+
+function paramsOf(fn: FunctionInfo, signature: NumericSignature | undefined, sourceFile: ts.SourceFile): GeneParam[] {
+  return fn.node.parameters.map((parameter, index) => ({
+    name: `${parameter.dotDotDotToken ? '...' : ''}${parameter.name.getText(sourceFile)}`,
+    type: parameter.type ? parameter.type.getText(sourceFile) : (signature?.params[index] ?? null),
+  }));
+}
+
+function reasonsOf(facts: readonly Fact[], locate: (offset: number) => [number, number], sourceFile: ts.SourceFile): Reason[] {
+  const seen = new Set<string>();
+  const reasons: (Reason & { offset: number })[] = [];
+  for (const fact of facts) {
+    const key = `${fact.code}\0${fact.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const offset = fact.node.getStart(sourceFile);
+    const [line, column] = locate(offset);
+    reasons.push({ code: fact.code, message: fact.message, line, column, offset });
+  }
+  reasons.sort((a, b) => a.offset - b.offset);
+  return reasons.map(({ code, message, line, column }) => ({ code, message, line, column }));
+}
+
+/** 1-based line and column (UTF-16 code units, as editors count) of an offset; a leading BOM is not a column. */
+function locator(sourceFile: ts.SourceFile, text: string): (offset: number) => [number, number] {
+  const bom = text.charCodeAt(0) === 0xfeff;
+  return (offset) => {
+    const { line, character } = sourceFile.getLineAndCharacterOfPosition(offset);
+    return [line + 1, character + 1 - (bom && line === 0 ? 1 : 0)];
+  };
+}

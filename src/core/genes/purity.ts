@@ -1,0 +1,616 @@
+// Purity with reasons: classifies what collect() found, lets nested functions' effects reach the functions
+// around them (up to where the binding they touch is declared), then spreads impurity along calls between genes.
+import ts from 'typescript';
+import {
+  BUILTIN_RECEIVER_TYPES,
+  COLLECTION_READ_METHODS,
+  CONSTRUCTIBLE_GLOBALS,
+  FRESH_RESULT_METHODS,
+  IMPURE_GLOBALS,
+  MUTATING_METHODS,
+  MUTATING_STATICS,
+  NAMESPACE_MEMBERS,
+  NON_MUTATING_METHODS,
+  PURE_GLOBAL_VALUES,
+  THROWING_GLOBALS,
+} from './builtins';
+import { type Binding, type FileModel, type FunctionInfo, type Scope, type Write, isAssignmentOperator, isGeneNode, skipInnerWrappers, skipOuterWrappers } from './collect';
+import type { ReasonCode } from './types';
+
+export interface Fact {
+  code: ReasonCode;
+  message: string;
+  node: ts.Node;
+  /** For `calls-impure`: the original reason down the call chain. */
+  cause?: string;
+}
+
+export interface Dependency {
+  target: FunctionInfo;
+  node: ts.Node;
+}
+
+export interface PurityResult {
+  /** Per function index: why it is impure (empty when pure). */
+  impure: Fact[][];
+  /** The gene a name or member path (`fib`, `Easing.Quadratic.In`) refers to. */
+  geneAt: Map<ts.Node, FunctionInfo>;
+  /** Per function index: conditions of a pure verdict (`calls-parameter`). */
+  notes: Fact[][];
+  mayThrow: boolean[];
+  bindingOf: Map<ts.Identifier, Binding | undefined>;
+  isFresh(binding: Binding): boolean;
+}
+
+/** `skipped` functions (syntax errors) count as impure for everything that calls or contains them. */
+export function analysePurity(model: FileModel, skipped: ReadonlySet<FunctionInfo>): PurityResult {
+  const count = model.functions.length;
+  const impure: Fact[][] = Array.from({ length: count }, () => []);
+  const notes: Fact[][] = Array.from({ length: count }, () => []);
+  const deps: Dependency[][] = Array.from({ length: count }, () => []);
+  const throws: boolean[] = new Array<boolean>(count).fill(false);
+  const bindingOf = new Map<ts.Identifier, Binding | undefined>();
+  const sf = model.sourceFile;
+
+  const writes: (Write | undefined)[] = [];
+  for (const ref of model.references) {
+    const binding = resolve(ref.scope, ref.id.text);
+    bindingOf.set(ref.id, binding);
+    const write = writeOf(ref.id);
+    writes.push(write);
+    if (binding && write) binding.writes.push(write);
+  }
+
+  const freshMemo = new Map<Binding, boolean>();
+  const isFresh = (binding: Binding): boolean => freshBinding(binding, freshMemo, bindingOf);
+  const fresh = (expression: ts.Node): boolean => freshExpression(expression, freshMemo, bindingOf);
+
+  /** Records a fact on `from` and every function around it, stopping at the one that owns the binding involved. */
+  const chain = (from: FunctionInfo, stop: FunctionInfo | undefined, code: ReasonCode, message: string, node: ts.Node) => {
+    for (let fn: FunctionInfo | undefined = from; fn && fn !== stop; fn = fn.parent) impure[fn.index]!.push({ code, message, node });
+  };
+  const everywhere = (from: FunctionInfo, code: ReasonCode, message: string, node: ts.Node) => chain(from, undefined, code, message, node);
+  const geneAt = new Map<ts.Node, FunctionInfo>();
+  const depend = (from: FunctionInfo, stop: FunctionInfo | undefined, target: FunctionInfo, node: ts.Node) => {
+    geneAt.set(node, target);
+    for (let fn: FunctionInfo | undefined = from; fn && fn !== stop; fn = fn.parent) deps[fn.index]!.push({ target, node });
+  };
+  const mayThrowFrom = (from: FunctionInfo) => {
+    for (let fn: FunctionInfo | undefined = from; fn; fn = fn.parent) throws[fn.index] = true;
+  };
+
+  // References: reads, writes and calls of names.
+  model.references.forEach(({ id, fn }, index) => {
+    if (fn) classifyReference(id, fn, writes[index]);
+  });
+
+  function classifyReference(id: ts.Identifier, fn: FunctionInfo, write: Write | undefined): void {
+    const binding = bindingOf.get(id);
+    const name = id.text;
+    if (write) {
+      if (!binding) everywhere(fn, 'writes-global', `assigns ${name}, a global`, id);
+      else chain(fn, binding.scope.owner, 'writes-outer', `assigns ${name}, declared outside this function`, id);
+      return;
+    }
+    const use = useOf(id);
+    if (!binding) {
+      classifyGlobal(id, use, fn);
+      return;
+    }
+    const owner = binding.scope.owner;
+    if (owner === fn && binding.kind !== 'param') return; // a local of this very function
+    switch (binding.kind) {
+      case 'param':
+        if (owner !== fn && binding.writes.length > 0) chain(fn, owner, 'reads-outer-mutable', `reads ${name}, a parameter of an enclosing function that is reassigned`, id);
+        if (use === 'call') {
+          for (let f: FunctionInfo | undefined = fn; f; f = f.parent) {
+            notes[f.index]!.push({ code: 'calls-parameter', message: `calls parameter ${name}: pure only if the function passed in is`, node: id });
+            if (f === owner) break;
+          }
+        }
+        break;
+      case 'let':
+      case 'var':
+      case 'catch':
+        chain(fn, owner, 'reads-outer-mutable', `reads ${name}, a ${binding.kind === 'catch' ? 'catch variable' : binding.kind} ${owner ? 'of an enclosing function' : 'of the module'} that can change`, id);
+        break;
+      case 'function': {
+        const target = model.functionByNode.get(binding.declaration);
+        if (binding.writes.length > 0) chain(fn, owner, 'reads-outer-mutable', `uses ${name}, a function binding that is reassigned`, id);
+        else if (target) depend(fn, owner, target, id);
+        else chain(fn, owner, 'calls-unknown', `uses ${name}, whose body this analysis cannot see`, id);
+        break;
+      }
+      case 'const':
+        classifyConst(id, binding, use, fn);
+        break;
+      case 'class':
+        classifyMember(id, binding, use, fn);
+        break;
+      case 'namespace':
+        classifyMember(id, binding, use, fn);
+        break;
+      case 'enum':
+        break;
+      case 'import':
+        chain(fn, owner, 'import', `uses ${name}, imported from '${binding.module ?? '?'}': other files are not analysed yet`, id);
+        break;
+    }
+  }
+
+  function classifyGlobal(id: ts.Identifier, use: Use, fn: FunctionInfo): void {
+    const name = id.text;
+    const impureCode = IMPURE_GLOBALS.get(name);
+    if (impureCode) {
+      everywhere(fn, impureCode, globalMessage(name, impureCode), id);
+      return;
+    }
+    const namespace = NAMESPACE_MEMBERS.get(name);
+    const member = ts.isPropertyAccessExpression(id.parent) && id.parent.expression === id ? id.parent.name.text : undefined;
+    if (namespace && member !== undefined) {
+      const code = namespace.impure?.get(member);
+      if (code) everywhere(fn, code, `uses ${name}.${member}, which is not deterministic`, id.parent);
+      else if (namespace.allowed !== '*' && !namespace.allowed.has(member)) everywhere(fn, 'calls-unknown', `uses ${name}.${member}, which is not known to be pure`, id.parent);
+      else if (THROWING_GLOBALS.has(`${name}.${member}`)) mayThrowFrom(fn);
+      return;
+    }
+    if (PURE_GLOBAL_VALUES.has(name) && !(name === 'Symbol' && use === 'call')) {
+      if (use === 'call' && THROWING_GLOBALS.has(name)) mayThrowFrom(fn);
+      return;
+    }
+    everywhere(fn, 'unknown-global', `uses ${name}, a global this file does not declare`, id);
+  }
+
+  function classifyConst(id: ts.Identifier, binding: Binding, use: Use, fn: FunctionInfo): void {
+    const owner = binding.scope.owner;
+    const init = binding.initializer && skipInnerWrappers(binding.initializer);
+    if (init && !binding.destructured) {
+      const target = isGeneNode(init) ? model.functionByNode.get(init) : undefined;
+      if (target) {
+        depend(fn, owner, target, id);
+        return;
+      }
+      if (use !== 'call' && isPrimitive(init, bindingOf, 0)) return;
+      if (ts.isObjectLiteralExpression(init) || ts.isClassExpression(init)) {
+        classifyMember(id, binding, use, fn);
+        return;
+      }
+    }
+    if (use === 'call') chain(fn, owner, 'calls-unknown', `calls ${id.text}, whose value this analysis cannot see`, id);
+    else chain(fn, owner, 'reads-outer-mutable', `reads ${id.text}, an object declared outside this function that can change`, id);
+  }
+
+  /** `Easing.Quadratic.In(k)`, `Range.contains(r, p)`, `Util.helper()`: finds the gene a member path leads to. */
+  function classifyMember(id: ts.Identifier, binding: Binding, use: Use, fn: FunctionInfo): void {
+    const owner = binding.scope.owner;
+    const path: string[] = [];
+    let top: ts.Node = id;
+    while (ts.isPropertyAccessExpression(top.parent) && top.parent.expression === top) {
+      path.push(top.parent.name.text);
+      top = top.parent;
+    }
+    const topUse = path.length === 0 ? use : useOf(top as ts.Expression);
+    if (path.length === 0) {
+      // The class or namespace itself as a value (`x instanceof Range`); an object literal is shared mutable state.
+      if (binding.kind === 'const' && topUse !== 'new') chain(fn, owner, 'reads-outer-mutable', `reads ${id.text}, an object declared outside this function that can change`, id);
+      return;
+    }
+    const target = memberFunction(binding, path);
+    if (target) {
+      depend(fn, owner, target, top);
+      return;
+    }
+    const text = `${id.text}.${path.join('.')}`;
+    if (topUse === 'call') chain(fn, owner, 'calls-unknown', `calls ${text}, which this analysis cannot resolve to a function of this file`, top);
+    else chain(fn, owner, 'reads-outer-mutable', `reads ${text}, a property of an object declared outside this function that can change`, top);
+  }
+
+  function memberFunction(binding: Binding, path: string[]): FunctionInfo | undefined {
+    let container: ts.Node | undefined = binding.kind === 'const' ? binding.initializer && skipInnerWrappers(binding.initializer) : binding.declaration;
+    let members: Scope | undefined = binding.members;
+    for (const segment of path) {
+      if (!container) return undefined;
+      if (ts.isModuleDeclaration(container)) {
+        const inner = members?.names.get(segment);
+        if (!inner || inner.writes.length > 0) return undefined;
+        if (inner.kind === 'function') container = inner.declaration;
+        else if (inner.kind === 'const' && inner.initializer) container = skipInnerWrappers(inner.initializer);
+        else return undefined;
+        members = inner.members;
+        continue;
+      }
+      if (ts.isClassLike(container)) {
+        const method = container.members.find((m) => ts.isMethodDeclaration(m) && m.body && propertyName(m.name) === segment && ts.getCombinedModifierFlags(m) & ts.ModifierFlags.Static);
+        container = method;
+        continue;
+      }
+      if (ts.isObjectLiteralExpression(container)) {
+        const property = container.properties.find((p) => p.name !== undefined && propertyName(p.name) === segment);
+        if (!property) return undefined;
+        container = ts.isPropertyAssignment(property) ? skipInnerWrappers(property.initializer) : ts.isMethodDeclaration(property) ? property : undefined;
+        continue;
+      }
+      return undefined;
+    }
+    return container && isGeneNode(container) ? model.functionByNode.get(container) : undefined;
+  }
+
+  for (const { kind, node, fn } of model.events) {
+    switch (kind) {
+      case 'this':
+        everywhere(fn, 'this', node.kind === ts.SyntaxKind.SuperKeyword ? 'uses super' : 'uses this', node);
+        break;
+      case 'await':
+        everywhere(fn, 'await', 'awaits a promise', node);
+        break;
+      case 'yield':
+        everywhere(fn, 'generator', 'yields (a generator)', node);
+        break;
+      case 'throw':
+        mayThrowFrom(fn);
+        break;
+      case 'with':
+        everywhere(fn, 'with', 'uses a with statement', node);
+        break;
+      case 'jsx':
+        everywhere(fn, 'jsx', 'creates JSX elements through a factory this analysis cannot see', node);
+        break;
+      case 'meta':
+        everywhere(fn, 'meta-property', `uses ${node.getText(sf)}`, node);
+        break;
+      case 'call':
+        classifyCall(node as ts.CallExpression | ts.TaggedTemplateExpression, fn);
+        break;
+      case 'new':
+        classifyNew(node as ts.NewExpression, fn);
+        break;
+      case 'delete': {
+        const operand = skipInnerWrappers((node as ts.DeleteExpression).expression);
+        if (ts.isPropertyAccessExpression(operand) || ts.isElementAccessExpression(operand)) classifyPropertyWrite(operand, fn, true);
+        else everywhere(fn, 'delete-non-local', `deletes ${operand.getText()}`, node);
+        break;
+      }
+      case 'property-write':
+        classifyPropertyWrite(node as ts.PropertyAccessExpression | ts.ElementAccessExpression, fn, false);
+        break;
+    }
+  }
+
+  function rootIdentifier(expression: ts.Node): ts.Identifier | undefined {
+    let current = skipInnerWrappers(expression);
+    while (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current)) current = skipInnerWrappers(current.expression);
+    return ts.isIdentifier(current) ? current : undefined;
+  }
+
+  function classifyPropertyWrite(target: ts.PropertyAccessExpression | ts.ElementAccessExpression, fn: FunctionInfo, isDelete: boolean): void {
+    const receiver = skipInnerWrappers(target.expression);
+    if (receiver.kind === ts.SyntaxKind.ThisKeyword || receiver.kind === ts.SyntaxKind.SuperKeyword) return; // already impure through `this`
+    const verb = isDelete ? 'deletes' : 'changes';
+    const text = short(target, sf);
+    if (ts.isIdentifier(receiver)) {
+      const binding = bindingOf.get(receiver);
+      if (!binding) everywhere(fn, isDelete ? 'delete-non-local' : 'writes-global', `${verb} ${text}, a property of a global`, target);
+      else if (isFresh(binding)) chain(fn, binding.scope.owner, isDelete ? 'delete-non-local' : 'writes-outer-property', `${verb} ${text}, an object created outside this function`, target);
+      else if (binding.kind === 'param') everywhere(fn, isDelete ? 'delete-non-local' : 'mutates-parameter', `${verb} ${text}, a property of parameter ${binding.name}`, target);
+      else everywhere(fn, isDelete ? 'delete-non-local' : 'writes-outer-property', `${verb} ${text}, a property of an object this function did not create`, target);
+      return;
+    }
+    if (fresh(receiver)) return;
+    const root = rootIdentifier(receiver);
+    const param = root && bindingOf.get(root)?.kind === 'param';
+    everywhere(fn, isDelete ? 'delete-non-local' : param ? 'mutates-parameter' : 'writes-outer-property', `${verb} ${text}, a property of an object this function did not create`, target);
+  }
+
+  function classifyCall(node: ts.CallExpression | ts.TaggedTemplateExpression, fn: FunctionInfo): void {
+    const callee = skipInnerWrappers(ts.isCallExpression(node) ? node.expression : node.tag);
+    if (ts.isIdentifier(callee) || isGeneNode(callee) || callee.kind === ts.SyntaxKind.SuperKeyword) return; // names are classified as references; IIFE bodies are nested genes
+    if (callee.kind === ts.SyntaxKind.ImportKeyword) {
+      everywhere(fn, 'io', 'loads a module with import()', node);
+      return;
+    }
+    if (!ts.isPropertyAccessExpression(callee) && !ts.isElementAccessExpression(callee)) {
+      everywhere(fn, 'calls-unknown', `calls ${short(callee, sf)}, the result of an expression`, node);
+      return;
+    }
+    const receiver = skipInnerWrappers(callee.expression);
+    if (receiver.kind === ts.SyntaxKind.ThisKeyword || receiver.kind === ts.SyntaxKind.SuperKeyword) return;
+    const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isStringLiteralLike(callee.argumentExpression) ? callee.argumentExpression.text : undefined;
+    const root = rootIdentifier(receiver);
+    const rootBinding = root && bindingOf.get(root);
+    if (root && !rootBinding && bindingOf.has(root)) {
+      // A global namespace (Math.max): its members were checked as references; some mutate their first argument.
+      if (receiver === root && ts.isCallExpression(node) && MUTATING_STATICS.has(`${root.text}.${method}`)) {
+        const first = node.arguments[0];
+        if (!first || !isFreshValue(first)) everywhere(fn, 'writes-outer-property', `calls ${root.text}.${method}() on an object this function did not create`, node);
+      }
+      return;
+    }
+    if (rootBinding && (rootBinding.kind === 'class' || rootBinding.kind === 'namespace' || rootBinding.kind === 'enum' || rootBinding.kind === 'import' || rootBinding.kind === 'function')) return;
+    if (rootBinding && rootBinding.kind === 'const' && rootBinding.scope.owner !== fn && rootBinding.initializer && ts.isObjectLiteralExpression(skipInnerWrappers(rootBinding.initializer))) return;
+    const text = short(callee, sf);
+    if (method === undefined) {
+      everywhere(fn, 'calls-unknown', `calls ${text}, a computed method`, node);
+      return;
+    }
+    if (MUTATING_METHODS.has(method)) {
+      if (ts.isIdentifier(receiver) && rootBinding && isFresh(rootBinding)) {
+        chain(fn, rootBinding.scope.owner, 'writes-outer-property', `calls ${text}(), which changes an object created outside this function`, node);
+      } else if (!ts.isIdentifier(receiver) && fresh(receiver)) {
+        // e.g. xs.slice().sort(): the receiver is a new array
+      } else {
+        const param = rootBinding?.kind === 'param';
+        everywhere(fn, param ? 'mutates-parameter' : 'writes-outer-property', `calls ${text}(), which changes ${param ? `parameter ${rootBinding!.name}` : 'an object this function did not create'}`, node);
+      }
+      return;
+    }
+    if (NON_MUTATING_METHODS.has(method) && !declaredAsForeignType(receiver)) return;
+    if (COLLECTION_READ_METHODS.has(method) && (isFreshValue(receiver) || declaredAsBuiltin(receiver))) return;
+    everywhere(fn, 'calls-unknown', `calls ${text}(), which is not known to be pure`, node);
+  }
+
+  function isFreshValue(expression: ts.Node): boolean {
+    const inner = skipInnerWrappers(expression);
+    if (ts.isIdentifier(inner)) {
+      const binding = bindingOf.get(inner);
+      return binding !== undefined && isFresh(binding);
+    }
+    return fresh(inner);
+  }
+
+  /** A parameter declared with a type of this codebase: its `map` or `find` is not Array's. */
+  function declaredAsForeignType(receiver: ts.Node): boolean {
+    const type = declaredType(receiver);
+    if (!type) return false;
+    return ts.isTypeReferenceNode(type) && !BUILTIN_RECEIVER_TYPES.has(type.typeName.getText());
+  }
+
+  function declaredAsBuiltin(receiver: ts.Node): boolean {
+    const type = declaredType(receiver);
+    return type !== undefined && ts.isTypeReferenceNode(type) && BUILTIN_RECEIVER_TYPES.has(type.typeName.getText());
+  }
+
+  function declaredType(receiver: ts.Node): ts.TypeNode | undefined {
+    if (!ts.isIdentifier(receiver)) return undefined;
+    return bindingOf.get(receiver)?.typeNode;
+  }
+
+  function classifyNew(node: ts.NewExpression, fn: FunctionInfo): void {
+    const callee = skipInnerWrappers(node.expression);
+    if (ts.isIdentifier(callee) && !bindingOf.get(callee)) {
+      if (CONSTRUCTIBLE_GLOBALS.has(callee.text)) return;
+      if (bindingOf.has(callee)) return; // an unknown or impure global: its reference already says so
+    }
+    everywhere(fn, 'new', `constructs ${short(callee, sf)}: only collections and errors are known to be pure`, node);
+  }
+
+  for (const fn of model.functions) {
+    const node = fn.node;
+    if (ts.isConstructorDeclaration(node)) impure[fn.index]!.push({ code: 'this', message: 'initialises a new object through this (a constructor)', node });
+    if (node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) impure[fn.index]!.push({ code: 'async', message: 'is async', node });
+    if (node.asteriskToken) impure[fn.index]!.push({ code: 'generator', message: 'is a generator', node });
+  }
+
+  spread(model, impure, deps, throws, skipped);
+  return { impure, notes, mayThrow: throws, bindingOf, isFresh, geneAt };
+}
+
+/** Impurity and mayThrow travel from callee to caller; recursion among pure genes stays pure. */
+function spread(model: FileModel, impure: Fact[][], deps: Dependency[][], throws: boolean[], skipped: ReadonlySet<FunctionInfo>): void {
+  const callers: Dependency[][] = model.functions.map(() => []);
+  model.functions.forEach((fn, index) => {
+    for (const dep of deps[index]!) callers[dep.target.index]!.push({ target: fn, node: dep.node });
+  });
+  const queue: FunctionInfo[] = [];
+  for (const fn of model.functions) {
+    if (skipped.has(fn)) {
+      impure[fn.index]!.push({ code: 'syntax-error', message: 'has syntax errors', node: fn.node });
+      for (let outer = fn.parent; outer; outer = outer.parent) impure[outer.index]!.push({ code: 'syntax-error', message: `contains ${fn.name}, which has syntax errors`, node: fn.node });
+    }
+  }
+  for (const fn of model.functions) if (impure[fn.index]!.length > 0) queue.push(fn);
+  const done = new Set<FunctionInfo>(queue);
+  for (let i = 0; i < queue.length; i++) {
+    const callee = queue[i]!;
+    const first = impure[callee.index]![0]!;
+    const cause = first.cause ?? first.message;
+    for (const { target: caller, node } of callers[callee.index]!) {
+      if (caller === callee) continue;
+      impure[caller.index]!.push({ code: 'calls-impure', message: `uses ${callee.name}, which is impure (${cause})`, node, cause });
+      if (!done.has(caller)) {
+        done.add(caller);
+        queue.push(caller);
+      }
+    }
+  }
+  const throwing = model.functions.filter((fn) => throws[fn.index]);
+  for (let i = 0; i < throwing.length; i++) {
+    for (const { target: caller } of callers[throwing[i]!.index]!) {
+      if (!throws[caller.index]) {
+        throws[caller.index] = true;
+        throwing.push(caller);
+      }
+    }
+  }
+}
+
+type Use = 'read' | 'call' | 'new';
+
+function useOf(node: ts.Node): Use {
+  const outer = skipOuterWrappers(node);
+  const parent = outer.parent;
+  if (ts.isCallExpression(parent) && parent.expression === outer) return 'call';
+  if (ts.isTaggedTemplateExpression(parent) && parent.tag === outer) return 'call';
+  if (ts.isNewExpression(parent) && parent.expression === outer) return 'new';
+  return 'read';
+}
+
+/** The assignment an identifier is the target of, if any, through parentheses and destructuring patterns. */
+function writeOf(id: ts.Identifier): Write | undefined {
+  let current: ts.Node = skipOuterWrappers(id);
+  let direct = true;
+  for (;;) {
+    const parent = current.parent;
+    if (ts.isBinaryExpression(parent) && parent.left === current && isAssignmentOperator(parent.operatorToken.kind)) {
+      return { operator: parent.operatorToken.kind, value: direct ? parent.right : undefined };
+    }
+    if ((ts.isPrefixUnaryExpression(parent) || ts.isPostfixUnaryExpression(parent)) && (parent.operator === ts.SyntaxKind.PlusPlusToken || parent.operator === ts.SyntaxKind.MinusMinusToken)) {
+      return { operator: parent.operator, value: undefined };
+    }
+    if ((ts.isForOfStatement(parent) || ts.isForInStatement(parent)) && parent.initializer === current) return { operator: parent.kind, value: undefined };
+    if (ts.isShorthandPropertyAssignment(parent) || ts.isPropertyAssignment(parent) && parent.initializer === current) {
+      current = parent.parent;
+    } else if (ts.isArrayLiteralExpression(parent) || ts.isSpreadElement(parent) || ts.isSpreadAssignment(parent) || ts.isObjectLiteralExpression(parent)) {
+      current = parent;
+    } else {
+      return undefined;
+    }
+    direct = false;
+  }
+}
+
+function resolve(scope: Scope | undefined, name: string): Binding | undefined {
+  for (let current = scope; current; current = current.parent) {
+    const binding = current.names.get(name);
+    if (binding) return binding;
+  }
+  return undefined;
+}
+
+function propertyName(name: ts.PropertyName): string | undefined {
+  return ts.isIdentifier(name) || ts.isPrivateIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) ? name.text : undefined;
+}
+
+function short(node: ts.Node, sourceFile: ts.SourceFile): string {
+  const text = node.getText(sourceFile).replace(/\s+/g, ' ');
+  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
+}
+
+function globalMessage(name: string, code: ReasonCode): string {
+  switch (code) {
+    case 'date':
+      return 'uses Date, which reads the clock';
+    case 'timer':
+      return `uses ${name}, a timer`;
+    case 'console':
+      return 'writes to the console';
+    case 'eval':
+      return `uses ${name}, which runs code this analysis cannot see`;
+    case 'arguments':
+      return 'uses arguments';
+    default:
+      return `uses ${name}, which reaches outside the function`;
+  }
+}
+
+/** A local whose every value is an object or array made here: changing it touches nothing outside. */
+function freshBinding(binding: Binding, memo: Map<Binding, boolean>, bindingOf: Map<ts.Identifier, Binding | undefined>): boolean {
+  const known = memo.get(binding);
+  if (known !== undefined) return known;
+  memo.set(binding, false); // cycles through aliases are not fresh
+  let result = false;
+  if ((binding.kind === 'const' || binding.kind === 'let' || binding.kind === 'var') && !binding.destructured) {
+    const values: (ts.Expression | undefined)[] = binding.initializer ? [binding.initializer] : [];
+    for (const write of binding.writes) values.push(write.operator === ts.SyntaxKind.EqualsToken ? write.value : undefined);
+    result = values.length > 0 && values.every((value) => value !== undefined && freshExpression(value, memo, bindingOf));
+  }
+  memo.set(binding, result);
+  return result;
+}
+
+function freshExpression(expression: ts.Node, memo: Map<Binding, boolean>, bindingOf: Map<ts.Identifier, Binding | undefined>): boolean {
+  const pending: ts.Node[] = [expression];
+  while (pending.length > 0) {
+    const node = skipInnerWrappers(pending.pop()!);
+    if (ts.isObjectLiteralExpression(node) || ts.isArrayLiteralExpression(node)) continue;
+    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && !bindingOf.get(node.expression) && CONSTRUCTIBLE_GLOBALS.has(node.expression.text)) continue;
+    if (ts.isConditionalExpression(node)) {
+      pending.push(node.whenTrue, node.whenFalse);
+      continue;
+    }
+    if (ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.BarBarToken || node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) {
+      pending.push(node.left, node.right);
+      continue;
+    }
+    if (ts.isIdentifier(node)) {
+      const binding = bindingOf.get(node);
+      if (binding && freshBinding(binding, memo, bindingOf)) continue;
+      return false;
+    }
+    if (ts.isCallExpression(node)) {
+      const callee = skipInnerWrappers(node.expression);
+      if (ts.isIdentifier(callee) && (callee.text === 'Array' || callee.text === 'Object')) continue;
+      if (ts.isPropertyAccessExpression(callee)) {
+        const method = callee.name.text;
+        const owner = ts.isIdentifier(callee.expression) ? callee.expression.text : undefined;
+        if (owner === 'Array' && (method === 'from' || method === 'of')) continue;
+        if (owner === 'Object' && ['keys', 'values', 'entries', 'fromEntries', 'create', 'getOwnPropertyNames'].includes(method)) continue;
+        if (owner === 'Object' && method === 'assign' && node.arguments[0] && ts.isObjectLiteralExpression(skipInnerWrappers(node.arguments[0]))) continue;
+        if (owner !== 'Object' && owner !== 'Array' && FRESH_RESULT_METHODS.has(method)) continue;
+      }
+    }
+    return false;
+  }
+  return true;
+}
+
+/** An expression whose value is always a primitive (number, string, boolean, …), so a const holding it never changes. */
+export function isPrimitive(expression: ts.Node, bindingOf: Map<ts.Identifier, Binding | undefined>, depth: number): boolean {
+  const pending: ts.Node[] = [expression];
+  while (pending.length > 0) {
+    const node = skipInnerWrappers(pending.pop()!);
+    switch (node.kind) {
+      case ts.SyntaxKind.NumericLiteral:
+      case ts.SyntaxKind.BigIntLiteral:
+      case ts.SyntaxKind.StringLiteral:
+      case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+      case ts.SyntaxKind.TemplateExpression:
+      case ts.SyntaxKind.TrueKeyword:
+      case ts.SyntaxKind.FalseKeyword:
+      case ts.SyntaxKind.NullKeyword:
+      case ts.SyntaxKind.TypeOfExpression:
+      case ts.SyntaxKind.VoidExpression:
+        continue;
+      case ts.SyntaxKind.PrefixUnaryExpression:
+        continue; // -x, +x, ~x, !x always produce primitives
+      case ts.SyntaxKind.BinaryExpression: {
+        const binary = node as ts.BinaryExpression;
+        const op = binary.operatorToken.kind;
+        if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.CommaToken) {
+          pending.push(binary.right);
+          if (op !== ts.SyntaxKind.CommaToken) pending.push(binary.left);
+          continue;
+        }
+        if (isAssignmentOperator(op)) return false;
+        continue; // arithmetic, comparison, in, instanceof: primitives
+      }
+      case ts.SyntaxKind.ConditionalExpression:
+        pending.push((node as ts.ConditionalExpression).whenTrue, (node as ts.ConditionalExpression).whenFalse);
+        continue;
+      case ts.SyntaxKind.Identifier: {
+        const id = node as ts.Identifier;
+        const binding = bindingOf.has(id) ? bindingOf.get(id) : undefined;
+        if (!binding) {
+          if (id.text === 'undefined' || id.text === 'NaN' || id.text === 'Infinity') continue;
+          return false;
+        }
+        if (binding.kind === 'const' && binding.initializer && !binding.destructured && depth < 16 && isPrimitive(binding.initializer, bindingOf, depth + 1)) continue;
+        return false;
+      }
+      case ts.SyntaxKind.PropertyAccessExpression: {
+        const access = node as ts.PropertyAccessExpression;
+        if (ts.isIdentifier(access.expression) && ['Math', 'Number'].includes(access.expression.text) && bindingOf.has(access.expression) && !bindingOf.get(access.expression)) continue;
+        if (ts.isIdentifier(access.expression) && bindingOf.get(access.expression)?.kind === 'enum') continue;
+        return false;
+      }
+      case ts.SyntaxKind.CallExpression: {
+        const callee = (node as ts.CallExpression).expression;
+        if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Math' && bindingOf.has(callee.expression) && !bindingOf.get(callee.expression)) continue;
+        if (ts.isIdentifier(callee) && ['Number', 'String', 'Boolean', 'parseInt', 'parseFloat', 'isNaN', 'isFinite'].includes(callee.text) && bindingOf.has(callee) && !bindingOf.get(callee)) continue;
+        return false;
+      }
+      default:
+        return false;
+    }
+  }
+  return true;
+}

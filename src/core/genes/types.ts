@@ -1,0 +1,131 @@
+/** The shapes gene extraction returns: plain data, so they cross a worker boundary with structured clone. */
+
+export type GeneKind =
+  | 'function'
+  | 'function-expression'
+  | 'arrow'
+  | 'method'
+  | 'static-method'
+  | 'object-method'
+  | 'getter'
+  | 'setter'
+  | 'constructor';
+
+export type Purity = 'pure' | 'impure';
+
+/** Why a gene is impure, or (for `calls-parameter`) the condition under which a pure gene stays pure. */
+export type ReasonCode =
+  | 'random'
+  | 'date'
+  | 'performance'
+  | 'crypto'
+  | 'console'
+  | 'process'
+  | 'io'
+  | 'timer'
+  | 'locale'
+  | 'this'
+  | 'arguments'
+  | 'eval'
+  | 'async'
+  | 'await'
+  | 'generator'
+  | 'with'
+  | 'jsx'
+  | 'meta-property'
+  | 'reads-outer-mutable'
+  | 'writes-outer'
+  | 'writes-global'
+  | 'mutates-parameter'
+  | 'writes-outer-property'
+  | 'delete-non-local'
+  | 'calls-impure'
+  | 'calls-unknown'
+  | 'import'
+  | 'unknown-global'
+  | 'new'
+  | 'syntax-error'
+  | 'calls-parameter';
+
+/** Reason codes that do not make a gene impure: they state what its purity depends on. */
+export const CONDITIONAL_CODES: ReadonlySet<ReasonCode> = new Set<ReasonCode>(['calls-parameter']);
+
+export interface Reason {
+  code: ReasonCode;
+  message: string;
+  line: number;
+  column: number;
+}
+
+export interface GeneParam {
+  name: string;
+  /** The declared type's text; for plain JS numeric genes the inferred `number`; otherwise null. */
+  type: string | null;
+}
+
+export interface Gene {
+  /** Stable across edits elsewhere in the file: a hash of the qualified name and the normalized text. */
+  id: string;
+  /** Qualified as people write it: `clamp`, `Range.contains`, `Easing.Quadratic.In`, `outer.inner`. */
+  name: string;
+  kind: GeneKind;
+  /** 1-based; columns count UTF-16 code units, as editors do; end is exclusive. */
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** UTF-16 offsets into the analysed text: text.slice(start, end) is the function's source. */
+  start: number;
+  end: number;
+  purity: Purity;
+  mayThrow: boolean;
+  /** Pure, and every parameter and the result are number or boolean: what the WASM compiler takes. */
+  numeric: boolean;
+  params: GeneParam[];
+  /** The declared return type's text; for numeric genes without one, the inferred `number` or `boolean`. */
+  returns: string | null;
+  reasons: Reason[];
+}
+
+/** A function found in a region with syntax errors: located, but not analysed. */
+export interface SkippedGene {
+  name: string;
+  kind: GeneKind;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  start: number;
+  end: number;
+  reason: Reason;
+}
+
+export type FileErrorCode = 'too-large' | 'too-deep' | 'not-utf8' | 'unreadable' | 'budget-exceeded' | 'cancelled';
+
+/** A file that could not be analysed (or not completely): one clear message instead of an analysis. */
+export interface FileError {
+  code: FileErrorCode;
+  message: string;
+}
+
+export interface FileGenes {
+  file: string;
+  genes: Gene[];
+  skipped: SkippedGene[];
+  errors: FileError[];
+}
+
+/** Checked cooperatively during the walk; back it with a SharedArrayBuffer to cancel from another thread. */
+export interface CancellationToken {
+  readonly isCancellationRequested: boolean;
+}
+
+export interface ExtractOptions {
+  /** Files larger than this (UTF-8 bytes) get a `too-large` error instead of an analysis; default 2 MiB. */
+  maxBytes?: number;
+  /** Epoch milliseconds (Date.now()) after which the analysis gives up with `budget-exceeded`. */
+  deadline?: number;
+  cancellation?: CancellationToken;
+}
+
+export const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
