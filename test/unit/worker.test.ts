@@ -41,7 +41,8 @@ test('the worker analyses a real file: genes, purity, compiled CIDs, verificatio
     const byName = new Map(analysis.genes.map((g) => [g.gene.name, g]));
     assert.equal(byName.get('clamp')?.gene.purity, 'pure');
     assert.equal(byName.get('jitter')?.gene.purity, 'impure');
-    assert.match(byName.get('clamp')?.compile?.verdict === 'ok' ? byName.get('clamp')!.compile!.cid : '', /^bafkrei/);
+    const clamp = byName.get('clamp')?.compile;
+    assert.match(clamp?.verdict === 'ok' ? clamp.cid : '', /^bafkrei/);
     assert.equal(byName.get('clamp')?.verify?.verdict, 'ok');
     assert.equal(byName.get('clamp')?.verify?.mismatches.length, 0);
     assert.equal(byName.get('clamp')?.protein?.digest, byName.get('clampValue')?.protein?.digest, 'the renamed clone has the same digest');
