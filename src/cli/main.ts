@@ -14,6 +14,7 @@ import { compileCommand } from './commands/compile';
 import { runCommand } from './commands/run';
 import { feedbackCommand } from './commands/feedback';
 import { genesCommand } from './commands/genes';
+import { exportCommand } from './commands/export';
 
 const GLOBAL_OPTIONS: OptionSpec = {
   json: { type: 'boolean' },
@@ -54,7 +55,7 @@ const helpCommand: Command = {
 };
 
 /** Later issues add their commands here; the dispatcher, output and exit codes stay the same. */
-export const COMMANDS: readonly Command[] = [helpCommand, versionCommand, flagsCommand, phaseCommand, rollbackCommand, rearmCommand, monitoringCommand, execCommand, hashCommand, similarCommand, compileCommand, runCommand, feedbackCommand, genesCommand];
+export const COMMANDS: readonly Command[] = [helpCommand, versionCommand, flagsCommand, phaseCommand, rollbackCommand, rearmCommand, monitoringCommand, execCommand, hashCommand, similarCommand, compileCommand, runCommand, feedbackCommand, genesCommand, exportCommand];
 
 function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name);

@@ -2,6 +2,7 @@
 import { parentPort, threadId } from 'node:worker_threads';
 import { analyzeFile } from './analysis';
 import { compileSelected, parseGeneValue, runGene } from './compiler';
+import { exportGenome } from './genome';
 import { cidOfSync } from './store/cid';
 import type { ModuleResponse, RunRequest, RunResponse, WorkerOps, WorkerRequest, WorkerResponse } from './worker-protocol';
 
@@ -47,6 +48,10 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       return run(request.payload as RunRequest);
     case 'module':
       return compiledModule(request.payload as WorkerOps['module']['payload']);
+    case 'car': {
+      const genome = await exportGenome((request.payload as WorkerOps['car']['payload']).files);
+      return genome.ok ? { ok: true, root: genome.root, bytes: genome.bytes, genes: genome.genes } : { ok: false, reason: genome.reason };
+    }
     default:
       throw new Error(`unknown op ${String((request as { op: unknown }).op)}`);
   }

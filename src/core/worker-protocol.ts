@@ -30,12 +30,15 @@ export interface ModuleRequest {
 
 export type ModuleResponse = { ok: true; gene: string; cid: string; bytes: Uint8Array; exports: string[]; imports: string[]; sourceMap: { name: string; startLine: number; endLine: number }[] } | { ok: false; reason: string };
 
+export type CarResponse = { ok: true; root: string; bytes: Uint8Array; genes: number } | { ok: false; reason: string };
+
 /** Each operation with its payload and its result: the client and the worker are typed from this one map. */
 export interface WorkerOps {
   describe: { payload: undefined; result: WorkerDescription };
   analyze: { payload: Omit<AnalysisRequest, 'cancellation'>; result: FileAnalysis };
   run: { payload: RunRequest; result: RunResponse };
   module: { payload: ModuleRequest; result: ModuleResponse };
+  car: { payload: { files: { fileName: string; text: string }[] }; result: CarResponse };
 }
 
 export type WorkerOp = keyof WorkerOps;

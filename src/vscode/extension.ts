@@ -1,5 +1,9 @@
 import * as vscode from 'vscode';
+import { AnalysisController } from './analysis-controller';
 import { EnvLanguageFeatures } from './env-language';
+import { registerGeneCommands } from './gene-commands';
+import { GeneLanguageFeatures } from './gene-language';
+import { GeneLensProvider, GenesTreeProvider } from './gene-views';
 import { registerRolloutCommands } from './rollout-commands';
 import { RolloutService } from './rollout-service';
 import { RolloutViewProvider } from './rollout-view';
@@ -10,6 +14,9 @@ export interface ChimeraApi {
   readonly rolloutView: Pick<RolloutViewProvider, 'onDidRender' | 'refresh'>;
   readonly rollout: Pick<RolloutService, 'onDidChange' | 'reload' | 'snapshot'>;
   readonly envLanguage: Pick<EnvLanguageFeatures, 'diagnose'>;
+  readonly analysis: Pick<AnalysisController, 'onDidAnalyze' | 'resultFor' | 'analyze'>;
+  readonly genesTree: GenesTreeProvider;
+  readonly statusBar: Pick<RolloutStatusBar, 'text'>;
 }
 
 /** Activation stays cheap: no TypeScript compiler, prom-client or worker until a feature needs it. */
@@ -19,6 +26,10 @@ export function activate(context: vscode.ExtensionContext): ChimeraApi {
   const rolloutView = new RolloutViewProvider(context.extensionUri, rollout, log);
   const envLanguage = new EnvLanguageFeatures(rollout);
   const statusBar = new RolloutStatusBar();
+  const analysis = new AnalysisController(context.extensionUri, rollout, log);
+  const geneLanguage = new GeneLanguageFeatures(analysis);
+  const genesTree = new GenesTreeProvider(analysis);
+  const lenses = new GeneLensProvider(analysis);
   context.subscriptions.push(
     log,
     rollout,
@@ -29,6 +40,13 @@ export function activate(context: vscode.ExtensionContext): ChimeraApi {
     vscode.commands.registerCommand('chimera.showLog', () => log.show(true)),
     vscode.commands.registerCommand('chimera.refresh', () => rollout.reload()),
     ...registerRolloutCommands(rollout, log),
+    analysis,
+    geneLanguage,
+    genesTree,
+    lenses,
+    vscode.window.registerTreeDataProvider(GenesTreeProvider.viewId, genesTree),
+    vscode.languages.registerCodeLensProvider([{ language: 'typescript' }, { language: 'javascript' }, { language: 'typescriptreact' }, { language: 'javascriptreact' }], lenses),
+    ...registerGeneCommands(analysis, rollout, geneLanguage, log),
     rollout.onDidChange((snapshot) => {
       statusBar.update(snapshot);
       rolloutView.refresh();
@@ -37,7 +55,7 @@ export function activate(context: vscode.ExtensionContext): ChimeraApi {
   );
   void rollout.reload();
   log.info(`Chimera ${context.extension.packageJSON.version} activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
-  return { rolloutView, rollout, envLanguage };
+  return { rolloutView, rollout, envLanguage, analysis, genesTree, statusBar };
 }
 
 export function deactivate(): void {}

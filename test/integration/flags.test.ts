@@ -59,6 +59,7 @@ suite('Rollout flags in the workbench', () => {
 
   test('Roll Back Now changes .env and the view, beats the process environment, and Re-arm restores', async () => {
     const envPath = join(root.fsPath, '.env');
+    const original = readFileSync(envPath, 'utf8');
     await vscode.commands.executeCommand('chimera.rollBack', 'integration test');
     // The command reloads the snapshot before it returns.
     const snapshot = api.rollout.snapshot!;
@@ -66,6 +67,7 @@ suite('Rollout flags in the workbench', () => {
     assert.equal(snapshot.features.analysis, false);
     assert.equal(snapshot.resolution.flags.CHIMERA_ENABLED.source, 'rollback');
     assert.match(readFileSync(envPath, 'utf8'), /^CHIMERA_ENABLED=0$/m);
+    assert.match(api.statusBar.text, /rolled back/);
 
     await vscode.commands.executeCommand('workbench.view.extension.chimera');
     const state = await eventually('the view to show the rollback', async () => {
@@ -80,5 +82,10 @@ suite('Rollout flags in the workbench', () => {
     await vscode.commands.executeCommand('chimera.rearm');
     assert.equal(api.rollout.snapshot?.rollback?.active, false);
     assert.equal(api.rollout.snapshot?.features.analysis, false, '.env itself still says CHIMERA_ENABLED=0 after the rollback');
+    // Put Phase 1 back for the suites that follow.
+    writeFileSync(envPath, original);
+    await api.rollout.reload();
+    assert.equal(api.rollout.snapshot?.features.analysis, true);
+    assert.match(api.statusBar.text, /Phase 1 · canary in/);
   });
 });

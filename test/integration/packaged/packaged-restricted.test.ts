@@ -53,3 +53,18 @@ suite('Restricted Mode keeps Chimera read-only', () => {
     assert.equal(existsSync(join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, '.chimera', 'rollback.json')), false);
   });
 });
+
+suite('Restricted Mode runs no analysis and no WebAssembly', () => {
+  test('Analyze Current File and Run Gene are refused, and nothing is analysed', async () => {
+    const api = await vscode.extensions.getExtension<ChimeraApi>(EXTENSION_ID)!.activate();
+    const numbers = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src', 'vs', 'base', 'common', 'numbers.ts');
+    const document = await vscode.workspace.openTextDocument(numbers);
+    await vscode.window.showTextDocument(document);
+    assert.equal(await vscode.commands.executeCommand('chimera.analyzeFile', numbers), undefined);
+    assert.equal(await vscode.commands.executeCommand('chimera.runGene', numbers, 'clamp', '1, 2, 3'), undefined);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.equal(api.analysis.resultFor(document), undefined, 'no analysis ran in Restricted Mode');
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', numbers);
+    assert.equal(lenses.length, 0);
+  });
+});

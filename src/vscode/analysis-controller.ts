@@ -1,0 +1,141 @@
+import * as vscode from 'vscode';
+import type { FileAnalysis } from '../core/analysis';
+import type { Features } from '../core/rollout/detect';
+import { AnalysisWorker, type WorkerCall } from '../core/worker-client';
+import type { WorkerOp, WorkerOps } from '../core/worker-protocol';
+import type { RolloutService } from './rollout-service';
+
+const LANGUAGES = new Set(['typescript', 'typescriptreact', 'javascript', 'javascriptreact']);
+const DEBOUNCE_MS = 400;
+
+export function isAnalyzable(document: vscode.TextDocument): boolean {
+  return LANGUAGES.has(document.languageId) && (document.uri.scheme === 'file' || document.uri.scheme === 'untitled');
+}
+
+/** Why Chimera may not act, or undefined when it may: trust first, then the flags. */
+export function refusal(features: Features | undefined, need: 'analysis' | 'execution' | 'proteinHash'): string | undefined {
+  if (!vscode.workspace.isTrusted) return 'the workspace is not trusted (Restricted Mode)';
+  if (!features) return 'the rollout flags have not been read yet';
+  if (features.blockedBy === 'rollback') return 'a rollback is active (re-arm to run again)';
+  if (features.blockedBy === 'frozen') return 'CHIMERA_FREEZE=1';
+  if (features.blockedBy === 'disabled') return 'CHIMERA_ENABLED is off';
+  if (features.blockedBy === 'canary') return 'this machine is not in the canary';
+  if (need === 'execution' && !features.execution) return 'WASM_EXEC_ENABLED is off';
+  if (need === 'proteinHash' && !features.proteinHash) return 'protein hashes are off (PROTEIN_HASH_ENABLED or WASM_EXEC_ENABLED)';
+  return undefined;
+}
+
+/**
+ * Schedules analyses of open documents in the worker: debounced on edits, the previous run of the same document
+ * cancelled when superseded, results kept per document version. The extension host's thread only schedules.
+ */
+export class AnalysisController implements vscode.Disposable {
+  private readonly worker: AnalysisWorker;
+  private readonly results = new Map<string, { version: number; analysis: FileAnalysis }>();
+  private readonly inFlight = new Map<string, WorkerCall<FileAnalysis>>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly changed = new vscode.EventEmitter<{ uri: vscode.Uri; analysis: FileAnalysis | undefined }>();
+  readonly onDidAnalyze = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+
+  constructor(
+    extensionUri: vscode.Uri,
+    private readonly rollout: RolloutService,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.worker = new AnalysisWorker(vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath);
+    this.disposables.push(
+      vscode.workspace.onDidChangeTextDocument((event) => event.contentChanges.length > 0 && this.schedule(event.document)),
+      vscode.window.onDidChangeActiveTextEditor((editor) => editor && this.schedule(editor.document, 0)),
+      vscode.workspace.onDidCloseTextDocument((document) => this.forget(document.uri)),
+      rollout.onDidChange(() => this.reanalyzeVisible()),
+    );
+  }
+
+  get features(): Features | undefined {
+    return this.rollout.snapshot?.features;
+  }
+
+  resultFor(document: vscode.TextDocument): FileAnalysis | undefined {
+    const entry = this.results.get(document.uri.toString());
+    return entry && entry.version === document.version ? entry.analysis : undefined;
+  }
+
+  /** Analyses now (no debounce); resolves with the result, or undefined when refused or superseded. */
+  async analyze(document: vscode.TextDocument, options: { verify?: boolean } = {}): Promise<FileAnalysis | undefined> {
+    const key = document.uri.toString();
+    const why = refusal(this.features, 'analysis');
+    if (why) {
+      this.log.info(`analysis of ${vscode.workspace.asRelativePath(document.uri)} refused: ${why}`);
+      this.forget(document.uri);
+      return undefined;
+    }
+    this.inFlight.get(key)?.cancel();
+    const snapshot = this.rollout.snapshot!;
+    const flags = snapshot.resolution.flags;
+    const call = this.worker.call('analyze', {
+      fileName: document.uri.fsPath || document.uri.path,
+      text: document.getText(),
+      features: { compile: true, verify: options.verify === true, proteinHash: snapshot.features.proteinHash },
+      maxFuel: flags.WASM_MAX_GAS.value as number,
+      maxTimeMs: flags.WASM_MAX_TIME.value as number,
+      deadline: Date.now() + 30_000,
+    });
+    this.inFlight.set(key, call);
+    const version = document.version;
+    try {
+      const analysis = await call.result;
+      if (this.inFlight.get(key) !== call) return undefined;
+      this.inFlight.delete(key);
+      if (analysis.errors.some((e) => e.code === 'cancelled')) return undefined;
+      this.results.set(key, { version, analysis });
+      const t = analysis.timings;
+      this.log.debug(`analysed ${vscode.workspace.asRelativePath(document.uri)}: ${analysis.genes.length} genes (extract ${t.extractMs.toFixed(1)} ms, compile ${t.compileMs.toFixed(1)} ms, verify ${t.verifyMs.toFixed(1)} ms, hash ${t.hashMs.toFixed(1)} ms)`);
+      this.changed.fire({ uri: document.uri, analysis });
+      return analysis;
+    } catch (error) {
+      if (this.inFlight.get(key) === call) this.inFlight.delete(key);
+      this.log.error(`analysis of ${vscode.workspace.asRelativePath(document.uri)} failed: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  }
+
+  /** A one-off call to the worker (run a gene, get its module). */
+  request<K extends WorkerOp>(op: K, payload: WorkerOps[K]['payload']): Promise<WorkerOps[K]['result']> {
+    return this.worker.call(op, payload).result;
+  }
+
+  private schedule(document: vscode.TextDocument, delay = DEBOUNCE_MS): void {
+    if (!isAnalyzable(document) || refusal(this.features, 'analysis')) return;
+    const key = document.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(key, setTimeout(() => {
+      this.timers.delete(key);
+      void this.analyze(document);
+    }, delay));
+  }
+
+  /** On every flags change: a rollback or freeze stops everything at once; otherwise visible files are re-analysed. */
+  private reanalyzeVisible(): void {
+    if (refusal(this.features, 'analysis')) {
+      for (const key of new Set([...this.results.keys(), ...this.inFlight.keys(), ...this.timers.keys()])) this.forget(vscode.Uri.parse(key));
+      return;
+    }
+    for (const editor of vscode.window.visibleTextEditors) if (isAnalyzable(editor.document)) this.schedule(editor.document, 0);
+  }
+
+  private forget(uri: vscode.Uri): void {
+    const key = uri.toString();
+    this.inFlight.get(key)?.cancel();
+    this.inFlight.delete(key);
+    clearTimeout(this.timers.get(key));
+    if (this.results.delete(key)) this.changed.fire({ uri, analysis: undefined });
+  }
+
+  dispose(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const call of this.inFlight.values()) call.cancel();
+    for (const disposable of this.disposables) disposable.dispose();
+    void this.worker.dispose();
+  }
+}

@@ -1,0 +1,207 @@
+import { writeFile } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import type { FileAnalysis, GeneAnalysis } from '../core/analysis';
+import type { JsonGeneValue } from '../core/compiler/values';
+import { type AnalysisController, isAnalyzable, refusal } from './analysis-controller';
+import type { GeneLanguageFeatures } from './gene-language';
+import { geneRange, purityLabel, similarInFile } from './gene-views';
+import type { RolloutService } from './rollout-service';
+
+/** The `chimera-wasm:` documents: a read-only text view of a gene's module. */
+export class WasmDocuments implements vscode.TextDocumentContentProvider {
+  static readonly scheme = 'chimera-wasm';
+  private readonly texts = new Map<string, string>();
+
+  show(gene: string, text: string): vscode.Uri {
+    const uri = vscode.Uri.from({ scheme: WasmDocuments.scheme, path: `/${gene}.wasm.txt` });
+    this.texts.set(uri.toString(), text);
+    return uri;
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.toString()) ?? '';
+  }
+}
+
+function hexDump(bytes: Uint8Array): string {
+  const lines: string[] = [];
+  for (let offset = 0; offset < bytes.length; offset += 16) {
+    const row = Array.from(bytes.subarray(offset, offset + 16));
+    lines.push(`${offset.toString(16).padStart(6, '0')}  ${row.map((b) => b.toString(16).padStart(2, '0')).join(' ').padEnd(47)}  ${row.map((b) => (b >= 32 && b < 127 ? String.fromCharCode(b) : '.')).join('')}`);
+  }
+  return lines.join('\n');
+}
+
+/** Arguments typed by a person: numbers, true/false, NaN, Infinity, -Infinity, -0, separated by commas or spaces. */
+export function parseArguments(text: string): JsonGeneValue[] | undefined {
+  const parts = text.split(/[\s,]+/).filter(Boolean);
+  const values: JsonGeneValue[] = [];
+  for (const part of parts) {
+    if (part === 'NaN' || part === 'Infinity' || part === '-Infinity' || part === '-0') values.push(part);
+    else if (part === 'true' || part === 'false') values.push(part === 'true');
+    else if (/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(part)) values.push(Number(part));
+    else return undefined;
+  }
+  return values;
+}
+
+interface GeneTarget {
+  document: vscode.TextDocument;
+  analysis: FileAnalysis;
+  entry: GeneAnalysis;
+}
+
+export function registerGeneCommands(analysis: AnalysisController, rollout: RolloutService, language: GeneLanguageFeatures, log: vscode.LogOutputChannel): vscode.Disposable[] {
+  const wasm = new WasmDocuments();
+
+  const refuse = (need: 'analysis' | 'execution' | 'proteinHash', action: string): boolean => {
+    const why = refusal(analysis.features, need);
+    if (!why) return false;
+    log.info(`${action} refused: ${why}`);
+    void vscode.window.showWarningMessage(`Chimera: ${action} is not available: ${why}.`);
+    return true;
+  };
+
+  async function documentFor(uri?: vscode.Uri): Promise<vscode.TextDocument | undefined> {
+    if (uri) return vscode.workspace.openTextDocument(uri);
+    const document = vscode.window.activeTextEditor?.document;
+    if (!document || !isAnalyzable(document)) {
+      void vscode.window.showInformationMessage('Chimera: open a TypeScript or JavaScript file first.');
+      return undefined;
+    }
+    return document;
+  }
+
+  /** The gene a command is about: from its arguments (lenses, tree), else picked by the person. */
+  async function pickGene(uriOrNode: unknown, name: unknown, filter: (g: GeneAnalysis) => boolean, placeHolder: string): Promise<GeneTarget | undefined> {
+    const nodeArgument = uriOrNode && typeof uriOrNode === 'object' && 'entry' in uriOrNode ? (uriOrNode as { entry: GeneAnalysis; uri: vscode.Uri }) : undefined;
+    const document = await documentFor(nodeArgument?.uri ?? (uriOrNode instanceof vscode.Uri ? uriOrNode : undefined));
+    if (!document) return undefined;
+    const result = analysis.resultFor(document) ?? (await analysis.analyze(document));
+    if (!result) return undefined;
+    const wanted = nodeArgument?.entry.gene.name ?? (typeof name === 'string' ? name : undefined);
+    if (wanted) {
+      const entry = result.genes.find((g) => g.gene.name === wanted);
+      return entry ? { document, analysis: result, entry } : undefined;
+    }
+    const candidates = result.genes.filter(filter);
+    if (candidates.length === 0) {
+      void vscode.window.showInformationMessage(`Chimera: no suitable genes in this file (${placeHolder.toLowerCase()}).`);
+      return undefined;
+    }
+    const pick = await vscode.window.showQuickPick(candidates.map((entry) => ({ label: entry.gene.name, description: purityLabel(entry), detail: `line ${entry.gene.line}`, entry })), { placeHolder });
+    return pick ? { document, analysis: result, entry: pick.entry } : undefined;
+  }
+
+  const compiled = (g: GeneAnalysis) => g.compile?.verdict === 'ok';
+
+  return [
+    vscode.workspace.registerTextDocumentContentProvider(WasmDocuments.scheme, wasm),
+    vscode.commands.registerCommand('chimera.analyzeFile', async (uri?: vscode.Uri) => {
+      if (refuse('analysis', 'Analyze Current File')) return undefined;
+      const document = await documentFor(uri);
+      if (!document) return undefined;
+      return analysis.analyze(document);
+    }),
+    vscode.commands.registerCommand('chimera.verifyGenes', async (uri?: vscode.Uri) => {
+      if (refuse('analysis', 'Verify Genes in Sandbox')) return undefined;
+      const document = await documentFor(uri);
+      if (!document) return undefined;
+      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Chimera: verifying genes against JavaScript (dry run)…', cancellable: true }, (_progress, token) => {
+        const run = analysis.analyze(document, { verify: true });
+        token.onCancellationRequested(() => void analysis.analyze(document));
+        return run;
+      });
+      if (!result) return undefined;
+      const verified = result.genes.filter((g) => g.verify);
+      const mismatches = verified.filter((g) => g.verify?.verdict === 'mismatch');
+      const message = `Chimera verified ${verified.length} gene(s): ${mismatches.length === 0 ? 'WebAssembly equals JavaScript on every input' : `${mismatches.length} mismatch(es) — see Problems`}.`;
+      void (mismatches.length ? vscode.window.showErrorMessage(message) : vscode.window.showInformationMessage(message));
+      return result;
+    }),
+    vscode.commands.registerCommand('chimera.runGene', async (uriOrNode?: unknown, name?: unknown, argumentText?: unknown) => {
+      if (refuse('execution', 'Run Gene')) return undefined;
+      const target = await pickGene(uriOrNode, name, compiled, 'Pick a compiled gene to run');
+      if (!target) return undefined;
+      const params = target.entry.gene.params.map((p) => `${p.name}: ${p.type ?? 'number'}`).join(', ');
+      const text = typeof argumentText === 'string' ? argumentText : await vscode.window.showInputBox({ title: `Run ${target.entry.gene.name}(${params})`, prompt: 'Arguments, separated by commas (numbers, true/false, NaN, Infinity, -0)', validateInput: (t) => (parseArguments(t) ? undefined : 'Use numbers, true/false, NaN, Infinity, -Infinity or -0') });
+      if (text === undefined) return undefined;
+      const inputs = parseArguments(text);
+      if (!inputs) return undefined;
+      const flags = rollout.snapshot!.resolution.flags;
+      const response = await analysis.request('run', { fileName: target.document.uri.fsPath, text: target.document.getText(), selector: target.entry.gene.name, inputs: [inputs], maxFuel: flags.WASM_MAX_GAS.value as number, maxTimeMs: flags.WASM_MAX_TIME.value as number });
+      if (!response.ok) {
+        void vscode.window.showWarningMessage(`Chimera: ${target.entry.gene.name} cannot run: ${response.reason}`);
+        return response;
+      }
+      const [r] = response.results;
+      language.lastRuns.set(target.entry.gene.id, { verdict: r!.verdict, ms: r!.ms, ...(r!.fuel !== undefined ? { fuel: r!.fuel } : {}) });
+      log.info(`ran ${target.entry.gene.name}(${inputs.join(', ')}): ${r!.verdict} ${String(r!.value)} (JavaScript ${String(r!.js)}), fuel ${r!.fuel}, ${r!.ms} ms`);
+      const summary = r!.verdict === 'ok' ? `${target.entry.gene.name}(${inputs.join(', ')}) = ${String(r!.value)} · JavaScript ${String(r!.js)} · ${r!.match ? 'match ✓' : 'MISMATCH ✗'} · fuel ${r!.fuel} · ${r!.ms} ms` : `${target.entry.gene.name}: ${r!.verdict} (${r!.reason ?? ''})`;
+      void (r!.match ? vscode.window.showInformationMessage(summary) : vscode.window.showWarningMessage(summary));
+      return response;
+    }),
+    vscode.commands.registerCommand('chimera.findSimilar', async (uriOrNode?: unknown, name?: unknown) => {
+      if (refuse('proteinHash', 'Find Similar Genes')) return undefined;
+      const target = await pickGene(uriOrNode, name, (g) => g.protein !== undefined, 'Pick a gene to compare');
+      if (!target) return undefined;
+      const matches = similarInFile(target.analysis, target.entry);
+      if (matches.length === 0) {
+        void vscode.window.showInformationMessage(`Chimera: no gene in this file is similar to ${target.entry.gene.name}.`);
+        return matches;
+      }
+      const pick = await vscode.window.showQuickPick(matches.map((m) => ({ label: m.entry.gene.name, description: `${m.kind} · cosine ${m.score.toFixed(3)}`, detail: `line ${m.entry.gene.line}`, match: m })), { placeHolder: `Genes similar to ${target.entry.gene.name}` });
+      if (pick) await vscode.window.showTextDocument(target.document, { selection: geneRange(pick.match.entry) });
+      return matches;
+    }),
+    vscode.commands.registerCommand('chimera.showWasm', async (uriOrNode?: unknown, name?: unknown) => {
+      if (refuse('analysis', 'Show Gene WebAssembly')) return undefined;
+      const target = await pickGene(uriOrNode, name, compiled, 'Pick a compiled gene');
+      if (!target) return undefined;
+      const module = await analysis.request('module', { fileName: target.document.uri.fsPath, text: target.document.getText(), selector: target.entry.gene.name });
+      if (!module.ok) return void vscode.window.showWarningMessage(`Chimera: ${module.reason}`);
+      const text = [
+        `;; ${module.gene} — ${module.bytes.length} bytes`,
+        `;; CID ${module.cid}`,
+        `;; exports: ${module.exports.join(', ')}`,
+        `;; imports: ${module.imports.join(', ') || 'none'}`,
+        ...module.sourceMap.map((f) => `;; func ${f.name}: source lines ${f.startLine}-${f.endLine}`),
+        '',
+        hexDump(module.bytes),
+      ].join('\n');
+      const document = await vscode.workspace.openTextDocument(wasm.show(module.gene, text));
+      await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+      return module.cid;
+    }),
+    vscode.commands.registerCommand('chimera.copyCid', async (uriOrNode?: unknown, name?: unknown) => {
+      const target = await pickGene(uriOrNode, name, compiled, 'Pick a compiled gene');
+      if (!target || target.entry.compile?.verdict !== 'ok') return undefined;
+      await vscode.env.clipboard.writeText(target.entry.compile.cid);
+      vscode.window.setStatusBarMessage(`Copied ${target.entry.compile.cid}`, 3000);
+      return target.entry.compile.cid;
+    }),
+    vscode.commands.registerCommand('chimera.exportCar', async () => {
+      if (refuse('analysis', 'Export Genome as CAR')) return undefined;
+      const document = await documentFor();
+      if (!document) return undefined;
+      const target = await vscode.window.showSaveDialog({ title: 'Export Genome as CAR', filters: { 'CAR files': ['car'] }, defaultUri: vscode.Uri.joinPath(document.uri, '..', 'genome.car') });
+      if (!target) return undefined;
+      const car = await analysis.request('car', { files: [{ fileName: document.uri.fsPath, text: document.getText() }] });
+      if (!car.ok) return void vscode.window.showWarningMessage(`Chimera: ${car.reason}`);
+      await writeFile(target.fsPath, car.bytes);
+      void vscode.window.showInformationMessage(`Chimera exported ${car.genes} gene(s) to ${vscode.workspace.asRelativePath(target)} (root ${car.root}).`);
+      return car.root;
+    }),
+    vscode.commands.registerCommand('chimera.explainGene', async (uri?: vscode.Uri, name?: string) => {
+      const target = await pickGene(uri, name, () => true, 'Pick a gene to explain');
+      if (!target) return;
+      language.explain(target.document.uri, target.entry.gene.id);
+    }),
+    vscode.commands.registerCommand('chimera.openFlags', async () => {
+      const folder = rollout.folder;
+      const snapshot = rollout.snapshot;
+      if (!folder || !snapshot) return;
+      await vscode.window.showTextDocument(vscode.Uri.joinPath(folder.uri, snapshot.envFile));
+    }),
+  ];
+}
