@@ -12,6 +12,7 @@ export interface Benchmark {
 export interface Summary {
   min: number;
   median: number;
+  p95: number;
   max: number;
 }
 
@@ -19,5 +20,6 @@ export function summarize(samples: number[]): Summary {
   const sorted = [...samples].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
   const median = sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-  return { min: sorted[0]!, median, max: sorted[sorted.length - 1]! };
+  const p95 = sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)]!;
+  return { min: sorted[0]!, median, p95, max: sorted[sorted.length - 1]! };
 }

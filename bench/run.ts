@@ -30,14 +30,14 @@ async function measure(benchmark: Benchmark): Promise<Result> {
 }
 
 const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
-const cell = (s: Summary) => `${fmt(s.min)} / ${fmt(s.median)} / ${fmt(s.max)}`;
+const cell = (s: Summary) => `${fmt(s.min)} / ${fmt(s.median)} / ${fmt(s.p95)} / ${fmt(s.max)}`;
 
 function markdown(results: Result[]): string {
   return [
     '# Benchmark results',
     '',
     `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, by \`npm run bench\`.`,
-    'Each row: min / median / max over the runs; the ratio is median(ours) / median(baseline), both measured in the same run.',
+    'Each row: min / median / P95 / max over the runs; the ratio is median(ours) / median(baseline), both measured in the same run.',
     '',
     '| benchmark | runs | baseline | ours | ratio |',
     '|---|---|---|---|---|',
@@ -54,12 +54,15 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   const results: Result[] = [];
   for (const file of files) {
-    const { benchmark } = require(join(dir, file)) as { benchmark: Benchmark };
-    if (only && !benchmark.name.includes(only)) continue;
-    process.stderr.write(`[bench] ${benchmark.name}…\n`);
-    const result = await measure(benchmark);
-    process.stderr.write(`[bench] ${benchmark.name}: ours ${fmt(result.subject.median)} ${result.unit}, baseline ${fmt(result.baseline.median)} ${result.unit}, ratio ${result.ratio.toFixed(2)}×\n`);
-    results.push(result);
+    // A file exports one `benchmark`, or several as `benchmarks`.
+    const loaded = require(join(dir, file)) as { benchmark?: Benchmark; benchmarks?: Benchmark[] };
+    for (const benchmark of [...(loaded.benchmark ? [loaded.benchmark] : []), ...(loaded.benchmarks ?? [])]) {
+      if (only && !benchmark.name.includes(only)) continue;
+      process.stderr.write(`[bench] ${benchmark.name}…\n`);
+      const result = await measure(benchmark);
+      process.stderr.write(`[bench] ${benchmark.name}: ours ${fmt(result.subject.median)} ${result.unit}, baseline ${fmt(result.baseline.median)} ${result.unit}, ratio ${result.ratio.toFixed(2)}×\n`);
+      results.push(result);
+    }
   }
   writeFileSync(join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(repoRoot, 'bench', 'results.md'), markdown(results));

@@ -32,7 +32,7 @@ export function refusal(features: Features | undefined, need: 'analysis' | 'exec
 export class AnalysisController implements vscode.Disposable {
   private readonly worker: AnalysisWorker;
   private readonly results = new Map<string, { version: number; analysis: FileAnalysis }>();
-  private readonly inFlight = new Map<string, WorkerCall<FileAnalysis>>();
+  private readonly inFlight = new Map<string, { call: WorkerCall<FileAnalysis>; version: number; verify: boolean; done: Promise<FileAnalysis | undefined> }>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly changed = new vscode.EventEmitter<{ uri: vscode.Uri; analysis: FileAnalysis | undefined }>();
   readonly onDidAnalyze = this.changed.event;
@@ -61,31 +61,46 @@ export class AnalysisController implements vscode.Disposable {
     return entry && entry.version === document.version ? entry.analysis : undefined;
   }
 
-  /** Analyses now (no debounce); resolves with the result, or undefined when refused or superseded. */
-  async analyze(document: vscode.TextDocument, options: { verify?: boolean } = {}): Promise<FileAnalysis | undefined> {
+  /**
+   * Analyses now (no debounce); resolves with the result, or undefined when refused or superseded. A run already in
+   * flight for the same text (and at least the same work) is shared rather than cancelled.
+   */
+  analyze(document: vscode.TextDocument, options: { verify?: boolean } = {}): Promise<FileAnalysis | undefined> {
     const key = document.uri.toString();
+    const verify = options.verify === true;
     const why = refusal(this.features, 'analysis');
     if (why) {
       this.log.info(`analysis of ${vscode.workspace.asRelativePath(document.uri)} refused: ${why}`);
       this.forget(document.uri);
-      return undefined;
+      return Promise.resolve(undefined);
     }
-    this.inFlight.get(key)?.cancel();
+    const running = this.inFlight.get(key);
+    if (running && running.version === document.version && (running.verify || !verify)) return running.done;
+    running?.call.cancel();
     const snapshot = this.rollout.snapshot!;
     const flags = snapshot.resolution.flags;
     const call = this.worker.call('analyze', {
       fileName: document.uri.fsPath || document.uri.path,
       text: document.getText(),
-      features: { compile: true, verify: options.verify === true, proteinHash: snapshot.features.proteinHash },
+      features: { compile: true, verify, proteinHash: snapshot.features.proteinHash },
       maxFuel: flags.WASM_MAX_GAS.value as number,
       maxTimeMs: flags.WASM_MAX_TIME.value as number,
+      maxBytes: vscode.workspace.getConfiguration('chimera', document.uri).get<number>('analysis.maxFileBytes', 2 * 1024 * 1024),
       deadline: Date.now() + 30_000,
     });
-    this.inFlight.set(key, call);
     const version = document.version;
+    const done = this.settle(document, call);
+    this.inFlight.set(key, { call, version, verify, done });
+    return done;
+  }
+
+  private async settle(document: vscode.TextDocument, call: WorkerCall<FileAnalysis>): Promise<FileAnalysis | undefined> {
+    const key = document.uri.toString();
+    const version = document.version;
+    const current = () => this.inFlight.get(key)?.call === call;
     try {
       const analysis = await call.result;
-      if (this.inFlight.get(key) !== call) return undefined;
+      if (!current()) return undefined;
       this.inFlight.delete(key);
       if (analysis.errors.some((e) => e.code === 'cancelled')) return undefined;
       this.results.set(key, { version, analysis });
@@ -94,7 +109,7 @@ export class AnalysisController implements vscode.Disposable {
       this.changed.fire({ uri: document.uri, analysis });
       return analysis;
     } catch (error) {
-      if (this.inFlight.get(key) === call) this.inFlight.delete(key);
+      if (current()) this.inFlight.delete(key);
       this.log.error(`analysis of ${vscode.workspace.asRelativePath(document.uri)} failed: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     }
@@ -111,7 +126,8 @@ export class AnalysisController implements vscode.Disposable {
     clearTimeout(this.timers.get(key));
     this.timers.set(key, setTimeout(() => {
       this.timers.delete(key);
-      void this.analyze(document);
+      // Switching back to an unchanged file costs nothing.
+      if (!this.resultFor(document)) void this.analyze(document);
     }, delay));
   }
 
@@ -121,12 +137,14 @@ export class AnalysisController implements vscode.Disposable {
       for (const key of new Set([...this.results.keys(), ...this.inFlight.keys(), ...this.timers.keys()])) this.forget(vscode.Uri.parse(key));
       return;
     }
+    // What may run changed (e.g. protein hashes came on): earlier results no longer describe it.
+    this.results.clear();
     for (const editor of vscode.window.visibleTextEditors) if (isAnalyzable(editor.document)) this.schedule(editor.document, 0);
   }
 
   private forget(uri: vscode.Uri): void {
     const key = uri.toString();
-    this.inFlight.get(key)?.cancel();
+    this.inFlight.get(key)?.call.cancel();
     this.inFlight.delete(key);
     clearTimeout(this.timers.get(key));
     if (this.results.delete(key)) this.changed.fire({ uri, analysis: undefined });
@@ -134,7 +152,7 @@ export class AnalysisController implements vscode.Disposable {
 
   dispose(): void {
     for (const timer of this.timers.values()) clearTimeout(timer);
-    for (const call of this.inFlight.values()) call.cancel();
+    for (const running of this.inFlight.values()) running.call.cancel();
     for (const disposable of this.disposables) disposable.dispose();
     void this.worker.dispose();
   }
