@@ -181,7 +181,9 @@ export class TelemetryClient {
     this.log(`telemetry: send failed (${error}); ${this.options.queue.size} event(s) kept, next attempt in ${Math.round(delay / 1000)} s`);
     if (!this.disposed) {
       if (this.retryTimer) clearTimeout(this.retryTimer);
-      this.retryTimer = setTimeout(() => void this.flush(), delay);
+      // Forced: timers may fire a millisecond before the clock reaches nextAttemptAt, and a retry that then waited
+      // for "backoff" would never be rescheduled.
+      this.retryTimer = setTimeout(() => void this.flush(true), delay);
       this.retryTimer.unref();
     }
     return { status: 'failed', error, delivered, remaining: this.options.queue.size, retryAt: this.nextAttemptAt };
