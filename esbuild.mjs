@@ -18,6 +18,8 @@ const shipped = {
     worker: 'src/core/analysis-worker.ts',
     'sandbox-child': 'src/core/sandbox/child-main.ts',
     'sandbox-worker': 'src/core/sandbox/worker-main.ts',
+    // prom-client, loaded by the extension only when metrics are needed (src/vscode/observability.ts).
+    metrics: 'src/core/metrics/index.ts',
   },
   outdir: 'dist',
   external: ['vscode'],

@@ -60,12 +60,19 @@
       if (report.diagnostics.length > 0) parts.push(el('p', { class: errors ? 'problems error' : 'problems' }, `${report.diagnostics.length} diagnostic(s) in ${state.envFile} files${errors ? `, ${errors} error(s)` : ''} — see Problems.`));
 
       if (state.criteria.length > 0) {
-        parts.push(el('h2', {}, 'Success criteria'), el('ul', { class: 'checklist' }, ...state.criteria.map((/** @type {any} */ c) => el('li', { class: c.status }, `${STATUS[c.status] ?? ''} ${c.text}${c.status === 'no-data' ? ' — not enough data yet' : ''}`))));
+        parts.push(el('h2', {}, 'Success criteria'), el('ul', { class: 'checklist' }, ...state.criteria.map((/** @type {any} */ c) => el('li', { class: c.status }, `${STATUS[c.status] ?? ''} ${c.text}${c.status === 'no-data' && !c.text.includes(' — ') ? ' — not enough data yet' : ''}`))));
+      }
+      if (state.triggers.length > 0) {
+        const fleet = state.triggers.some((/** @type {any} */ t) => t.fleet !== null);
+        const head = el('tr', {}, el('th', {}, 'Trigger'), el('th', {}, 'Local'), ...(fleet ? [el('th', {}, 'Fleet')] : []), el('th', {}, 'Limit'));
+        const rows = state.triggers.map((/** @type {any} */ t) => el('tr', { class: t.status === 'over' ? 'invalid' : '' }, el('td', {}, t.summary), el('td', {}, t.local), ...(fleet ? [el('td', {}, t.fleet ?? '—')] : []), el('td', {}, t.limit)));
+        parts.push(el('h2', {}, 'Rollback triggers'), el('table', { id: 'triggers' }, el('thead', {}, head), el('tbody', {}, ...rows)));
       }
       if (state.nextPhase) {
         parts.push(el('h2', {}, `Before Phase ${state.nextPhase.id}`), el('ul', { class: 'checklist', id: 'checklist' }, ...state.nextPhase.checklist.map((/** @type {any} */ i) => el('li', { class: i.status, title: i.detail ?? '' }, `${STATUS[i.status] ?? ''} ${i.text}`))));
       }
-      const actions = [button('refresh', 'Refresh', 'chimera.refresh', undefined, 'secondary'), button('show-log', 'Show Log', 'chimera.showLog', undefined, 'secondary')];
+      const actions = [button('feedback', 'Send Feedback', 'chimera.sendFeedback', undefined, 'secondary'), button('metrics', 'Show Metrics', 'chimera.showMetrics', undefined, 'secondary'), button('refresh', 'Refresh', 'chimera.refresh', undefined, 'secondary'), button('show-log', 'Show Log', 'chimera.showLog', undefined, 'secondary')];
+      if (state.trusted && report.features.analysis) actions.unshift(button('analyze', 'Analyze File', 'chimera.analyzeFile', undefined, 'secondary'));
       if (state.trusted) {
         if (state.nextPhase && !report.rollback) actions.unshift(button('next-phase', `Move to Phase ${state.nextPhase.id}`, 'chimera.moveToPhase', state.nextPhase.id));
         if (!report.rollback) actions.splice(1, 0, button('roll-back', 'Roll Back', 'chimera.rollBack', undefined, 'danger'));

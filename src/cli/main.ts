@@ -14,6 +14,7 @@ import { compileCommand } from './commands/compile';
 import { runCommand } from './commands/run';
 import { feedbackCommand } from './commands/feedback';
 import { genesCommand } from './commands/genes';
+import { checkCommand } from './commands/check';
 import { exportCommand } from './commands/export';
 
 const GLOBAL_OPTIONS: OptionSpec = {
@@ -55,7 +56,7 @@ const helpCommand: Command = {
 };
 
 /** Later issues add their commands here; the dispatcher, output and exit codes stay the same. */
-export const COMMANDS: readonly Command[] = [helpCommand, versionCommand, flagsCommand, phaseCommand, rollbackCommand, rearmCommand, monitoringCommand, execCommand, hashCommand, similarCommand, compileCommand, runCommand, feedbackCommand, genesCommand, exportCommand];
+export const COMMANDS: readonly Command[] = [helpCommand, versionCommand, flagsCommand, phaseCommand, rollbackCommand, rearmCommand, monitoringCommand, execCommand, hashCommand, similarCommand, compileCommand, runCommand, feedbackCommand, genesCommand, exportCommand, checkCommand];
 
 function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name);

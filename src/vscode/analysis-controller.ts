@@ -3,6 +3,7 @@ import type { FileAnalysis } from '../core/analysis';
 import type { Features } from '../core/rollout/detect';
 import { AnalysisWorker, type WorkerCall } from '../core/worker-client';
 import type { WorkerOp, WorkerOps } from '../core/worker-protocol';
+import type { Observability } from './observability';
 import type { RolloutService } from './rollout-service';
 
 const LANGUAGES = new Set(['typescript', 'typescriptreact', 'javascript', 'javascriptreact']);
@@ -42,6 +43,7 @@ export class AnalysisController implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly rollout: RolloutService,
     private readonly log: vscode.LogOutputChannel,
+    private readonly observability: Pick<Observability, 'observe' | 'geneExtraction'>,
   ) {
     this.worker = new AnalysisWorker(vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath);
     this.disposables.push(
@@ -104,15 +106,30 @@ export class AnalysisController implements vscode.Disposable {
       this.inFlight.delete(key);
       if (analysis.errors.some((e) => e.code === 'cancelled')) return undefined;
       this.results.set(key, { version, analysis });
+      this.measure(analysis);
       const t = analysis.timings;
       this.log.debug(`analysed ${vscode.workspace.asRelativePath(document.uri)}: ${analysis.genes.length} genes (extract ${t.extractMs.toFixed(1)} ms, compile ${t.compileMs.toFixed(1)} ms, verify ${t.verifyMs.toFixed(1)} ms, hash ${t.hashMs.toFixed(1)} ms)`);
       this.changed.fire({ uri: document.uri, analysis });
       return analysis;
     } catch (error) {
       if (current()) this.inFlight.delete(key);
+      this.observability.observe('extract', 0, { error: true });
       this.log.error(`analysis of ${vscode.workspace.asRelativePath(document.uri)} failed: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     }
+  }
+
+  /** The plan's metrics: one observation per stage that ran; a mismatch is a Chimera error, a refused gene is not. */
+  private measure(analysis: FileAnalysis): void {
+    const t = analysis.timings;
+    const failed = analysis.errors.some((e) => e.code !== 'cancelled' && e.code !== 'too-large');
+    this.observability.geneExtraction(!failed);
+    this.observability.observe('extract', t.extractMs / 1000, { error: failed });
+    const compiled = analysis.genes.filter((g) => g.compile);
+    if (compiled.length > 0) this.observability.observe('compile', t.compileMs / 1000);
+    const verified = analysis.genes.filter((g) => g.verify);
+    if (verified.length > 0) this.observability.observe('verify', t.verifyMs / 1000, { error: verified.some((g) => g.verify?.verdict === 'mismatch') });
+    if (analysis.genes.some((g) => g.protein)) this.observability.observe('hash', t.hashMs / 1000);
   }
 
   /** A one-off call to the worker (run a gene, get its module). */

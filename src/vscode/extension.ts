@@ -4,6 +4,7 @@ import { EnvLanguageFeatures } from './env-language';
 import { registerGeneCommands } from './gene-commands';
 import { GeneLanguageFeatures } from './gene-language';
 import { GeneLensProvider, GenesTreeProvider } from './gene-views';
+import { type Observability, registerObservability } from './observability';
 import { registerRolloutCommands } from './rollout-commands';
 import { RolloutService } from './rollout-service';
 import { RolloutViewProvider } from './rollout-view';
@@ -17,16 +18,21 @@ export interface ChimeraApi {
   readonly analysis: Pick<AnalysisController, 'onDidAnalyze' | 'resultFor' | 'analyze'>;
   readonly genesTree: GenesTreeProvider;
   readonly statusBar: Pick<RolloutStatusBar, 'text'>;
+  readonly observability: Observability;
 }
+
+let shutdownObservability: (() => Promise<void>) | undefined;
 
 /** Activation stays cheap: no TypeScript compiler, prom-client or worker until a feature needs it. */
 export function activate(context: vscode.ExtensionContext): ChimeraApi {
   const log = vscode.window.createOutputChannel('Chimera', { log: true });
   const rollout = new RolloutService(log);
-  const rolloutView = new RolloutViewProvider(context.extensionUri, rollout, log);
+  const observability = registerObservability(context, rollout, log);
+  shutdownObservability = () => observability.shutdown();
+  const rolloutView = new RolloutViewProvider(context.extensionUri, rollout, log, observability);
   const envLanguage = new EnvLanguageFeatures(rollout);
   const statusBar = new RolloutStatusBar();
-  const analysis = new AnalysisController(context.extensionUri, rollout, log);
+  const analysis = new AnalysisController(context.extensionUri, rollout, log, observability);
   const geneLanguage = new GeneLanguageFeatures(analysis);
   const genesTree = new GenesTreeProvider(analysis);
   const lenses = new GeneLensProvider(analysis);
@@ -55,7 +61,10 @@ export function activate(context: vscode.ExtensionContext): ChimeraApi {
   );
   void rollout.reload();
   log.info(`Chimera ${context.extension.packageJSON.version} activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
-  return { rolloutView, rollout, envLanguage, analysis, genesTree, statusBar };
+  return { rolloutView, rollout, envLanguage, analysis, genesTree, statusBar, observability };
 }
 
-export function deactivate(): void {}
+/** Flushes telemetry and closes the exporters. */
+export function deactivate(): Promise<void> | undefined {
+  return shutdownObservability?.();
+}

@@ -10,12 +10,14 @@ export interface RolloutState {
   phases: { id: number; name: string; timeline: string }[];
   criteria: { text: string; status: 'pass' | 'fail' | 'no-data' | 'person' }[];
   nextPhase?: { id: number; name: string; checklist: { text: string; status: string; detail?: string }[] };
+  /** The plan's rollback triggers: this machine's value next to the fleet's (from a team Prometheus, when set). */
+  triggers: { summary: string; status: string; local: string; fleet: string | null; limit: string }[];
   envFile: string;
 }
 
 export type ToWebview = { type: 'state'; state: RolloutState };
 
-export const WEBVIEW_COMMANDS = ['chimera.showLog', 'chimera.refresh', 'chimera.moveToPhase', 'chimera.rollBack', 'chimera.rearm', 'chimera.rollbackDrill'] as const;
+export const WEBVIEW_COMMANDS = ['chimera.showLog', 'chimera.refresh', 'chimera.moveToPhase', 'chimera.rollBack', 'chimera.rearm', 'chimera.rollbackDrill', 'chimera.analyzeFile', 'chimera.sendFeedback', 'chimera.showMetrics'] as const;
 export type WebviewCommand = (typeof WEBVIEW_COMMANDS)[number];
 
 export type FromWebview =

@@ -3,8 +3,11 @@ import { isFlagName } from '../core/flags/catalog';
 import { PRODUCT } from '../core/product';
 import { preflightChecklist } from '../core/rollout/moves';
 import { PHASES } from '../core/rollout/phases';
+import { formatValue } from '../core/rollout/guard';
 import { flagsReport } from '../core/rollout/report';
+import { ROLLBACK_TRIGGERS } from '../core/metrics/plan';
 import { type FromWebview, type RolloutState, type ToWebview, WEBVIEW_COMMANDS } from './rollout-protocol';
+import type { Observability } from './observability';
 import type { RolloutService } from './rollout-service';
 import { webviewHtml } from './webview-html';
 
@@ -24,7 +27,11 @@ export class RolloutViewProvider implements vscode.WebviewViewProvider, vscode.D
     private readonly extensionUri: vscode.Uri,
     private readonly rollout: RolloutService,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+    private readonly observability: Pick<Observability, 'current' | 'onDidChange'>,
+  ) {
+    // Live values: the criteria re-render whenever the metrics are evaluated.
+    observability.onDidChange(() => this.refresh());
+  }
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
@@ -54,12 +61,16 @@ export class RolloutViewProvider implements vscode.WebviewViewProvider, vscode.D
       workspace: this.rollout.folder?.name,
       phases: PHASES.map(({ id, name, timeline }) => ({ id, name, timeline })),
       criteria: [],
+      triggers: this.triggers(),
       envFile: snapshot?.envFile ?? '.env',
     };
     if (!snapshot) return base;
     const current = snapshot.phase.id === 'custom' ? snapshot.phase.nearest : snapshot.phase.id;
-    // Live values arrive with the metrics; until there is enough data a criterion says so rather than passing.
-    const criteria = PHASES[current]!.criteria.map((c) => ({ text: c.text, status: c.kind === 'person' ? ('person' as const) : ('no-data' as const) }));
+    // Until there is enough data a criterion says so rather than passing.
+    const evaluated = this.observability.current().criteria;
+    const criteria = evaluated.length > 0
+      ? evaluated.map((c) => ({ text: c.detail ? `${c.text} — ${c.detail}` : c.text, status: c.status === 'pass' ? ('pass' as const) : c.status === 'fail' ? ('fail' as const) : c.kind === 'person' ? ('person' as const) : ('no-data' as const) }))
+      : PHASES[current]!.criteria.map((c) => ({ text: c.text, status: c.kind === 'person' ? ('person' as const) : ('no-data' as const) }));
     const next = PHASES[current + 1];
     const checklist = next ? await preflightChecklist(snapshot, { confirmed: false, exampleFixedByMove: [] }) : [];
     return {
@@ -68,6 +79,22 @@ export class RolloutViewProvider implements vscode.WebviewViewProvider, vscode.D
       criteria,
       ...(next ? { nextPhase: { id: next.id, name: next.name, checklist: checklist.map(({ text, status, detail }) => ({ text, status, ...(detail ? { detail } : {}) })) } } : {}),
     };
+  }
+
+  private triggers(): RolloutState['triggers'] {
+    const state = this.observability.current();
+    const fleet = state.fleet && 'values' in state.fleet ? state.fleet.values : undefined;
+    return state.triggers.map((check) => {
+      const query = ROLLBACK_TRIGGERS.find((t) => t.id === check.trigger)?.query;
+      const fleetValue = fleet && query ? fleet[query] : null;
+      return {
+        summary: check.summary,
+        status: check.status,
+        local: check.value === null ? (check.detail ?? 'no data') : formatValue(check.value, check.unit),
+        fleet: fleetValue === null || fleetValue === undefined ? null : formatValue(fleetValue, check.unit),
+        limit: formatValue(check.limit, check.unit),
+      };
+    });
   }
 
   private async receive(message: FromWebview): Promise<void> {

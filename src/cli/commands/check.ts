@@ -1,0 +1,101 @@
+// `chimera check`: the CI smoke test of a whole Void workspace (flags, genes, protein, monitoring, rollback).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { CORRUPT_WASM_VARIABLE, type CheckReport, defaultCacheDir, renderReport, runCheck, styleFor, toGitHubAnnotations, toJUnitXml } from '../../core/check';
+import { type Command, type CommandContext, UsageError } from '../command';
+import { ExitCode } from '../exit-codes';
+import { ROLLOUT_OPTIONS, readWorkspaceSettings, workspaceOptions } from '../workspace';
+
+const USAGE = `chimera check [paths…] [--exclude GLOB]… [--jobs N] [--cache DIR | --no-cache] [--junit FILE] [--format human|github] [--json] [--record] [--max-file-bytes N] [--file-timeout MS] [--protein-hash]`;
+
+function positiveInteger(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if ((typeof value !== 'string' && typeof value !== 'number') || !Number.isInteger(number) || number <= 0) throw new UsageError(`${name} takes a positive whole number, not '${String(value)}'`);
+  return number;
+}
+
+/** A progress line on a terminal only, redrawn at most ten times a second; CI logs stay quiet. */
+function progressLine(stream: NodeJS.WriteStream): { update(done: number, total: number, file: string): void; clear(): void } | undefined {
+  if (!stream.isTTY) return undefined;
+  let last = 0;
+  let shown = false;
+  return {
+    update(done, total, file) {
+      const now = Date.now();
+      if (now - last < 100 && done < total) return;
+      last = now;
+      shown = true;
+      const text = `chimera check: ${done}/${total} ${file}`;
+      stream.write(`\r${text.slice(0, Math.max(20, (stream.columns ?? 80) - 1)).padEnd(Math.min(text.length, (stream.columns ?? 80) - 1))}\u001b[K`);
+    },
+    clear() {
+      if (shown) stream.write('\r\u001b[K');
+    },
+  };
+}
+
+export interface CheckCommandOptions {
+  /** The analysis worker bundle; by default the one next to the CLI bundle (dist/worker.js). */
+  workerScript?: string;
+}
+
+export function createCheckCommand(setup: CheckCommandOptions = {}): Command {
+  return {
+    name: 'check',
+    summary: 'Smoke-test a whole workspace for CI: flags, genes compiled and verified, protein hashes, monitoring rules, a rollback drill',
+    usage: USAGE,
+    options: {
+      ...ROLLOUT_OPTIONS,
+      exclude: { type: 'string', multiple: true },
+      jobs: { type: 'string', short: 'j' },
+      cache: { type: 'string' },
+      'no-cache': { type: 'boolean' },
+      junit: { type: 'string' },
+      format: { type: 'string' },
+      record: { type: 'boolean' },
+      'max-file-bytes': { type: 'string' },
+      'file-timeout': { type: 'string' },
+      'protein-hash': { type: 'boolean' },
+    },
+    async run(context: CommandContext, options, positionals) {
+      const format = (options.format as string | undefined) ?? 'human';
+      if (format !== 'human' && format !== 'github') throw new UsageError(`--format takes human or github, not '${format}'`);
+      if (format === 'github' && options.json === true) throw new UsageError('--format github and --json both write to stdout: choose one (--junit combines with either)');
+      if (options.cache !== undefined && options['no-cache'] === true) throw new UsageError('--cache and --no-cache contradict each other');
+      const settings = readWorkspaceSettings(context.workspace, context.log);
+      const maxFileBytes = positiveInteger(options['max-file-bytes'], '--max-file-bytes') ?? positiveInteger(settings['chimera.check.maxFileBytes'], 'chimera.check.maxFileBytes in .vscode/settings.json');
+      const fileTimeoutMs = positiveInteger(options['file-timeout'], '--file-timeout') ?? positiveInteger(settings['chimera.check.fileTimeout'], 'chimera.check.fileTimeout in .vscode/settings.json');
+      const jobs = positiveInteger(options.jobs, '--jobs');
+      const corrupt = process.env[CORRUPT_WASM_VARIABLE];
+      if (corrupt) context.log(`warning: ${CORRUPT_WASM_VARIABLE}=${corrupt} is set: a test-only hook reports wrong WebAssembly results for that gene`);
+      const progress = options.json === true ? undefined : progressLine(process.stderr);
+      const outcome = await runCheck({
+        workspace: context.workspace,
+        workspaceOptions: workspaceOptions(context, options),
+        paths: positionals.map((path) => resolve(path)),
+        excludes: (options.exclude as string[] | undefined) ?? [],
+        ...(jobs !== undefined ? { jobs } : {}),
+        cacheDir: options['no-cache'] === true ? null : typeof options.cache === 'string' ? resolve(options.cache) : defaultCacheDir(),
+        workerScript: setup.workerScript ?? join(__dirname, 'worker.js'),
+        ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),
+        ...(fileTimeoutMs !== undefined ? { fileTimeoutMs } : {}),
+        ...(options['protein-hash'] === true ? { proteinHash: true } : {}),
+        record: options.record === true,
+        ...(corrupt ? { corruptWasmOf: corrupt } : {}),
+        ...(progress ? { onProgress: progress.update } : {}),
+      }).finally(() => progress?.clear());
+      if (!outcome.ok) throw new UsageError(outcome.error);
+      const report: CheckReport = outcome.report;
+      if (typeof options.junit === 'string') {
+        const path = resolve(options.junit);
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, toJUnitXml(report));
+      }
+      const text = format === 'github' ? toGitHubAnnotations(report) : renderReport(report, styleFor(process.stdout.isTTY === true));
+      return { exitCode: report.ok ? ExitCode.Ok : ExitCode.Findings, data: report, text };
+    },
+  };
+}
+
+export const checkCommand = createCheckCommand();

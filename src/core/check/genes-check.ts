@@ -1,0 +1,198 @@
+// Areas 2 and 3 of `chimera check`: every source file's genes extracted, compiled, verified; protein hashes twice.
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { AnalysisFeatures, FileAnalysis } from '../analysis';
+import { decodeSource } from '../genes';
+import type { FileError } from '../genes';
+import { type AnalysisCache, type FileSummary, cacheKey } from './cache';
+import type { AnalysisPool, PoolOutcome } from './pool';
+import { applyCorruptWasmHook } from './test-hooks';
+import { type CheckItem, type Finding, type GeneStats, itemOf } from './types';
+
+export interface GeneCheckOptions {
+  workspace: string;
+  /** Workspace-relative, `/`-separated. */
+  files: readonly string[];
+  pool: AnalysisPool;
+  cache?: AnalysisCache;
+  proteinHash: boolean;
+  maxFileBytes: number;
+  fileTimeoutMs: number;
+  maxFuel?: number;
+  maxTimeMs?: number;
+  randomInputs?: number;
+  /** TEST-ONLY, see test-hooks.ts. */
+  corruptWasmOf?: string;
+  onProgress?(done: number, total: number, file: string): void;
+}
+
+export interface GeneCheckResult {
+  items: CheckItem[];
+  proteinItems: CheckItem[];
+  stats: GeneStats;
+  proteinHashes: Record<string, string>;
+}
+
+type FileOutcome =
+  | { kind: 'analysed'; summary: FileSummary; fromCache: boolean }
+  | { kind: 'failed'; findings: Finding[]; broken: boolean };
+
+const FILE_ERROR_CODES: Record<FileError['code'], string> = {
+  'too-large': 'file-too-large',
+  'too-deep': 'file-too-deep',
+  'not-utf8': 'file-not-utf8',
+  unreadable: 'file-unreadable',
+  'budget-exceeded': 'file-timeout',
+  cancelled: 'file-timeout',
+};
+
+function fileFinding(file: string, code: string, message: string, area: Finding['area'] = 'genes'): Finding {
+  return { area, severity: 'error', code, message, file, line: 1, column: 1 };
+}
+
+const show = (input: unknown[]) => input.map((value) => (typeof value === 'string' ? value : JSON.stringify(value))).join(', ');
+
+/** What one analysed file means for CI: analysis errors, genes skipped for syntax errors, verification mismatches. */
+export function geneFindings(analysis: FileAnalysis): Finding[] {
+  const file = analysis.file;
+  const findings: Finding[] = analysis.errors.map((error) => fileFinding(file, FILE_ERROR_CODES[error.code], error.message));
+  for (const skipped of analysis.skipped) {
+    findings.push({ area: 'genes', severity: 'warning', code: 'gene-not-analysed', message: `${skipped.name} was not analysed: ${skipped.reason.message}`, file, line: skipped.line, column: skipped.column, gene: skipped.name });
+  }
+  for (const { gene, verify } of analysis.genes) {
+    if (verify?.verdict !== 'mismatch') continue;
+    const first = verify.mismatches[0]!;
+    const more = verify.mismatches.length > 1 ? ` (and ${verify.mismatches.length - 1} more of ${verify.compared} inputs)` : '';
+    findings.push({
+      area: 'genes',
+      severity: 'error',
+      code: 'wasm-mismatch',
+      message: `the WebAssembly of ${gene.name} differs from its JavaScript: ${gene.name}(${show(first.input)}) is ${first.wasm} in WebAssembly but ${first.js} in JavaScript${more}`,
+      file,
+      line: gene.line,
+      column: gene.column,
+      gene: gene.name,
+      input: first.input,
+    });
+  }
+  return findings;
+}
+
+function outcomeFailure(file: string, outcome: Exclude<PoolOutcome, { ok: true }>, area: Finding['area']): Finding {
+  return outcome.kind === 'timeout' ? fileFinding(file, 'file-timeout', outcome.message, area) : fileFinding(file, 'analysis-crash', `the analysis crashed: ${outcome.message}`, area);
+}
+
+/** The protein digests of a second, independent analysis (another call, possibly another worker), by gene id. */
+async function rehash(options: GeneCheckOptions, file: string, text: string): Promise<{ ok: true; digests: Record<string, string> } | { ok: false; finding: Finding }> {
+  const outcome = await options.pool.analyze({ fileName: file, text, features: { compile: false, verify: false, proteinHash: true }, maxBytes: options.maxFileBytes }, options.fileTimeoutMs);
+  if (!outcome.ok) return { ok: false, finding: outcomeFailure(file, outcome, 'protein') };
+  return { ok: true, digests: Object.fromEntries(outcome.result.genes.flatMap((g) => (g.protein ? [[g.gene.id, g.protein.digest]] : []))) };
+}
+
+async function checkFile(options: GeneCheckOptions, file: string, features: AnalysisFeatures): Promise<FileOutcome> {
+  const path = join(options.workspace, file);
+  let bytes: Uint8Array;
+  try {
+    const info = await stat(path);
+    if (info.size > options.maxFileBytes) {
+      return { kind: 'failed', broken: false, findings: [fileFinding(file, 'file-too-large', `the file has ${info.size} bytes, more than the ${options.maxFileBytes}-byte limit (--max-file-bytes): it was not analysed`)] };
+    }
+    bytes = await readFile(path);
+  } catch (error) {
+    return { kind: 'failed', broken: true, findings: [fileFinding(file, 'file-unreadable', `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`)] };
+  }
+  const decoded = decodeSource(bytes);
+  if (!decoded.ok) return { kind: 'failed', broken: false, findings: [fileFinding(file, FILE_ERROR_CODES[decoded.error.code], decoded.error.message)] };
+  const text = decoded.text;
+  const limits = {
+    ...(options.maxFuel !== undefined ? { maxFuel: options.maxFuel } : {}),
+    ...(options.maxTimeMs !== undefined ? { maxTimeMs: options.maxTimeMs } : {}),
+    ...(options.randomInputs !== undefined ? { randomInputs: options.randomInputs } : {}),
+  };
+  const key = cacheKey(file, text, { features, maxBytes: options.maxFileBytes, ...limits, corruptWasmOf: options.corruptWasmOf ?? null });
+  const cached = await options.cache?.get(key, file);
+  if (cached) return { kind: 'analysed', summary: cached, fromCache: true };
+
+  const outcome = await options.pool.analyze({ fileName: file, text, features, maxBytes: options.maxFileBytes, ...limits }, options.fileTimeoutMs);
+  if (!outcome.ok) return { kind: 'failed', broken: true, findings: [outcomeFailure(file, outcome, 'genes')] };
+  const analysis = outcome.result;
+  if (options.corruptWasmOf !== undefined) await applyCorruptWasmHook(analysis, text, options.corruptWasmOf, limits);
+  let rehashed: Record<string, string> | undefined;
+  if (options.proteinHash && analysis.genes.some((g) => g.protein)) {
+    const second = await rehash(options, file, text);
+    if (!second.ok) return { kind: 'failed', broken: true, findings: [...geneFindings(analysis), second.finding] };
+    rehashed = second.digests;
+  }
+  const summary = summarize(analysis, rehashed);
+  // Time-dependent outcomes are not facts about the file: they are analysed again next time.
+  const timedOut = analysis.errors.some((e) => e.code === 'budget-exceeded' || e.code === 'cancelled');
+  if (options.cache && !timedOut) await options.cache.set(key, summary);
+  return { kind: 'analysed', summary, fromCache: false };
+}
+
+/** What the report needs of one analysed file, and all the cache keeps: counts, findings and protein digests. */
+export function summarize(analysis: FileAnalysis, rehashed: Record<string, string> | undefined): FileSummary {
+  const counts = { genes: analysis.genes.length, pure: 0, compiled: 0, verified: 0, mismatches: 0, proteinHashed: 0 };
+  const protein: FileSummary['protein'] = [];
+  for (const g of analysis.genes) {
+    if (g.gene.purity === 'pure') counts.pure++;
+    if (g.compile?.verdict === 'ok') counts.compiled++;
+    if (g.verify?.verdict === 'ok') counts.verified++;
+    if (g.verify?.verdict === 'mismatch') counts.mismatches++;
+    if (g.protein) {
+      counts.proteinHashed++;
+      protein.push({ gene: g.gene.name, line: g.gene.line, column: g.gene.column, digest: g.protein.digest, again: rehashed?.[g.gene.id] ?? null });
+    }
+  }
+  return { file: analysis.file, counts, findings: geneFindings(analysis), protein };
+}
+
+function proteinItem(summary: FileSummary, hashes: Record<string, string>, durationMs: number): CheckItem | undefined {
+  if (summary.protein.length === 0) return undefined;
+  const findings: Finding[] = [];
+  for (const { gene, line, column, digest, again } of summary.protein) {
+    hashes[`${summary.file}#${gene}`] = digest;
+    if (again !== digest) {
+      findings.push({ area: 'protein', severity: 'error', code: 'protein-not-reproducible', message: `the protein hash of ${gene} is not reproducible: ${digest} then ${again ?? 'nothing'}`, file: summary.file, line, column, gene });
+    }
+  }
+  return itemOf('protein', summary.file, findings, durationMs, `${summary.protein.length} genes hashed twice`);
+}
+
+export async function checkGenes(options: GeneCheckOptions): Promise<GeneCheckResult> {
+  const features: AnalysisFeatures = { compile: true, verify: true, proteinHash: options.proteinHash };
+  const stats: GeneStats = { files: options.files.length, analysed: 0, cached: 0, genes: 0, pure: 0, compiled: 0, verified: 0, mismatches: 0, proteinHashed: 0 };
+  const items: CheckItem[] = new Array(options.files.length);
+  const proteinItems: (CheckItem | undefined)[] = new Array(options.files.length);
+  const proteinHashes: Record<string, string> = {};
+  let next = 0;
+  let done = 0;
+  // Twice as many runners as workers: one reads and looks up the cache while another waits on a worker.
+  const runners = Array.from({ length: Math.min(options.files.length, 64) }, async () => {
+    while (next < options.files.length) {
+      const index = next++;
+      const file = options.files[index]!;
+      const started = performance.now();
+      const outcome = await checkFile(options, file, features);
+      const durationMs = performance.now() - started;
+      if (outcome.kind === 'failed') {
+        const genes = outcome.findings.filter((f) => f.area === 'genes');
+        items[index] = { ...itemOf('genes', file, genes, durationMs), ...(outcome.broken ? { broken: true } : {}) };
+        const protein = outcome.findings.filter((f) => f.area === 'protein');
+        if (protein.length > 0) proteinItems[index] = { ...itemOf('protein', file, protein, durationMs), broken: true };
+        if (outcome.broken) stats.analysed++;
+      } else {
+        const { summary } = outcome;
+        if (outcome.fromCache) stats.cached++;
+        else stats.analysed++;
+        for (const name of ['genes', 'pure', 'compiled', 'verified', 'mismatches', 'proteinHashed'] as const) stats[name] += summary.counts[name];
+        items[index] = itemOf('genes', file, summary.findings, durationMs, `${summary.counts.genes} genes, ${summary.counts.compiled} compiled and verified${outcome.fromCache ? ' (cached)' : ''}`);
+        if (options.proteinHash) proteinItems[index] = proteinItem(summary, proteinHashes, durationMs);
+      }
+      options.onProgress?.(++done, options.files.length, file);
+    }
+  });
+  await Promise.all(runners);
+  return { items, proteinItems: proteinItems.filter((item): item is CheckItem => item !== undefined), stats, proteinHashes };
+}

@@ -1,0 +1,103 @@
+// A worker per core for `chimera check`: each file is analysed on a free worker, under a hard time limit.
+import { AnalysisWorker } from '../worker-client';
+import type { WorkerOps } from '../worker-protocol';
+
+type AnalyzePayload = WorkerOps['analyze']['payload'];
+type AnalyzeResult = WorkerOps['analyze']['result'];
+
+export type PoolOutcome = { ok: true; result: AnalyzeResult } | { ok: false; kind: 'timeout' | 'crash'; message: string };
+
+/** Time a worker gets beyond its cooperative deadline before it is replaced. */
+const GRACE_MS = 1000;
+
+export class AnalysisPool {
+  private readonly idle: AnalysisWorker[] = [];
+  private readonly waiting: ((worker: AnalysisWorker) => void)[] = [];
+  private readonly disposing: Promise<void>[] = [];
+  /** Workers started to replace one that timed out or crashed. */
+  replaced = 0;
+
+  private started: Promise<void> | undefined;
+
+  /** Workers start on the first file that needs one: a run answered wholly from the cache starts none. */
+  constructor(
+    private readonly scriptPath: string,
+    private readonly size: number,
+  ) {}
+
+  /** Starts the workers and waits until each has loaded, so start-up never counts against a file's time. */
+  start(): Promise<void> {
+    this.started ??= (async () => {
+      const workers = Array.from({ length: Math.max(1, this.size) }, () => new AnalysisWorker(this.scriptPath));
+      try {
+        await Promise.all(workers.map((worker) => worker.describe()));
+      } catch (error) {
+        await Promise.all(workers.map((worker) => worker.dispose()));
+        throw new Error(`the analysis worker ${this.scriptPath} does not start: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      this.idle.push(...workers);
+    })();
+    return this.started;
+  }
+
+  private acquire(): Promise<AnalysisWorker> {
+    const worker = this.idle.pop();
+    if (worker) return Promise.resolve(worker);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(worker: AnalysisWorker): void {
+    const next = this.waiting.shift();
+    if (next) next(worker);
+    else this.idle.push(worker);
+  }
+
+  /** A worker that timed out or died is stopped in the background and a fresh, loaded one takes its place. */
+  private async replace(worker: AnalysisWorker): Promise<AnalysisWorker> {
+    this.replaced++;
+    this.disposing.push(worker.dispose().catch(() => undefined));
+    const fresh = new AnalysisWorker(this.scriptPath);
+    await fresh.describe();
+    return fresh;
+  }
+
+  /**
+   * Analyses one file with a cooperative deadline of `timeoutMs` (the analysis stops itself) and a hard limit a
+   * little later (the worker is replaced); either way the outcome is a value, never an exception.
+   */
+  async analyze(payload: Omit<AnalyzePayload, 'deadline'>, timeoutMs: number): Promise<PoolOutcome> {
+    await this.start();
+    let worker = await this.acquire();
+    const call = worker.call('analyze', { ...payload, deadline: Date.now() + timeoutMs });
+    let timer: NodeJS.Timeout | undefined;
+    const hardLimit = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs + GRACE_MS);
+    });
+    let outcome: PoolOutcome;
+    try {
+      const settled = await Promise.race([call.result, hardLimit]);
+      outcome = settled === 'timeout' ? { ok: false, kind: 'timeout', message: `the analysis did not finish within ${timeoutMs} ms` } : { ok: true, result: settled };
+    } catch (error) {
+      outcome = { ok: false, kind: 'crash', message: error instanceof Error ? error.message : String(error) };
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!outcome.ok) {
+      call.cancel();
+      call.result.catch(() => undefined);
+      try {
+        worker = await this.replace(worker);
+      } catch {
+        // The replacement did not start; the next call on this AnalysisWorker starts one again.
+      }
+    }
+    this.release(worker);
+    return outcome;
+  }
+
+  async dispose(): Promise<void> {
+    await this.started?.catch(() => undefined);
+    const workers = this.idle.splice(0);
+    await Promise.all([...workers.map((worker) => worker.dispose()), ...this.disposing]);
+  }
+}
