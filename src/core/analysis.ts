@@ -5,7 +5,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { type CompiledGene, compileGene, verifyCompiledGene } from './compiler';
-import { type CancellationToken, type FileError, type Gene, type SkippedGene, extractGenes, findFunctionNode, parseSource } from './genes';
+import { type CancellationToken, type FileError, type Gene, type SkippedGene, extractGenesWithSource, findFunctionNode } from './genes';
+import type ts from 'typescript';
 import { proteinHash } from './protein';
 import { cidOfSync } from './store/cid';
 
@@ -93,7 +94,7 @@ function stopped(request: AnalysisRequest): FileError | undefined {
 export async function analyzeFile(request: AnalysisRequest): Promise<FileAnalysis> {
   const timings: AnalysisTimings = { extractMs: 0, compileMs: 0, verifyMs: 0, hashMs: 0 };
   let started = performance.now();
-  const extracted = extractGenes(request.fileName, request.text, {
+  const { genes: extracted, sourceFile } = extractGenesWithSource(request.fileName, request.text, {
     ...(request.maxBytes !== undefined ? { maxBytes: request.maxBytes } : {}),
     ...(request.deadline !== undefined ? { deadline: request.deadline } : {}),
     ...(request.cancellation ? { cancellation: request.cancellation } : {}),
@@ -101,9 +102,7 @@ export async function analyzeFile(request: AnalysisRequest): Promise<FileAnalysi
   timings.extractMs = performance.now() - started;
   const result: FileAnalysis = { file: request.fileName, genes: extracted.genes.map((gene) => ({ gene })), skipped: extracted.skipped, errors: [...extracted.errors], timings };
   const { features } = request;
-  if (extracted.errors.length > 0 || !(features.compile || features.verify || features.proteinHash) || result.genes.length === 0) return result;
-
-  const sourceFile = parseSource(request.fileName, request.text);
+  if (!sourceFile || extracted.errors.length > 0 || !(features.compile || features.verify || features.proteinHash) || result.genes.length === 0) return result;
   for (const entry of result.genes) {
     const halt = stopped(request);
     if (halt) {
@@ -133,7 +132,7 @@ export async function analyzeFile(request: AnalysisRequest): Promise<FileAnalysi
   return result;
 }
 
-async function verify(sourceFile: ReturnType<typeof parseSource>, compiled: CompiledGene, request: AnalysisRequest): Promise<VerifyOutcome> {
+async function verify(sourceFile: ts.SourceFile, compiled: CompiledGene, request: AnalysisRequest): Promise<VerifyOutcome> {
   const report = await verifyCompiledGene(sourceFile, compiled, {
     name: compiled.name,
     ...(request.maxFuel !== undefined ? { fuel: request.maxFuel } : {}),

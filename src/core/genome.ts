@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isCompilable } from './analysis';
 import { compileGene } from './compiler';
-import { extractGenes, findFunctionNode, parseSource } from './genes';
+import { extractGenesWithSource, findFunctionNode } from './genes';
 import { proteinHash } from './protein';
 import { exportGenomeCar } from './store/car';
 
@@ -22,8 +22,8 @@ export async function exportGenome(files: readonly GenomeFile[]): Promise<Genome
   const modules: { name: string; sourceFileHash: string; bytes: Uint8Array; proteinHash?: string }[] = [];
   const unsupported: { name: string; reason: string }[] = [];
   for (const file of files) {
-    const extracted = extractGenes(file.fileName, file.text);
-    const sourceFile = parseSource(file.fileName, file.text);
+    const { genes: extracted, sourceFile } = extractGenesWithSource(file.fileName, file.text);
+    if (!sourceFile) continue;
     const sourceFileHash = createHash('sha256').update(file.text).digest('hex');
     for (const gene of extracted.genes.filter(isCompilable)) {
       const node = findFunctionNode(sourceFile, gene);

@@ -1,5 +1,5 @@
 import type ts from 'typescript';
-import { type Gene, extractGenes, findFunctionNode, parseSource, selectGene } from '../genes';
+import { type Gene, extractGenesWithSource, findFunctionNode, selectGene } from '../genes';
 import { compileGene } from './compile-gene';
 import type { CompileResult } from './types';
 
@@ -12,12 +12,11 @@ export type SelectedCompilation =
  * throw is refused as `unsupported` with its reason, so the compiler only ever sees genes it may compile.
  */
 export function compileSelected(fileName: string, text: string, selector: string): SelectedCompilation {
-  const extracted = extractGenes(fileName, text);
-  if (extracted.errors.length > 0) return { ok: false, message: `${fileName}: ${extracted.errors.map((e) => e.message).join('; ')}` };
+  const { genes: extracted, sourceFile } = extractGenesWithSource(fileName, text);
+  if (!sourceFile || extracted.errors.length > 0) return { ok: false, message: `${fileName}: ${extracted.errors.map((e) => e.message).join('; ')}` };
   const selection = selectGene(extracted.genes, selector);
   if (!selection.ok) return { ok: false, message: `${selection.message}${selection.candidates.length ? ` (candidates: ${selection.candidates.join(', ')})` : ''}` };
   const gene = selection.gene;
-  const sourceFile = parseSource(fileName, text);
   const fn = findFunctionNode(sourceFile, gene);
   if (!fn) return { ok: false, message: `the gene ${gene.name} has no function node` };
   if (gene.purity !== 'pure' || gene.mayThrow) {

@@ -20,29 +20,35 @@ export function parseSource(fileName: string, text: string): ts.SourceFile {
 }
 
 export function extractGenes(fileName: string, text: string, options: ExtractOptions = {}): FileGenes {
+  return extractGenesWithSource(fileName, text, options).genes;
+}
+
+/** extractGenes, also handing back the parsed file so later stages (compiler, protein hash) need not parse it again. */
+export function extractGenesWithSource(fileName: string, text: string, options: ExtractOptions = {}): { genes: FileGenes; sourceFile?: ts.SourceFile } {
   const result: FileGenes = { file: fileName, genes: [], skipped: [], errors: [] };
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > maxBytes) {
     result.errors.push({ code: 'too-large', message: `the file has ${bytes} bytes, more than the ${maxBytes}-byte limit for analysis` });
-    return result;
+    return { genes: result };
   }
   try {
     const sourceFile = parseSource(fileName, text);
     const collected = collect(sourceFile, options);
     if (!collected.ok) {
       result.errors.push({ code: collected.code, message: collected.message });
-      return result;
+      return { genes: result };
     }
     analyse(collected.model, text, result);
+    return { genes: result, sourceFile };
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     // The TypeScript parser recurses; give the worker a larger stack (resourceLimits.stackSizeMb) to go deeper.
     result.genes = [];
     result.skipped = [];
     result.errors.push({ code: 'too-deep', message: 'the code is nested too deeply to parse on this thread' });
+    return { genes: result };
   }
-  return result;
 }
 
 function analyse(model: FileModel, text: string, result: FileGenes): void {
