@@ -14,6 +14,7 @@ const shipped = {
   ...common,
   entryPoints: {
     extension: 'src/vscode/extension.ts',
+    features: 'src/vscode/features.ts',
     cli: 'src/cli/main.ts',
     worker: 'src/core/analysis-worker.ts',
     'sandbox-child': 'src/core/sandbox/child-main.ts',

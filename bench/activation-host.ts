@@ -8,6 +8,7 @@ const noop: unknown = new Proxy(function () {}, {
   get: (_target, key) => (key === Symbol.toPrimitive ? () => '' : key === 'then' ? undefined : noop),
   apply: () => noop,
   construct: () => noop as object,
+  set: () => true,
 });
 
 // Bundlers copy a module's own keys (`import * as vscode`), so the stand-in has every top-level name of the real API.
@@ -19,10 +20,15 @@ const load = (Module as unknown as { _load: (request: string, ...rest: unknown[]
   return request === 'vscode' ? vscodeStandIn : load.call(this, request, ...rest);
 };
 
+// The extension host has these built-ins loaded before any extension activates; load them here too, for both sides.
+for (const builtin of ['node:child_process', 'node:crypto', 'node:fs/promises', 'node:http', 'node:https', 'node:os', 'node:path', 'node:worker_threads']) require(builtin);
+
 const [bundle] = process.argv.slice(2);
 const heapBefore = process.memoryUsage().heapUsed;
 const started = performance.now();
 const extension = require(bundle!) as { activate(context: unknown): unknown };
-extension.activate({ subscriptions: [], extensionUri: noop, extension: { packageJSON: { version: '0' } } });
+// The context: real subscriptions, everything else (storage, state, URIs) the same recording no-op.
+const context = new Proxy({ subscriptions: [] as unknown[] }, { get: (target, key) => (key === 'subscriptions' ? target.subscriptions : noop) });
+extension.activate(context);
 const ms = performance.now() - started;
 process.stdout.write(JSON.stringify({ ms, heapBytes: process.memoryUsage().heapUsed - heapBefore }));

@@ -1,8 +1,5 @@
-import manifest from '../../package.json';
+// Named imports: the bundler keeps these three fields, not the whole manifest.
+import { displayName, name, version } from '../../package.json';
 
 /** The product's identity, read from the manifest at build time so it is never out of date. */
-export const PRODUCT = {
-  name: manifest.name,
-  displayName: manifest.displayName,
-  version: manifest.version,
-} as const;
+export const PRODUCT = { name, displayName, version } as const;

@@ -1,10 +1,7 @@
 import * as vscode from 'vscode';
-import { AnalysisController } from './analysis-controller';
 import { EnvLanguageFeatures } from './env-language';
-import { registerGeneCommands } from './gene-commands';
-import { GeneLanguageFeatures } from './gene-language';
-import { GeneLensProvider, GenesTreeProvider } from './gene-views';
-import { type Observability, registerObservability } from './observability';
+import type { Features } from './features';
+import { LazyFeatures } from './lazy-features';
 import { registerRolloutCommands } from './rollout-commands';
 import { RolloutService } from './rollout-service';
 import { RolloutViewProvider } from './rollout-view';
@@ -15,27 +12,26 @@ export interface ChimeraApi {
   readonly rolloutView: Pick<RolloutViewProvider, 'onDidRender' | 'refresh'>;
   readonly rollout: Pick<RolloutService, 'onDidChange' | 'reload' | 'snapshot'>;
   readonly envLanguage: Pick<EnvLanguageFeatures, 'diagnose'>;
-  readonly analysis: Pick<AnalysisController, 'onDidAnalyze' | 'resultFor' | 'analyze'>;
-  readonly genesTree: GenesTreeProvider;
   readonly statusBar: Pick<RolloutStatusBar, 'text'>;
-  readonly observability: Observability;
+  /** Analysis, genes, metrics and telemetry: loaded on first use (Chimera enabled, or a feature command). */
+  features(): Features;
+  readonly featuresLoaded: boolean;
 }
 
-let shutdownObservability: (() => Promise<void>) | undefined;
+let shutdown: (() => Promise<void>) | undefined;
 
-/** Activation stays cheap: no TypeScript compiler, prom-client or worker until a feature needs it. */
+/**
+ * Activation loads only this small bundle: flags, the view, the status bar, `.env` diagnostics. No TypeScript compiler,
+ * prom-client, worker or telemetry until Chimera is enabled or a feature command is used (dist/features.js).
+ */
 export function activate(context: vscode.ExtensionContext): ChimeraApi {
   const log = vscode.window.createOutputChannel('Chimera', { log: true });
   const rollout = new RolloutService(log);
-  const observability = registerObservability(context, rollout, log);
-  shutdownObservability = () => observability.shutdown();
-  const rolloutView = new RolloutViewProvider(context.extensionUri, rollout, log, observability);
+  const rolloutView = new RolloutViewProvider(context.extensionUri, rollout, log);
   const envLanguage = new EnvLanguageFeatures(rollout);
   const statusBar = new RolloutStatusBar();
-  const analysis = new AnalysisController(context.extensionUri, rollout, log, observability);
-  const geneLanguage = new GeneLanguageFeatures(analysis);
-  const genesTree = new GenesTreeProvider(analysis);
-  const lenses = new GeneLensProvider(analysis);
+  const features = new LazyFeatures(context, rollout, log, rolloutView);
+  shutdown = () => (features.isLoaded ? features.load().observability.shutdown() : Promise.resolve());
   context.subscriptions.push(
     log,
     rollout,
@@ -46,25 +42,21 @@ export function activate(context: vscode.ExtensionContext): ChimeraApi {
     vscode.commands.registerCommand('chimera.showLog', () => log.show(true)),
     vscode.commands.registerCommand('chimera.refresh', () => rollout.reload()),
     ...registerRolloutCommands(rollout, log),
-    analysis,
-    geneLanguage,
-    genesTree,
-    lenses,
-    vscode.window.registerTreeDataProvider(GenesTreeProvider.viewId, genesTree),
-    vscode.languages.registerCodeLensProvider([{ language: 'typescript' }, { language: 'javascript' }, { language: 'typescriptreact' }, { language: 'javascriptreact' }], lenses),
-    ...registerGeneCommands(analysis, rollout, geneLanguage, log),
+    ...features.registerCommands(),
     rollout.onDidChange((snapshot) => {
       statusBar.update(snapshot);
       rolloutView.refresh();
+      // Once Chimera is enabled (even if rolled back, frozen or out of the canary: the guard and the view need it).
+      if (snapshot?.resolution.flags.CHIMERA_ENABLED.value === true || snapshot?.rollback?.active) features.load();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => rolloutView.refresh()),
   );
   void rollout.reload();
   log.info(`Chimera ${context.extension.packageJSON.version} activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
-  return { rolloutView, rollout, envLanguage, analysis, genesTree, statusBar, observability };
+  return { rolloutView, rollout, envLanguage, statusBar, features: () => features.load(), get featuresLoaded() { return features.isLoaded; } };
 }
 
-/** Flushes telemetry and closes the exporters. */
+/** Flushes telemetry and closes the exporters, when they were ever started. */
 export function deactivate(): Promise<void> | undefined {
-  return shutdownObservability?.();
+  return shutdown?.();
 }

@@ -3,9 +3,11 @@ import * as vscode from 'vscode';
 import type { FileAnalysis, GeneAnalysis } from '../core/analysis';
 import type { JsonGeneValue } from '../core/compiler/values';
 import { type AnalysisController, isAnalyzable, refusal } from './analysis-controller';
+import type { CommandRegistrar } from './command-table';
 import type { GeneLanguageFeatures } from './gene-language';
-import { geneRange, purityLabel, similarInFile } from './gene-views';
+import { geneRange, purityLabel } from './gene-views';
 import type { RolloutService } from './rollout-service';
+import type { WorkspaceGenes } from './workspace-genes';
 
 /** The `chimera-wasm:` documents: a read-only text view of a gene's module. */
 export class WasmDocuments implements vscode.TextDocumentContentProvider {
@@ -51,7 +53,7 @@ interface GeneTarget {
   entry: GeneAnalysis;
 }
 
-export function registerGeneCommands(analysis: AnalysisController, rollout: RolloutService, language: GeneLanguageFeatures, log: vscode.LogOutputChannel): vscode.Disposable[] {
+export function registerGeneCommands(register: CommandRegistrar, analysis: AnalysisController, rollout: RolloutService, language: GeneLanguageFeatures, workspaceGenes: WorkspaceGenes, log: vscode.LogOutputChannel): vscode.Disposable[] {
   const wasm = new WasmDocuments();
 
   const refuse = (need: 'analysis' | 'execution' | 'proteinHash', action: string): boolean => {
@@ -97,13 +99,13 @@ export function registerGeneCommands(analysis: AnalysisController, rollout: Roll
 
   return [
     vscode.workspace.registerTextDocumentContentProvider(WasmDocuments.scheme, wasm),
-    vscode.commands.registerCommand('chimera.analyzeFile', async (uri?: vscode.Uri) => {
+    register('chimera.analyzeFile', async (uri?: vscode.Uri) => {
       if (refuse('analysis', 'Analyze Current File')) return undefined;
       const document = await documentFor(uri);
       if (!document) return undefined;
       return analysis.analyze(document);
     }),
-    vscode.commands.registerCommand('chimera.verifyGenes', async (uri?: vscode.Uri) => {
+    register('chimera.verifyGenes', async (uri?: vscode.Uri) => {
       if (refuse('analysis', 'Verify Genes in Sandbox')) return undefined;
       const document = await documentFor(uri);
       if (!document) return undefined;
@@ -119,7 +121,7 @@ export function registerGeneCommands(analysis: AnalysisController, rollout: Roll
       void (mismatches.length ? vscode.window.showErrorMessage(message) : vscode.window.showInformationMessage(message));
       return result;
     }),
-    vscode.commands.registerCommand('chimera.runGene', async (uriOrNode?: unknown, name?: unknown, argumentText?: unknown) => {
+    register('chimera.runGene', async (uriOrNode?: unknown, name?: unknown, argumentText?: unknown) => {
       if (refuse('execution', 'Run Gene')) return undefined;
       const target = await pickGene(uriOrNode, name, compiled, 'Pick a compiled gene to run');
       if (!target) return undefined;
@@ -141,20 +143,28 @@ export function registerGeneCommands(analysis: AnalysisController, rollout: Roll
       void (r!.match ? vscode.window.showInformationMessage(summary) : vscode.window.showWarningMessage(summary));
       return response;
     }),
-    vscode.commands.registerCommand('chimera.findSimilar', async (uriOrNode?: unknown, name?: unknown) => {
+    register('chimera.findSimilar', async (uriOrNode?: unknown, name?: unknown) => {
       if (refuse('proteinHash', 'Find Similar Genes')) return undefined;
       const target = await pickGene(uriOrNode, name, (g) => g.protein !== undefined, 'Pick a gene to compare');
-      if (!target) return undefined;
-      const matches = similarInFile(target.analysis, target.entry);
+      const protein = target?.entry.protein;
+      const folder = target && vscode.workspace.getWorkspaceFolder(target.document.uri);
+      if (!target || !protein || !folder) return undefined;
+      const matches = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Chimera: indexing the workspace genes…', cancellable: true }, (_progress, token) =>
+        workspaceGenes.query(target.document.uri, { name: target.entry.gene.name, ...protein }, token),
+      );
+      log.info(`similar to ${target.entry.gene.name}: ${matches.map((m) => `${m.file}:${m.line} ${m.name} (${m.class}, ${m.cosine.toFixed(3)})`).join('; ') || 'none'}`);
       if (matches.length === 0) {
-        void vscode.window.showInformationMessage(`Chimera: no gene in this file is similar to ${target.entry.gene.name}.`);
+        void vscode.window.showInformationMessage(`Chimera: no gene in the workspace is similar to ${target.entry.gene.name}.`);
         return matches;
       }
-      const pick = await vscode.window.showQuickPick(matches.map((m) => ({ label: m.entry.gene.name, description: `${m.kind} · cosine ${m.score.toFixed(3)}`, detail: `line ${m.entry.gene.line}`, match: m })), { placeHolder: `Genes similar to ${target.entry.gene.name}` });
-      if (pick) await vscode.window.showTextDocument(target.document, { selection: geneRange(pick.match.entry) });
+      // Like a clone detector's "go to the other copy": every match in a peek view at the gene.
+      const editor = await vscode.window.showTextDocument(target.document);
+      const at = geneRange(target.entry).start;
+      const locations = matches.map((m) => new vscode.Location(vscode.Uri.joinPath(folder.uri, m.file), new vscode.Position(m.line - 1, 0)));
+      await vscode.commands.executeCommand('editor.action.peekLocations', editor.document.uri, at, locations, 'peek');
       return matches;
     }),
-    vscode.commands.registerCommand('chimera.showWasm', async (uriOrNode?: unknown, name?: unknown) => {
+    register('chimera.showWasm', async (uriOrNode?: unknown, name?: unknown) => {
       if (refuse('analysis', 'Show Gene WebAssembly')) return undefined;
       const target = await pickGene(uriOrNode, name, compiled, 'Pick a compiled gene');
       if (!target) return undefined;
@@ -173,14 +183,14 @@ export function registerGeneCommands(analysis: AnalysisController, rollout: Roll
       await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
       return module.cid;
     }),
-    vscode.commands.registerCommand('chimera.copyCid', async (uriOrNode?: unknown, name?: unknown) => {
+    register('chimera.copyCid', async (uriOrNode?: unknown, name?: unknown) => {
       const target = await pickGene(uriOrNode, name, compiled, 'Pick a compiled gene');
       if (!target || target.entry.compile?.verdict !== 'ok') return undefined;
       await vscode.env.clipboard.writeText(target.entry.compile.cid);
       vscode.window.setStatusBarMessage(`Copied ${target.entry.compile.cid}`, 3000);
       return target.entry.compile.cid;
     }),
-    vscode.commands.registerCommand('chimera.exportCar', async () => {
+    register('chimera.exportCar', async () => {
       if (refuse('analysis', 'Export Genome as CAR')) return undefined;
       const document = await documentFor();
       if (!document) return undefined;
@@ -192,12 +202,12 @@ export function registerGeneCommands(analysis: AnalysisController, rollout: Roll
       void vscode.window.showInformationMessage(`Chimera exported ${car.genes} gene(s) to ${vscode.workspace.asRelativePath(target)} (root ${car.root}).`);
       return car.root;
     }),
-    vscode.commands.registerCommand('chimera.explainGene', async (uri?: vscode.Uri, name?: string) => {
+    register('chimera.explainGene', async (uri?: vscode.Uri, name?: string) => {
       const target = await pickGene(uri, name, () => true, 'Pick a gene to explain');
       if (!target) return;
       language.explain(target.document.uri, target.entry.gene.id);
     }),
-    vscode.commands.registerCommand('chimera.openFlags', async () => {
+    register('chimera.openFlags', async () => {
       const folder = rollout.folder;
       const snapshot = rollout.snapshot;
       if (!folder || !snapshot) return;

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type * as MetricsModule from '../core/metrics';
 import { ConcurrentEditError } from '../core/flags/edit';
-import { type MonitoringExport, exportMonitoring } from '../core/metrics/export';
+import type { MonitoringExport } from '../core/metrics/export';
 import { MIN_REQUESTS_IN_WINDOW, type Op, type PlanQuery, ROLLBACK_TRIGGERS, type ViolationKind, planQueries, requestsInWindow } from '../core/metrics/plan';
 import { queryPrometheus } from '../core/metrics/prometheus-client';
 import {
@@ -41,6 +41,7 @@ import {
   submitFeedback,
   toTelemetrySender,
 } from '../core/telemetry';
+import type { CommandRegistrar } from './command-table';
 import type { RolloutService } from './rollout-service';
 
 type Metrics = typeof MetricsModule;
@@ -749,7 +750,7 @@ async function pickMonitoringFolder(rollout: RolloutService): Promise<string | u
  * Metrics, the automatic rollback, telemetry and feedback for the extension. Cheap at activation: prom-client loads
  * only when CHIMERA_ENABLED is on, an exporter is configured, or something is observed.
  */
-export function registerObservability(context: vscode.ExtensionContext, rollout: RolloutService, log: vscode.LogOutputChannel): Observability {
+export function registerObservability(context: vscode.ExtensionContext, rollout: RolloutService, log: vscode.LogOutputChannel, register: CommandRegistrar): Observability {
   const service = new ObservabilityService(context, rollout, log);
   const document = new MetricsDocument(service);
   context.subscriptions.push(
@@ -757,11 +758,13 @@ export function registerObservability(context: vscode.ExtensionContext, rollout:
     document,
     vscode.workspace.registerTextDocumentContentProvider(METRICS_SCHEME, document),
     service.onDidChange(() => document.refresh()),
-    vscode.commands.registerCommand('chimera.sendFeedback', (argument?: FeedbackArgument) => service.sendFeedback(argument && (argument.sentiment === 'positive' || argument.sentiment === 'negative') ? argument : undefined)),
-    vscode.commands.registerCommand('chimera.exportMonitoring', async (target?: string | vscode.Uri): Promise<MonitoringExport | undefined> => {
+    register('chimera.sendFeedback', (argument?: FeedbackArgument) => service.sendFeedback(argument && (argument.sentiment === 'positive' || argument.sentiment === 'negative') ? argument : undefined)),
+    register('chimera.exportMonitoring', async (target?: string | vscode.Uri): Promise<MonitoringExport | undefined> => {
       const dir = typeof target === 'string' ? target : target instanceof vscode.Uri ? target.fsPath : await pickMonitoringFolder(rollout);
       if (!dir) return undefined;
       try {
+        // The rule and dashboard generators live in the lazily loaded metrics bundle, not in the activation path.
+        const { exportMonitoring } = require(path.join(__dirname, 'metrics.js')) as Metrics;
         const result = await exportMonitoring(dir);
         log.info(`monitoring exported to ${dir}: ${result.files.map((f) => path.basename(f)).join(', ')}`);
         void vscode.window.showInformationMessage(`Chimera: alert rules, their promtool tests and the Grafana dashboard written to ${dir}.`);
@@ -773,7 +776,7 @@ export function registerObservability(context: vscode.ExtensionContext, rollout:
         return undefined;
       }
     }),
-    vscode.commands.registerCommand('chimera.showMetrics', async () => {
+    register('chimera.showMetrics', async () => {
       await service.evaluateNow();
       const shown = await vscode.workspace.openTextDocument(MetricsDocument.uri);
       await vscode.window.showTextDocument(shown, { preview: true });

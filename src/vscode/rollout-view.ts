@@ -3,11 +3,14 @@ import { isFlagName } from '../core/flags/catalog';
 import { PRODUCT } from '../core/product';
 import { preflightChecklist } from '../core/rollout/moves';
 import { PHASES } from '../core/rollout/phases';
-import { formatValue } from '../core/rollout/guard';
 import { flagsReport } from '../core/rollout/report';
-import { ROLLBACK_TRIGGERS } from '../core/metrics/plan';
 import { type FromWebview, type RolloutState, type ToWebview, WEBVIEW_COMMANDS } from './rollout-protocol';
 import type { Observability } from './observability';
+
+/** What the features bundle hands the view: the metrics state, and the triggers formatted for display. */
+export interface LiveValues extends Pick<Observability, 'current' | 'onDidChange'> {
+  triggerRows(): RolloutState['triggers'];
+}
 import type { RolloutService } from './rollout-service';
 import { webviewHtml } from './webview-html';
 
@@ -27,10 +30,15 @@ export class RolloutViewProvider implements vscode.WebviewViewProvider, vscode.D
     private readonly extensionUri: vscode.Uri,
     private readonly rollout: RolloutService,
     private readonly log: vscode.LogOutputChannel,
-    private readonly observability: Pick<Observability, 'current' | 'onDidChange'>,
-  ) {
-    // Live values: the criteria re-render whenever the metrics are evaluated.
-    observability.onDidChange(() => this.refresh());
+  ) {}
+
+  private live: LiveValues | undefined;
+
+  /** Live values once the features bundle is loaded: the criteria and triggers re-render on every evaluation. */
+  attach(live: LiveValues): vscode.Disposable {
+    this.live = live;
+    this.refresh();
+    return live.onDidChange(() => this.refresh());
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -61,13 +69,13 @@ export class RolloutViewProvider implements vscode.WebviewViewProvider, vscode.D
       workspace: this.rollout.folder?.name,
       phases: PHASES.map(({ id, name, timeline }) => ({ id, name, timeline })),
       criteria: [],
-      triggers: this.triggers(),
+      triggers: this.live?.triggerRows() ?? [],
       envFile: snapshot?.envFile ?? '.env',
     };
     if (!snapshot) return base;
     const current = snapshot.phase.id === 'custom' ? snapshot.phase.nearest : snapshot.phase.id;
     // Until there is enough data a criterion says so rather than passing.
-    const evaluated = this.observability.current().criteria;
+    const evaluated = this.live?.current().criteria ?? [];
     const criteria = evaluated.length > 0
       ? evaluated.map((c) => ({ text: c.detail ? `${c.text} — ${c.detail}` : c.text, status: c.status === 'pass' ? ('pass' as const) : c.status === 'fail' ? ('fail' as const) : c.kind === 'person' ? ('person' as const) : ('no-data' as const) }))
       : PHASES[current]!.criteria.map((c) => ({ text: c.text, status: c.kind === 'person' ? ('person' as const) : ('no-data' as const) }));
@@ -79,22 +87,6 @@ export class RolloutViewProvider implements vscode.WebviewViewProvider, vscode.D
       criteria,
       ...(next ? { nextPhase: { id: next.id, name: next.name, checklist: checklist.map(({ text, status, detail }) => ({ text, status, ...(detail ? { detail } : {}) })) } } : {}),
     };
-  }
-
-  private triggers(): RolloutState['triggers'] {
-    const state = this.observability.current();
-    const fleet = state.fleet && 'values' in state.fleet ? state.fleet.values : undefined;
-    return state.triggers.map((check) => {
-      const query = ROLLBACK_TRIGGERS.find((t) => t.id === check.trigger)?.query;
-      const fleetValue = fleet && query ? fleet[query] : null;
-      return {
-        summary: check.summary,
-        status: check.status,
-        local: check.value === null ? (check.detail ?? 'no data') : formatValue(check.value, check.unit),
-        fleet: fleetValue === null || fleetValue === undefined ? null : formatValue(fleetValue, check.unit),
-        limit: formatValue(check.limit, check.unit),
-      };
-    });
   }
 
   private async receive(message: FromWebview): Promise<void> {

@@ -26,12 +26,12 @@ suite('Genes in the editor', () => {
 
   test('the Genes tree groups the genes of the open file', async () => {
     const groups = await eventually('the tree to fill', () => {
-      const roots = api.genesTree.getChildren();
+      const roots = api.features().genesTree.getChildren();
       return roots.length > 0 ? roots : undefined;
     });
-    const labels = groups.map((g) => String(api.genesTree.getTreeItem(g).label));
+    const labels = groups.map((g) => String(api.features().genesTree.getTreeItem(g).label));
     assert.deepEqual(labels, ['Pure · numeric', 'Impure']);
-    const impure = api.genesTree.getChildren(groups[1]).map((n) => String(api.genesTree.getTreeItem(n).label));
+    const impure = api.features().genesTree.getChildren(groups[1]).map((n) => String(api.features().genesTree.getTreeItem(n).label));
     assert.deepEqual(impure.sort(), ['Counter.increment', 'jitter']);
   });
 
@@ -91,5 +91,26 @@ suite('Genes in the editor', () => {
     assert.ok(shown);
     assert.match(shown.document.getText(), new RegExp(`CID ${cid}`));
     assert.match(shown.document.getText(), /^000000  00 61 73 6d/m);
+  });
+
+  test('Find Similar Genes searches the workspace index and finds the renamed clone', async () => {
+    const config = vscode.workspace.getConfiguration('chimera');
+    await config.update('flags', { PROTEIN_HASH_ENABLED: '1' }, vscode.ConfigurationTarget.Workspace);
+    try {
+      await eventually('protein hashes to be allowed', () => api.rollout.snapshot?.features.proteinHash);
+      const hash = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src', 'vs', 'base', 'common', 'hash.ts');
+      await vscode.window.showTextDocument(hash);
+      await eventually('an analysis with protein hashes', async () => {
+        const analysis = await vscode.commands.executeCommand<FileAnalysis | undefined>('chimera.analyzeFile', hash);
+        return analysis?.genes.some((g) => g.protein) ? analysis : undefined;
+      });
+      const matches = await vscode.commands.executeCommand<{ file: string; name: string; class: string }[]>('chimera.findSimilar', hash, 'numberHash');
+      assert.ok(matches.length > 0, 'no similar gene found');
+      assert.deepEqual([matches[0]!.file, matches[0]!.name, matches[0]!.class], ['src/vs/base/common/hash.ts', 'combineHash', 'equivalent']);
+      const clamp = await vscode.commands.executeCommand<{ name: string }[]>('chimera.findSimilar', numbers, 'clamp');
+      assert.ok(clamp.some((m) => m.name === 'clampValue'), JSON.stringify(clamp));
+    } finally {
+      await config.update('flags', undefined, vscode.ConfigurationTarget.Workspace);
+    }
   });
 });

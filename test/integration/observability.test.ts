@@ -13,7 +13,6 @@ import type { ChimeraApi } from '../../src/vscode/extension';
 import type { Observability } from '../../src/vscode/observability';
 import { EXTENSION_ID, eventually } from './harness';
 
-type Api = ChimeraApi & { observability: Observability };
 
 function chimeraSettings(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('chimera');
@@ -82,14 +81,14 @@ function rollbackEntries(workspace: string): RolloutLogEntry[] {
 }
 
 suite('Metrics, feedback and the automatic rollback in the workbench', () => {
-  let api: Api;
+  let api: ChimeraApi;
   let observability: Observability;
   let root: vscode.Uri;
 
   suiteSetup(async () => {
-    api = await vscode.extensions.getExtension<Api>(EXTENSION_ID)!.activate();
-    assert.ok(api.observability, 'the extension API exports observability');
-    observability = api.observability;
+    api = await vscode.extensions.getExtension<ChimeraApi>(EXTENSION_ID)!.activate();
+    observability = api.features().observability;
+    assert.ok(observability, 'the features bundle exports observability');
     root = vscode.workspace.workspaceFolders![0]!.uri;
   });
 

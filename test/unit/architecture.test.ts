@@ -29,10 +29,14 @@ interface Metafile {
   outputs: Record<string, { inputs: Record<string, unknown>; entryPoint?: string }>;
 }
 
-test('activation stays cheap: the extension bundle carries no TypeScript compiler, prom-client or worker code', () => {
+test('activation stays cheap: the extension bundle carries no compiler, prom-client, telemetry, analysis or metrics code', () => {
   const meta = JSON.parse(readFileSync(join(repoRoot, 'out', 'meta-dist.json'), 'utf8')) as Metafile;
   const extension = meta.outputs['dist/extension.js'];
   assert.ok(extension, 'dist/extension.js was not built');
-  const heavy = Object.keys(extension.inputs).filter((input) => /node_modules\/(typescript|prom-client|multiformats|@ipld)\//.test(input) || input.includes('analysis-worker'));
+  const heavy = Object.keys(extension.inputs).filter(
+    (input) => /node_modules\/(typescript|prom-client|multiformats|@ipld)\//.test(input) || /src\/core\/(genes|compiler|protein|sandbox|store|metrics|telemetry|check)\/|analysis|observability|src\/vscode\/features\.ts|gene-/.test(input),
+  );
   assert.deepEqual(heavy, []);
+  // The features bundle exists and holds what activation leaves out.
+  assert.ok(Object.keys(meta.outputs['dist/features.js']?.inputs ?? {}).some((input) => input.endsWith('src/vscode/observability.ts')));
 });

@@ -63,7 +63,7 @@ suite('Restricted Mode runs no analysis and no WebAssembly', () => {
     assert.equal(await vscode.commands.executeCommand('chimera.analyzeFile', numbers), undefined);
     assert.equal(await vscode.commands.executeCommand('chimera.runGene', numbers, 'clamp', '1, 2, 3'), undefined);
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    assert.equal(api.analysis.resultFor(document), undefined, 'no analysis ran in Restricted Mode');
+    assert.equal(api.features().analysis.resultFor(document), undefined, 'no analysis ran in Restricted Mode');
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', numbers);
     assert.equal(lenses.length, 0);
   });
