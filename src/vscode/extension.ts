@@ -16,6 +16,8 @@ export interface ChimeraApi {
   /** Analysis, genes, metrics and telemetry: loaded on first use (Chimera enabled, or a feature command). */
   features(): Features;
   readonly featuresLoaded: boolean;
+  /** How long activate() took, by its own timer. */
+  readonly activationMs: number;
 }
 
 let shutdown: (() => Promise<void>) | undefined;
@@ -25,6 +27,7 @@ let shutdown: (() => Promise<void>) | undefined;
  * prom-client, worker or telemetry until Chimera is enabled or a feature command is used (dist/features.js).
  */
 export function activate(context: vscode.ExtensionContext): ChimeraApi {
+  const started = performance.now();
   const log = vscode.window.createOutputChannel('Chimera', { log: true });
   const rollout = new RolloutService(log);
   const rolloutView = new RolloutViewProvider(context.extensionUri, rollout, log);
@@ -52,8 +55,9 @@ export function activate(context: vscode.ExtensionContext): ChimeraApi {
     vscode.workspace.onDidGrantWorkspaceTrust(() => rolloutView.refresh()),
   );
   void rollout.reload();
-  log.info(`Chimera ${context.extension.packageJSON.version} activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
-  return { rolloutView, rollout, envLanguage, statusBar, features: () => features.load(), get featuresLoaded() { return features.isLoaded; } };
+  const activationMs = performance.now() - started;
+  log.info(`Chimera ${context.extension.packageJSON.version} activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
+  return { rolloutView, rollout, envLanguage, statusBar, features: () => features.load(), get featuresLoaded() { return features.isLoaded; }, activationMs };
 }
 
 /** Flushes telemetry and closes the exporters, when they were ever started. */
