@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import { corpusGenes } from '../src/core/protein/calibration';
-import { proteinHash } from '../src/core/protein';
+import { cosine, proteinHash, SimilarityIndex, type Protein } from '../src/core/protein';
 import type { Benchmark } from './benchmark';
 
 const repoRoot = resolve(__dirname, '..', '..');
@@ -38,3 +38,41 @@ export const benchmark: Benchmark = {
   baseline: async () => microsecondsPerGene((i) => ts.createSourceFile('gene.ts', texts[i]!, ts.ScriptTarget.Latest, true)),
   subject: async () => microsecondsPerGene((i) => proteinHash(genes[i]!.sourceFile, genes[i]!.node, { selfName: genes[i]!.selfName })),
 };
+
+/** The workspace index at 10,000 genes: the corpus's proteins repeated under distinct ids. */
+const INDEX_SIZE = 10_000;
+let indexed: { index: SimilarityIndex; proteins: Protein[] } | undefined;
+function workspaceIndex(): { index: SimilarityIndex; proteins: Protein[] } {
+  if (indexed) return indexed;
+  const proteins = genes.map((gene) => proteinHash(gene.sourceFile, gene.node, { selfName: gene.selfName }));
+  const index = new SimilarityIndex();
+  for (let i = 0; i < INDEX_SIZE; i++) index.add(`gene${i}`, proteins[i % proteins.length]!);
+  indexed = { index, proteins };
+  return indexed;
+}
+const QUERIES = 50;
+
+function millisecondsPerQuery(work: (protein: Protein) => void): number {
+  const { proteins } = workspaceIndex();
+  const start = process.hrtime.bigint();
+  for (let q = 0; q < QUERIES; q++) work(proteins[(q * 97) % proteins.length]!);
+  return Number(process.hrtime.bigint() - start) / 1e6 / QUERIES;
+}
+
+export const benchmarks: Benchmark[] = [
+  {
+    name: 'protein index query',
+    description: `SimilarityIndex.query (genes at least similar, ranked) over ${INDEX_SIZE.toLocaleString('en')} genes, against a plain loop computing the full-vector cosine of every gene`,
+    unit: 'ms/query',
+    runs: 9,
+    baseline: async () => {
+      const { proteins } = workspaceIndex();
+      return millisecondsPerQuery((query) => {
+        let hits = 0;
+        for (let i = 0; i < INDEX_SIZE; i++) if (cosine(query.vector, proteins[i % proteins.length]!.vector) >= 0.85) hits++;
+        if (hits < 0) throw new Error('unreachable');
+      });
+    },
+    subject: async () => millisecondsPerQuery((query) => workspaceIndex().index.query(query, { atLeast: 'similar', limit: 20 })),
+  },
+];

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FileAnalysis } from './analysis';
-import { PROTEIN_VERSION } from './protein/fingerprint';
+import { PROTEIN_DATA_VERSION } from './protein/fingerprint';
 import { type Match, SimilarityIndex } from './protein/similarity-index';
 import type { Comparable, SimilarityClass } from './protein/similarity';
 
@@ -41,7 +41,7 @@ export class WorkspaceGeneIndex {
   static restore(data: unknown): WorkspaceGeneIndex {
     const index = new WorkspaceGeneIndex();
     const persisted = data as Partial<PersistedGeneIndex> | undefined;
-    if (persisted?.version !== PROTEIN_VERSION || typeof persisted.files !== 'object' || persisted.files === null) return index;
+    if (persisted?.version !== PROTEIN_DATA_VERSION || typeof persisted.files !== 'object' || persisted.files === null) return index;
     for (const [file, entry] of Object.entries(persisted.files)) {
       if (typeof entry?.hash === 'string' && Array.isArray(entry.genes)) index.put(file, entry.hash, entry.genes);
     }
@@ -84,7 +84,7 @@ export class WorkspaceGeneIndex {
   }
 
   toJSON(): PersistedGeneIndex {
-    return { version: PROTEIN_VERSION, files: Object.fromEntries(this.files) };
+    return { version: PROTEIN_DATA_VERSION, files: Object.fromEntries(this.files) };
   }
 
   private put(file: string, hash: string, genes: IndexedGene[]): void {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { FileAnalysis, GeneAnalysis } from '../core/analysis';
-import { classOfCosine, cosine } from '../core/protein/similarity';
+import { compareProteins } from '../core/protein/similarity';
 import type { AnalysisController } from './analysis-controller';
 
 export type GeneGroup = 'pure-numeric' | 'pure' | 'impure' | 'skipped';
@@ -27,8 +27,8 @@ export function similarInFile(analysis: FileAnalysis, entry: GeneAnalysis): { en
   return analysis.genes
     .filter((other) => other !== entry && other.protein)
     .map((other) => {
-      const score = other.protein!.digest === mine.digest ? 1 : cosine(mine.vector, other.protein!.vector);
-      return { entry: other, score, kind: other.protein!.digest === mine.digest ? 'equivalent' : classOfCosine(score) };
+      const similarity = compareProteins(mine, other.protein!);
+      return { entry: other, score: similarity.cosine, kind: similarity.class };
     })
     .filter((match) => match.kind !== 'different')
     .sort((a, b) => b.score - a.score);

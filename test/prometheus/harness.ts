@@ -1,25 +1,13 @@
 // Runs real Prometheus and Pushgateway binaries for the tests, following ../shared/design/prometheus-test.md:
 // own config, own scratch data dir, loopback ports (P8); the real pid, SIGTERM, wait for exit (P10).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { createServer } from 'node:net';
-import { delimiter, join } from 'node:path';
 
 /** The apt line CI runs so these tests do not skip. */
 export const INSTALL_HINT = 'apt-get install -y --no-install-recommends prometheus prometheus-pushgateway';
 
-export function findBinary(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory
-    }
-  }
-  return undefined;
-}
+/** The same PATH lookup `chimera check` uses for promtool. */
+export { findOnPath as findBinary } from '../../src/core/check/monitoring-check';
 
 /** A free loopback port: bound once and released (a small race, fine for tests). */
 export async function freePort(): Promise<number> {

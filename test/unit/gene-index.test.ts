@@ -37,7 +37,7 @@ test('the index persists and restores; another protein version or garbage gives 
   assert.equal(restored.isStale('numbers.ts', contentHash(text)), false);
   const clamp = analysis.genes.find((g) => g.gene.name === 'clamp')!.protein!;
   assert.deepEqual(restored.query(clamp, { exclude: { file: 'numbers.ts', name: 'clamp' } }).map((m) => m.name).slice(0, 1), ['clampValue']);
-  assert.equal(WorkspaceGeneIndex.restore({ ...index.toJSON(), version: 'phash/v0' }).size, 0);
+  assert.equal(WorkspaceGeneIndex.restore({ ...index.toJSON(), version: 'phash/v0+pvec/v0' }).size, 0);
   assert.equal(WorkspaceGeneIndex.restore('not an index').size, 0);
   index.retain(new Set());
   assert.equal(index.size, 0, 'deleted files leave the index');

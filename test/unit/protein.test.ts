@@ -8,7 +8,8 @@ import { similarCommand } from '../../src/cli/commands/similar';
 import { hashCommand } from '../../src/cli/commands/hash';
 import { buildCloneSet, corpusGenes, evaluateCloneSet, proteinScorer, spectralScorer } from '../../src/core/protein/calibration';
 import { syntaxKindName } from '../../src/core/protein/syntax-kind-names';
-import { compareProteins, labelledTree, listFunctions, proteinHash, SimilarityIndex, VECTOR_LENGTH, type Protein } from '../../src/core/protein';
+import { compareProteins, labelledTree, listFunctions, logicTokens, PROTEIN_DATA_VERSION, proteinHash, SimilarityIndex, tokensReplaced, VECTOR_LENGTH, VECTOR_VERSION, type Protein } from '../../src/core/protein';
+import { childrenOf } from '../../src/core/protein/fingerprint';
 import { repoRoot } from './repo';
 
 const twinsPath = join(repoRoot, 'test', 'fixtures', 'protein', 'twins.ts');
@@ -29,12 +30,14 @@ const twins = proteinsOf(readFileSync(twinsPath, 'utf8'), 'twins.ts');
 const twin = (name: string) => twins.get(name)!;
 
 test('golden values: the same digest, vector and behaviour on every run, machine and Node version', () => {
+  // The digest is frozen (phash/v1); the vector is versioned on its own (VECTOR_VERSION) and these fingerprints pin pvec/v2.
+  assert.equal(VECTOR_VERSION, 'pvec/v2');
   assert.equal(twin('add').digest, 'phash/v1:n5td5cioae6qhou7g57xjsgpvmpxswkayfdc5jvzw52stigh53vq');
   assert.equal(twin('multiply').digest, 'phash/v1:6kl3alnv4lgxa6cs5oe366j3ve4kdmxhjr2ukezsdii3oevjszzq');
   assert.equal(twin('Geometry.hypotenuse').digest, 'phash/v1:vejei5hri2s4hih665s4egktx7rwt34eafv53vi3kfi3p2ewxcpa');
   assert.equal(twin('add').behaviour, 'b1:ca55e54ac056f322');
-  assert.equal(vectorFingerprint(twin('add')), 'd1dfa14912bd5366');
-  assert.equal(vectorFingerprint(twin('Geometry.safeHypotenuse')), 'bc610a1c35118503');
+  assert.equal(vectorFingerprint(twin('add')), '4389ce9d273a9d52');
+  assert.equal(vectorFingerprint(twin('Geometry.safeHypotenuse')), 'c9b509d5fcc94198');
   assert.equal(twin('add').vector.length, VECTOR_LENGTH);
 });
 
@@ -98,8 +101,49 @@ test('a T3 variant (a guard added to a real-sized function) is at least similar 
   const guarded = only(`function binarySearch(items, key, compare) { if (items.length === 0) { return -1; } ${body} }`);
   const result = compareProteins(original, guarded);
   assert.ok(['very-similar', 'similar'].includes(result.class), JSON.stringify(result));
-  // Small functions are the known limit: one added statement is a large share of their tree.
-  assert.equal(compareProteins(twin('Geometry.hypotenuse'), twin('Geometry.safeHypotenuse')).class, 'different');
+  // A small function, where the added guard is a large share of the tree: still similar (the v1 vector said different).
+  assert.equal(compareProteins(twin('Geometry.hypotenuse'), twin('Geometry.safeHypotenuse')).class, 'similar');
+});
+
+test('logic tokens: an added statement only adds tokens, a changed operator or operand order replaces one', () => {
+  const tokens = (text: string) => {
+    const tree = labelledTree(listFunctions(ts.createSourceFile('g.ts', text, ts.ScriptTarget.Latest, true))[0]!.node);
+    return logicTokens(tree, childrenOf(tree));
+  };
+  // Locals are ranked within each operator's shape, so renumbering by an earlier declaration does not change the token.
+  const before = tokens('function f(p) { const a = p.x; const b = p.y; return a.start - b.start; }');
+  const after = tokens('function f(p) { const skipped = 1; const a = p.x; const b = p.y; return a.start - b.start; }');
+  assert.ok([...before].every(([token, count]) => after.get(token) === count), 'an added declaration only adds tokens');
+  const swapped = tokens('function f(p) { const a = p.x; const b = p.y; return b.start - a.start; }');
+  assert.notDeepEqual(swapped, before);
+  assert.equal(tokensReplaced(twin('add').vector, twin('multiply').vector), true);
+  assert.equal(tokensReplaced(twin('subtract').vector, twin('subtractReversed').vector), true);
+  assert.equal(tokensReplaced(twin('Geometry.hypotenuse').vector, twin('Geometry.safeHypotenuse').vector), false);
+  assert.equal(tokensReplaced(twin('Geometry.safeHypotenuse').vector, twin('Geometry.hypotenuse').vector), false);
+});
+
+test('a one-operator change in a large function is at most similar; two statements reordered are very similar, not equivalent', () => {
+  const body = (op: string, swap: boolean) => {
+    const first = 'const width = box.right - box.left;';
+    const second = 'const height = box.bottom - box.top;';
+    return `function area(box, scale) {
+  ${swap ? second : first}
+  ${swap ? first : second}
+  let total = 0;
+  for (let row = 0; row < height; row++) {
+    for (let column = 0; column < width; column++) { total += scale ${op} box.weight(row, column); }
+  }
+  if (total > box.limit) { return box.limit; }
+  return total;
+}`;
+  };
+  const original = only(body('*', false));
+  const trap = compareProteins(original, only(body('+', false)));
+  assert.ok(trap.cosine >= 0.95, `the structure alone cannot tell: ${trap.cosine}`);
+  assert.equal(trap.class, 'similar');
+  const reordered = compareProteins(original, only(body('*', true)));
+  assert.ok(reordered.cosine >= 0.985, `the shallow cosine cannot tell: ${reordered.cosine}`);
+  assert.equal(reordered.class, 'very-similar');
 });
 
 test('2,000 levels of nesting hash without a stack overflow', () => {
@@ -124,7 +168,10 @@ test('the similarity index ranks by class and cosine, excludes the query, remove
   const restored = SimilarityIndex.fromJSON(JSON.parse(JSON.stringify(index.toJSON())));
   assert.ok(restored);
   assert.deepEqual(restored.query(twin('multiply')), index.query(twin('multiply')));
+  assert.equal(restored.toJSON().version, PROTEIN_DATA_VERSION);
   assert.equal(SimilarityIndex.fromJSON({ version: 'phash/v0', entries: [] }), undefined);
+  // A phash/v1 index persisted with the v1 vector: same digests, incomparable vectors, so rebuilt.
+  assert.equal(SimilarityIndex.fromJSON({ version: 'phash/v1', entries: [] }), undefined);
 });
 
 test('chimera similar reports the twins as equivalent pairs with qualified names and lines', async () => {
@@ -156,15 +203,17 @@ function corpusFiles(): { name: string; text: string }[] {
   return files;
 }
 
-test('calibration on a corpus clone set: T1/T2 all equivalent, no negative equivalent, beating the label-blind spectral baseline', () => {
+test("calibration on a corpus clone set meets the issue's goals and beats the label-blind spectral baseline", () => {
+  // A representative subset (rxjs operators + monaco observableInternal, ≈1,400 pairs); the full set's numbers are in similarity.ts.
   const pairs = buildCloneSet(corpusGenes(corpusFiles()));
-  assert.ok(pairs.length > 500, `only ${pairs.length} pairs`);
+  assert.ok(pairs.length > 1000, `only ${pairs.length} pairs`);
   const ours = evaluateCloneSet(pairs, proteinScorer);
   assert.equal(ours.goals.t1t2Equivalent, 1);
   assert.equal(ours.goals.negativesEquivalent, 0);
-  assert.ok(ours.goals.t3AtLeastSimilar >= 0.55, JSON.stringify(ours.goals));
-  assert.ok(ours.goals.negativesVerySimilarOrAbove <= 0.25, JSON.stringify(ours.goals));
-  const traps = pairs.filter((p) => p.kind === 'trap').slice(0, 60);
+  assert.ok(ours.goals.t3AtLeastSimilar >= 0.8, JSON.stringify(ours.goals));
+  assert.ok(ours.goals.negativesVerySimilarOrAbove <= 0.1, JSON.stringify(ours.goals));
+  assert.ok(ours.equivalent.precision >= 0.95, JSON.stringify(ours.equivalent));
+  const traps = pairs.filter((p) => p.kind === 'trap').slice(0, 30);
   const spectral = evaluateCloneSet(traps, spectralScorer);
   assert.ok(spectral.confusion.trap.equivalent / traps.length > 0.5, 'the label-blind baseline should fail on traps');
 });

@@ -1,7 +1,7 @@
 import ts from 'typescript';
 import { listFunctions, type NamedFunction } from './functions';
 import { labelledTree, type LabelledTree } from './normalize';
-import { proteinHash } from './protein';
+import { proteinHash, type Protein } from './protein';
 import { type Comparable, type SimilarityClass, classRank, compareProteins, classOfCosine, cosine } from './similarity';
 
 /**
@@ -200,7 +200,7 @@ export function buildCloneSet(genes: Gene[]): ClonePair[] {
     t3Variants(gene).forEach((text, n) => variant(gene, 'T3', text, n));
     variant(gene, 'trap', trapVariant(gene));
   }
-  const bySize = genes.map((gene) => ({ gene, protein: proteinHash(gene.sourceFile, gene.node, { selfName: gene.selfName }) })).sort((x, y) => x.protein.size - y.protein.size || (x.gene.label < y.gene.label ? -1 : 1));
+  const bySize = genes.map((gene) => ({ gene, protein: proteinOf(gene) })).sort((x, y) => x.protein.size - y.protein.size || (x.gene.label < y.gene.label ? -1 : 1));
   for (let i = 0; i + 1 < bySize.length; i += 2) {
     const [x, y] = [bySize[i]!, bySize[i + 1]!];
     if (x.protein.digest !== y.protein.digest) pairs.push({ kind: 'negative', a: x.gene, b: y.gene });
@@ -264,9 +264,20 @@ export function jacobiEigenvalues(a: Float64Array, n: number, sweeps = 50): numb
 
 export type Scorer = (a: Gene, b: Gene) => SimilarityClass;
 
+/** One protein per gene: a corpus gene is compared with all its variants, so hash it once. */
+const proteins = new WeakMap<Gene, Protein>();
+function proteinOf(gene: Gene): Protein {
+  let protein = proteins.get(gene);
+  if (!protein) {
+    protein = proteinHash(gene.sourceFile, gene.node, { selfName: gene.selfName });
+    proteins.set(gene, protein);
+  }
+  return protein;
+}
+
 export const proteinScorer: Scorer = (a, b) => {
-  const pa: Comparable = proteinHash(a.sourceFile, a.node, { selfName: a.selfName });
-  const pb: Comparable = proteinHash(b.sourceFile, b.node, { selfName: b.selfName });
+  const pa: Comparable = proteinOf(a);
+  const pb: Comparable = proteinOf(b);
   return compareProteins(pa, pb).class;
 };
 

@@ -1,32 +1,64 @@
 import { createHash } from 'node:crypto';
+import { logicTokens } from './logic-tokens';
 import type { LabelledTree } from './normalize';
 
 /**
- * Weisfeiler–Lehman fingerprint of a labelled tree (phash/v1).
+ * Weisfeiler–Lehman fingerprint of a labelled tree.
  *
- * - Digest: sha-256 of the tree's canonical serialization (preorder labels with child
- *   counts). That is the label WL refinement gives the root once it has run to the
- *   tree's depth, written out instead of hashed, so it is exact: equal digests ⇔ equal
- *   normalized trees (up to sha-256).
- * - Vector: WL refinement over ORDERED children (so `x - y` ≠ `y - x`) for
- *   WL_ITERATIONS rounds; every node contributes its label of every round to one of
- *   VECTOR_LENGTH buckets (signed feature hashing), round k weighted ROUND_WEIGHTS[k];
- *   counts are damped by a square root, then the vector is L2-normalized and quantized.
- *   All hashing is 32-bit integer arithmetic on fixed constants: no randomness, no
- *   dependence on the platform, the Node version or the TypeScript enum numbers.
+ * - Digest (`phash/v1:`): sha-256 of the tree's canonical serialization (preorder labels
+ *   with child counts). That is the label WL refinement gives the root once it has run to
+ *   the tree's depth, written out instead of hashed, so it is exact: equal digests ⇔ equal
+ *   normalized trees (up to sha-256). It is frozen: golden values pin it.
+ * - Vector (VECTOR_VERSION, independent of the digest): VECTOR_LENGTH components in three
+ *   sections, so the one field every consumer already stores and persists carries all the
+ *   comparison needs (similarity.ts reads the sections):
+ *   - SHALLOW [0, 128): WL labels of rounds 0–1 (a node's label, and with its ordered
+ *     children's labels), weights SHALLOW_WEIGHTS. The cosine of this section is THE
+ *     cosine the classes are read from. Shallow because one added or removed statement
+ *     leaves the round-0/1 labels of every other node intact, while it changes the
+ *     round-k labels of k ancestors: with deep rounds weighted up (phash vector v1:
+ *     rounds 0–4 weighted [1, 2, 2, 2, 2]) only 64% of T3 variants reached `similar`.
+ *   - DEEP [128, 192): WL labels of rounds 2–4 (subtrees of height 2–4). A statement
+ *     reordered in a large function barely moves the shallow section; the deep one sees
+ *     it, so `equivalent` by cosine also needs this section's cosine ≥ 0.985.
+ *   - TOKENS [192, 256): a count sketch of the logic tokens (logic-tokens.ts), each token
+ *     counted in one bucket of each half under two independent hashes, scaled by
+ *     TOKEN_SCALE so a plain full-vector cosine stays dominated by the structure. Bucket
+ *     counts only grow when tokens are only added, so "some bucket went up and another
+ *     went down" in either half means a token was replaced — never a false alarm; a real
+ *     replacement is missed only if both hashes collide (≈ 1 in 1,024).
+ *   Each structural section is signed-feature-hashed, counts damped by a square root, and
+ *   L2-normalized on its own; every component is quantized to 1e-6.
+ * All hashing is 32-bit integer arithmetic on fixed constants: no randomness, no
+ * dependence on the platform, the Node version or the TypeScript enum numbers.
  */
 export const PROTEIN_VERSION = 'phash/v1';
+/** The vector's definition, versioned apart from the (unchanged) digest: persisted vectors of another version must be recomputed. */
+export const VECTOR_VERSION = 'pvec/v2';
+/** What a persisted index of digests and vectors must match to be reused. */
+export const PROTEIN_DATA_VERSION = `${PROTEIN_VERSION}+${VECTOR_VERSION}`;
 export const VECTOR_LENGTH = 256;
+
+export interface VectorSection {
+  start: number;
+  length: number;
+}
+export const SHALLOW_SECTION: VectorSection = { start: 0, length: 128 };
+export const DEEP_SECTION: VectorSection = { start: 128, length: 64 };
+export const TOKEN_SECTION: VectorSection = { start: 192, length: 64 };
+/** Deepest WL round the vector uses. */
 export const WL_ITERATIONS = 4;
 /**
- * Round 0 (labels alone) … round 4 (subtrees of height 4). Calibrated on the corpus clone
- * set (calibration.ts): deeper rounds weigh more so that one changed operator in a large
- * function stays below `equivalent` (0 of 782 operator traps), at the price of T3 recall
- * (≈64% of T3 variants ≥ similar; rounds [1, 1] reach 91% but call 14% of traps equivalent).
+ * Weight of each round's labels, calibrated on the corpus clone set (calibration.ts):
+ * round 0 above round 1 because a label alone survives any edit of its neighbours.
  */
-export const ROUND_WEIGHTS: readonly number[] = [1, 2, 2, 2, 2];
+export const SHALLOW_WEIGHTS: readonly number[] = [2, 1];
+export const DEEP_WEIGHTS: readonly number[] = [0, 0, 1, 1, 1];
+/** Token counts are stored as count × TOKEN_SCALE: 1,000 quanta per token, so distinct counts stay distinct after quantization. */
+export const TOKEN_SCALE = 1e-3;
 /** Vector components are rounded to this many decimals, so they print and persist exactly. */
 const QUANTUM = 1e6;
+
 
 /** FNV-1a over UTF-16 code units, then an avalanche: a stable 32-bit hash of a label. */
 function hashLabel(text: string): number {
@@ -54,7 +86,7 @@ function combine(h: number, value: number): number {
 }
 
 /** Children lists from a preorder parent array (children come out in source order). */
-function childrenOf(tree: LabelledTree): number[][] {
+export function childrenOf(tree: LabelledTree): number[][] {
   const children: number[][] = tree.labels.map(() => []);
   for (let i = 1; i < tree.parents.length; i++) children[tree.parents[i]!]!.push(i);
   return children;
@@ -93,8 +125,7 @@ export function structuralDigest(tree: LabelledTree): string {
 }
 
 /** WL labels of every round: rounds[k][i] is node i's label after k refinements. */
-export function refine(tree: LabelledTree, iterations = WL_ITERATIONS): Uint32Array[] {
-  const children = childrenOf(tree);
+export function refine(tree: LabelledTree, iterations = WL_ITERATIONS, children: readonly number[][] = childrenOf(tree)): Uint32Array[] {
   const n = tree.labels.length;
   const first = new Uint32Array(n);
   for (let i = 0; i < n; i++) first[i] = hashLabel(tree.labels[i]!);
@@ -112,32 +143,45 @@ export function refine(tree: LabelledTree, iterations = WL_ITERATIONS): Uint32Ar
   return rounds;
 }
 
-/** Fixed-length, L2-normalized, quantized vector of hashed WL-subtree counts. */
-export function structuralVector(tree: LabelledTree, weights: readonly number[] = ROUND_WEIGHTS): Float64Array {
-  // A WL label carries its round (refine mixes k in), so each distinct label is counted once with its round's weight.
+/** The sectioned comparison vector (see the header): shallow and deep WL sections and the token sketch. */
+export function structuralVector(tree: LabelledTree): Float64Array {
+  const vector = new Float64Array(VECTOR_LENGTH);
+  const children = childrenOf(tree);
+  // A WL label carries its round (refine mixes k in), so each distinct label is counted once with its round.
   const counts = new Map<number, { round: number; count: number }>();
-  refine(tree, weights.length - 1).forEach((round, k) => {
+  refine(tree, WL_ITERATIONS, children).forEach((round, k) => {
     for (const label of round) {
       const entry = counts.get(label);
       if (entry) entry.count++;
       else counts.set(label, { round: k, count: 1 });
     }
   });
-  const vector = new Float64Array(VECTOR_LENGTH);
   for (const [label, { round, count }] of counts) {
+    const inShallow = round < SHALLOW_WEIGHTS.length;
+    const section = inShallow ? SHALLOW_SECTION : DEEP_SECTION;
+    const weight = inShallow ? SHALLOW_WEIGHTS[round]! : DEEP_WEIGHTS[round]!;
+    if (weight === 0) continue;
     const mixed = avalanche(label ^ 0x5bd1e995);
     const sign = mixed & 0x80000000 ? -1 : 1;
-    vector[mixed % VECTOR_LENGTH] += sign * weights[round]! * Math.sqrt(count);
+    vector[section.start + (mixed % section.length)] += sign * weight * Math.sqrt(count);
   }
-  return quantize(normalize(vector));
+  normalizeSection(vector, SHALLOW_SECTION);
+  normalizeSection(vector, DEEP_SECTION);
+  const half = TOKEN_SECTION.length / 2;
+  for (const [token, count] of logicTokens(tree, children)) {
+    const h = hashLabel(token);
+    vector[TOKEN_SECTION.start + (h % half)] += count * TOKEN_SCALE;
+    vector[TOKEN_SECTION.start + half + (avalanche(h ^ 0x27d4eb2d) % half)] += count * TOKEN_SCALE;
+  }
+  return quantize(vector);
 }
 
-function normalize(vector: Float64Array): Float64Array {
+function normalizeSection(vector: Float64Array, section: VectorSection): void {
+  const end = section.start + section.length;
   let norm = 0;
-  for (const x of vector) norm += x * x;
+  for (let i = section.start; i < end; i++) norm += vector[i]! * vector[i]!;
   norm = Math.sqrt(norm);
-  if (norm > 0) for (let i = 0; i < vector.length; i++) vector[i] /= norm;
-  return vector;
+  if (norm > 0) for (let i = section.start; i < end; i++) vector[i] /= norm;
 }
 
 function quantize(vector: Float64Array): Float64Array {

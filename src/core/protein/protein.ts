@@ -7,7 +7,7 @@ import { labelledTree, type NormalizeOptions } from './normalize';
 export interface Protein {
   /** `phash/v1:` + base32 sha-256; equal for layout (T1) and renaming (T2) clones. */
   digest: string;
-  /** VECTOR_LENGTH components, L2-normalized, quantized to 1e-6. */
+  /** VECTOR_LENGTH components in sections (shallow WL, deep WL, logic-token sketch; see fingerprint.ts), quantized to 1e-6; versioned as VECTOR_VERSION. */
   vector: Float64Array;
   /** `b1:…` outputs on canonical inputs, for genes in the evaluable numeric subset. */
   behaviour?: string;

@@ -1,4 +1,4 @@
-import { VECTOR_LENGTH, PROTEIN_VERSION } from './fingerprint';
+import { PROTEIN_DATA_VERSION, SHALLOW_SECTION, VECTOR_LENGTH } from './fingerprint';
 import { type Comparable, type SimilarityClass, classify, classRank, THRESHOLDS } from './similarity';
 
 export interface IndexedProtein extends Comparable {
@@ -20,7 +20,7 @@ export interface QueryOptions {
   exclude?: string;
 }
 
-/** The persisted form: versioned, so a phash/v2 index is rebuilt rather than misread. */
+/** The persisted form: versioned by digest and vector version, so an index of either older kind is rebuilt rather than misread. */
 export interface SerializedIndex {
   version: string;
   entries: { id: string; digest: string; behaviour?: string; vector: number[] }[];
@@ -28,7 +28,8 @@ export interface SerializedIndex {
 
 /**
  * Genes similar to a given one, over a whole workspace: vectors in one contiguous
- * Float64Array, scanned linearly (10,000 genes × 256 components is a few milliseconds,
+ * Float64Array, scanned linearly on their shallow section (THE cosine; the other sections
+ * are read only for the few candidates above the threshold) — 10,000 genes is a few milliseconds,
  * well under any approximate index's build cost), plus a digest table so exact clones are
  * found whatever their cosine. Genes are added and removed one at a time as files change.
  */
@@ -78,14 +79,17 @@ export class SimilarityIndex {
     const floor = classRank(atLeast);
     // Classes only go down from the cosine's class, so a cosine below the floor's threshold cannot match (unless digests are equal).
     const minimum = atLeast === 'different' ? Number.NEGATIVE_INFINITY : THRESHOLDS[atLeast];
-    const q = protein.vector;
+    // The shallow section is L2-normalized on its own, so its dot product is its cosine; a typed copy keeps the scan monomorphic.
+    const { start, length } = SHALLOW_SECTION;
+    const q = Float64Array.from({ length }, (_, i) => protein.vector[start + i]!);
+    const vectors = this.vectors;
     const matches: Match[] = [];
     for (let slot = 0; slot < this.entries.length; slot++) {
       const entry = this.entries[slot];
       if (!entry || entry.id === options.exclude) continue;
       let dot = 0;
-      const base = slot * VECTOR_LENGTH;
-      for (let i = 0; i < VECTOR_LENGTH; i++) dot += q[i]! * this.vectors[base + i]!;
+      const base = slot * VECTOR_LENGTH + start;
+      for (let i = 0; i < length; i++) dot += q[i]! * vectors[base + i]!;
       if (dot < minimum && entry.digest !== protein.digest) continue;
       const value = entry.digest === protein.digest ? 1 : dot;
       const cls = classify(protein, entry, value);
@@ -97,12 +101,12 @@ export class SimilarityIndex {
 
   toJSON(): SerializedIndex {
     const entries = this.entries.filter((e): e is IndexedProtein => e !== undefined);
-    return { version: PROTEIN_VERSION, entries: entries.map((e) => ({ id: e.id, digest: e.digest, ...(e.behaviour ? { behaviour: e.behaviour } : {}), vector: Array.from(e.vector) })) };
+    return { version: PROTEIN_DATA_VERSION, entries: entries.map((e) => ({ id: e.id, digest: e.digest, ...(e.behaviour ? { behaviour: e.behaviour } : {}), vector: Array.from(e.vector) })) };
   }
 
-  /** An index from its persisted form; an index of another protein version is discarded (undefined) and must be rebuilt. */
+  /** An index from its persisted form; an index of another digest or vector version is discarded (undefined) and must be rebuilt. */
   static fromJSON(data: SerializedIndex): SimilarityIndex | undefined {
-    if (data.version !== PROTEIN_VERSION) return undefined;
+    if (data.version !== PROTEIN_DATA_VERSION) return undefined;
     const index = new SimilarityIndex();
     for (const entry of data.entries) index.add(entry.id, { digest: entry.digest, vector: entry.vector, behaviour: entry.behaviour });
     return index;
