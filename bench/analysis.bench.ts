@@ -20,7 +20,7 @@ async function analyzeMs(): Promise<number> {
 
 export const benchmark: Benchmark = {
   name: 'analyze current file (largest corpus file, through the worker)',
-  description: `a worker round trip analysing ${largest.slice(largest.indexOf('node_modules/') + 13)} (${(text.length / 1024).toFixed(0)} KB): genes, purity, compilation, CIDs and protein hashes, against ts.createSourceFile of the same text on the host thread (goal: under 100 ms at P95)`,
+  description: `a worker round trip analysing ${largest.slice(largest.indexOf('node_modules/') + 13)} (${(text.length / 1024).toFixed(0)} KB): genes, purity, compilation, CIDs and protein hashes, against ts.createSourceFile of the same text on the host thread (goal: under 100 ms at P95); the worker is warmed up by one analysis first`,
   unit: 'ms',
   runs: 21,
   baseline: async () => {
@@ -29,4 +29,8 @@ export const benchmark: Benchmark = {
     return performance.now() - started;
   },
   subject: analyzeMs,
+  // The editor's steady state: the worker is running and has analysed once (its cold start is reported separately).
+  warmup: async () => {
+    await analyzeMs();
+  },
 };

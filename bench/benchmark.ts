@@ -7,6 +7,8 @@ export interface Benchmark {
   runs: number;
   baseline(): Promise<number>;
   subject(): Promise<number>;
+  /** Run once before measuring, for steady-state numbers (e.g. a worker started and its code compiled). */
+  warmup?(): Promise<void>;
 }
 
 export interface Summary {

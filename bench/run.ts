@@ -1,5 +1,5 @@
 // `npm run bench`: every bench/*.bench.ts, subject and baseline interleaved, reported as ratios of medians.
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Benchmark, type Summary, summarize } from './benchmark';
@@ -19,6 +19,7 @@ interface Result {
 async function measure(benchmark: Benchmark): Promise<Result> {
   const baseline: number[] = [];
   const subject: number[] = [];
+  await benchmark.warmup?.();
   // Interleaved, so that a noisy neighbour on this shared machine hits both sides alike.
   for (let run = 0; run < benchmark.runs; run++) {
     baseline.push(await benchmark.baseline());
@@ -48,6 +49,17 @@ function markdown(results: Result[]): string {
   ].join('\n');
 }
 
+function mergeResults(file: string, fresh: Result[]): Result[] {
+  let previous: Result[] = [];
+  try {
+    previous = JSON.parse(readFileSync(file, 'utf8')) as Result[];
+  } catch {
+    previous = [];
+  }
+  const names = new Set(fresh.map((r) => r.name));
+  return [...previous.filter((r) => !names.has(r.name)), ...fresh];
+}
+
 async function main(): Promise<void> {
   const dir = __dirname;
   const files = readdirSync(dir).filter((name) => name.endsWith('.bench.js')).sort();
@@ -64,8 +76,10 @@ async function main(): Promise<void> {
       results.push(result);
     }
   }
-  writeFileSync(join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(repoRoot, 'bench', 'results.md'), markdown(results));
+  // A filtered run (`npm run bench -- NAME`) updates its rows and keeps the others.
+  const all = only ? mergeResults(join(repoRoot, 'bench', 'results.json'), results) : results;
+  writeFileSync(join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(all, null, 2)}\n`);
+  writeFileSync(join(repoRoot, 'bench', 'results.md'), markdown(all));
 }
 
 main().catch((error) => {
