@@ -19,7 +19,3 @@ export function readConfig(scope?: vscode.ConfigurationScope): ChimeraConfig {
     canaryOverride: override === 'in' || override === 'out' ? override : 'auto',
   };
 }
-
-export function affectsChimera(event: vscode.ConfigurationChangeEvent): boolean {
-  return event.affectsConfiguration('chimera');
-}

@@ -1,14 +1,14 @@
 import * as vscode from 'vscode';
 import type { FileAnalysis } from '../core/analysis';
+import { DOCS_URL } from '../core/flags/diagnostic';
 import type { AnalysisController } from './analysis-controller';
 import { geneRange, purityLabel } from './gene-views';
 
-const DOCS = 'https://github.com/voideditor/chimera-rollout/blob/main/docs/diagnostics.md';
 
 function diagnostic(range: vscode.Range, message: string, severity: vscode.DiagnosticSeverity, code: string): vscode.Diagnostic {
   const d = new vscode.Diagnostic(range, message, severity);
   d.source = 'chimera';
-  d.code = { value: code, target: vscode.Uri.parse(`${DOCS}#${code}`) };
+  d.code = { value: code, target: vscode.Uri.parse(`${DOCS_URL}#${code}`) };
   return d;
 }
 
