@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import type { Need } from '../core/rollout/gate';
 import type { ExitCode } from './exit-codes';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -21,6 +22,8 @@ export interface CommandResult {
 
 export interface Command {
   name: string;
+  /** What the command runs, in the flags' terms: its JSON reports the rollout, and `--respect-flags` may refuse it. */
+  needs?: Need;
   summary: string;
   usage: string;
   options: OptionSpec;

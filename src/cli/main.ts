@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PRODUCT } from '../core/product';
-import { type Command, type CommandResult, type OptionSpec, UsageError } from './command';
+import { loadRolloutSnapshot } from '../core/rollout/workspace';
+import { type Need, permission } from '../core/rollout/gate';
+import { type Command, type CommandContext, type CommandResult, type OptionSpec, UsageError } from './command';
+import { ROLLOUT_OPTIONS, workspaceOptions } from './workspace';
 import { monitoringCommand } from './commands/monitoring';
 import { ExitCode } from './exit-codes';
 import { flagsCommand } from './commands/flags';
@@ -23,12 +26,14 @@ const GLOBAL_OPTIONS: OptionSpec = {
   workspace: { type: 'string', short: 'w' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
+  ...ROLLOUT_OPTIONS,
 };
 
 const GLOBAL_HELP = [
   '  --json             print exactly one JSON document on stdout; messages go to stderr',
   '  --respect-flags    refuse, as the extension would, what the rollout flags do not allow',
   '  -w, --workspace    the Void workspace folder (default: the current directory)',
+  '  --machine-id ID    the machine id for the canary bucket (default: CHIMERA_MACHINE_ID, or a hash of the host name)',
   '  -h, --help         show help',
   '  -V, --version      show the version',
 ];
@@ -86,6 +91,22 @@ function helpText(command: Command | undefined): string {
   ].join('\n');
 }
 
+/**
+ * Commands that run Chimera report the rollout they ran under; by default they run as a dry run whatever the flags
+ * say, and with --respect-flags they refuse as the extension would.
+ */
+async function runGated(command: Command, needs: Need, context: CommandContext, options: Record<string, unknown>, positionals: string[]): Promise<CommandResult> {
+  const snapshot = await loadRolloutSnapshot(context.workspace, workspaceOptions(context, options));
+  const rollout = { phase: snapshot.phase.id, features: snapshot.features, dryRun: !context.respectFlags };
+  const decision = permission(snapshot.features, needs, true);
+  if (context.respectFlags && !decision.allowed) {
+    return { exitCode: ExitCode.Findings, data: { refused: { stoppedBy: decision.stoppedBy, reason: decision.reason }, rollout }, text: `refused: ${decision.reason} (run without --respect-flags for a dry run)` };
+  }
+  if (!decision.allowed) context.log(`note: the flags would not allow this in the editor (${decision.reason}); running as a dry run`);
+  const result = await command.run(context, options, positionals);
+  return { ...result, data: { ...(result.data as object), rollout } };
+}
+
 interface Invocation {
   json: boolean;
   execute(): Promise<CommandResult>;
@@ -110,7 +131,8 @@ function plan(argv: string[]): Invocation {
       const positionals = parsed.positionals[0] === name ? parsed.positionals.slice(1) : parsed.positionals;
       const workspace = resolve(typeof parsed.values.workspace === 'string' ? parsed.values.workspace : process.cwd());
       const context = { workspace, respectFlags: parsed.values['respect-flags'] === true, log: (m: string) => process.stderr.write(`${m}\n`) };
-      return command.run(context, parsed.values, positionals);
+      if (!command.needs) return command.run(context, parsed.values, positionals);
+      return runGated(command, command.needs, context, parsed.values, positionals);
     },
   };
 }

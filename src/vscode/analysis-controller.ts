@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { FileAnalysis } from '../core/analysis';
 import type { Features } from '../core/rollout/detect';
+import { type Need, permission } from '../core/rollout/gate';
 import { AnalysisWorker, type WorkerCall } from '../core/worker-client';
 import type { WorkerOp, WorkerOps } from '../core/worker-protocol';
 import type { Observability } from './observability';
@@ -13,17 +14,11 @@ export function isAnalyzable(document: vscode.TextDocument): boolean {
   return LANGUAGES.has(document.languageId) && (document.uri.scheme === 'file' || document.uri.scheme === 'untitled');
 }
 
-/** Why Chimera may not act, or undefined when it may: trust first, then the flags. */
-export function refusal(features: Features | undefined, need: 'analysis' | 'execution' | 'proteinHash'): string | undefined {
-  if (!vscode.workspace.isTrusted) return 'the workspace is not trusted (Restricted Mode)';
-  if (!features) return 'the rollout flags have not been read yet';
-  if (features.blockedBy === 'rollback') return 'a rollback is active (re-arm to run again)';
-  if (features.blockedBy === 'frozen') return 'CHIMERA_FREEZE=1';
-  if (features.blockedBy === 'disabled') return 'CHIMERA_ENABLED is off';
-  if (features.blockedBy === 'canary') return 'this machine is not in the canary';
-  if (need === 'execution' && !features.execution) return 'WASM_EXEC_ENABLED is off';
-  if (need === 'proteinHash' && !features.proteinHash) return 'protein hashes are off (PROTEIN_HASH_ENABLED or WASM_EXEC_ENABLED)';
-  return undefined;
+/** Why Chimera may not act, or undefined when it may (the core gate: trust first, then the flags). */
+export function refusal(features: Features | undefined, need: Need): string | undefined {
+  if (!features) return vscode.workspace.isTrusted ? 'the rollout flags have not been read yet' : 'the workspace is not trusted (Restricted Mode)';
+  const decision = permission(features, need, vscode.workspace.isTrusted);
+  return decision.allowed ? undefined : decision.reason;
 }
 
 /**

@@ -76,3 +76,18 @@ test('phase set with a bad argument is a usage error (exit 2)', () => {
   assert.equal(run.code, 2);
   assert.equal(run.json().error.kind, 'usage');
 });
+
+test('commands run as a dry run whatever the flags say and report the rollout; --respect-flags refuses as the extension would', () => {
+  const dir = sampleCopy();
+  const dry = chimera(dir, '--json', 'run', 'src/vs/base/common/numbers.ts', 'clamp', '5', '0', '3');
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.deepEqual([dry.json().value, dry.json().rollout.phase, dry.json().rollout.dryRun, dry.json().rollout.features.execution], [3, 1, true, false]);
+  assert.match(dry.stderr, /would not allow this in the editor \(WASM_EXEC_ENABLED is off\)/);
+  const refused = chimera(dir, '--json', '--respect-flags', 'run', 'src/vs/base/common/numbers.ts', 'clamp', '5', '0', '3');
+  assert.equal(refused.code, 1);
+  assert.deepEqual(refused.json().refused.stoppedBy, 'WASM_EXEC_ENABLED');
+  const allowed = chimera(dir, '--json', '--respect-flags', 'genes', 'src/vs/base/common/numbers.ts');
+  assert.equal(allowed.code, 0, 'Phase 1 allows analysis');
+  writeFileSync(join(dir, '.env'), 'CHIMERA_ENABLED=1\nCHIMERA_FREEZE=1\n');
+  assert.equal(chimera(dir, '--json', '--respect-flags', 'genes', 'src/vs/base/common/numbers.ts').json().refused.stoppedBy, 'CHIMERA_FREEZE');
+});

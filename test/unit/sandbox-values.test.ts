@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sandboxPermission, type SandboxGateInput } from '../../src/core/sandbox/permission';
 import { jsonResult, jsonValue, parseArgument } from '../../src/core/sandbox/values';
 
 test('special doubles and i64 values become JSON strings; plain numbers stay numbers', () => {
@@ -24,25 +23,4 @@ test('arguments are read by parameter type: specials, -0, 1 or 1n for i64, true/
   for (const bad of ['', 'x', '1.5.2', '0x10', 'nan ', 'Infinityx']) assert.equal(parseArgument(bad, 'f64'), undefined, bad);
   assert.equal(parseArgument('1.5', 'i64'), undefined);
   assert.equal(parseArgument(1.5, 'i64'), undefined);
-});
-
-const open: SandboxGateInput = { chimeraEnabled: true, frozen: false, inCanary: true, wasmExecEnabled: true, dryRunMode: false, workspaceTrusted: true, purpose: 'execution' };
-
-test('the sandbox runs only when every flag and the workspace trust allow it, and a refusal names what stopped it', () => {
-  assert.deepEqual(sandboxPermission(open), { allowed: true });
-  const stoppedBy = (change: Partial<SandboxGateInput>) => {
-    const permission = sandboxPermission({ ...open, ...change });
-    return permission.allowed ? 'allowed' : permission.stoppedBy;
-  };
-  assert.equal(stoppedBy({ frozen: true }), 'CHIMERA_FREEZE');
-  assert.equal(stoppedBy({ chimeraEnabled: false }), 'CHIMERA_ENABLED');
-  assert.equal(stoppedBy({ inCanary: false }), 'CHIMERA_CANARY');
-  assert.equal(stoppedBy({ workspaceTrusted: false }), 'workspace-trust');
-  assert.equal(stoppedBy({ wasmExecEnabled: false }), 'WASM_EXEC_ENABLED');
-});
-
-test('dry-run mode allows verification runs but not runs on request', () => {
-  const dryRun = { ...open, wasmExecEnabled: false, dryRunMode: true };
-  assert.equal(sandboxPermission({ ...dryRun, purpose: 'verification' }).allowed, true);
-  assert.equal(sandboxPermission({ ...dryRun, purpose: 'execution' }).allowed, false);
 });

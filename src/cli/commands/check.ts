@@ -43,6 +43,7 @@ export interface CheckCommandOptions {
 export function createCheckCommand(setup: CheckCommandOptions = {}): Command {
   return {
     name: 'check',
+    needs: 'analysis',
     summary: 'Smoke-test a whole workspace for CI: flags, genes compiled and verified, protein hashes, monitoring rules, a rollback drill',
     usage: USAGE,
     options: {

@@ -30,6 +30,7 @@ export const describeRefusal = (result: Extract<CompileResult, { verdict: 'unsup
 
 export const compileCommand: Command = {
   name: 'compile',
+  needs: 'analysis',
   summary: 'Compile a pure numeric gene to WebAssembly (exactly JavaScript semantics) and print its CID',
   usage: 'chimera compile <file> <gene|@LINE> [--out FILE] [--json]',
   options: { out: { type: 'string', short: 'o' } },

@@ -68,6 +68,7 @@ function describe(result: SandboxResult): string {
 
 export const execCommand: Command = {
   name: 'exec',
+  needs: 'execution',
   summary: 'Run a WebAssembly export in the sandbox and print the verdict',
   usage: 'chimera exec <module.wasm> <export> [args…] [--inputs FILE] [--max-time MS] [--max-memory BYTES|16MiB] [--max-gas N] [--engines v8]   (put -- before negative arguments)',
   options: {

@@ -7,6 +7,7 @@ import { ExitCode } from '../exit-codes';
 
 export const exportCommand: Command = {
   name: 'export',
+  needs: 'analysis',
   summary: 'Export the compiled genes of files as a CAR (a content-addressed genome)',
   usage: 'chimera export --car OUT.car <file…> [--json]',
   options: { car: { type: 'string' } },

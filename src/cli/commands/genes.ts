@@ -7,6 +7,7 @@ import { ExitCode } from '../exit-codes';
 
 export const genesCommand: Command = {
   name: 'genes',
+  needs: 'analysis',
   summary: 'List the functions (genes) of source files with their purity and the reasons',
   usage: 'chimera genes <file…> [--max-bytes N] [--json]',
   options: { 'max-bytes': { type: 'string' } },

@@ -33,6 +33,7 @@ export function hashFiles(workspace: string, files: string[]): HashedGene[] {
 
 export const hashCommand: Command = {
   name: 'hash',
+  needs: 'proteinHash',
   summary: 'Print the protein hash (structural fingerprint) of every function in the files',
   usage: 'chimera hash <file…> [--vectors] [--json]',
   options: { vectors: { type: 'boolean' } },

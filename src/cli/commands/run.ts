@@ -39,6 +39,7 @@ const show = (r: GeneRunResult) => (r.verdict === 'ok' ? `${String(r.value)}  (j
 
 export const runCommand: Command = {
   name: 'run',
+  needs: 'execution',
   summary: 'Compile a gene, run it as WebAssembly and as JavaScript, and compare the results',
   usage: 'chimera run <file> <gene|@LINE> [args…] [--inputs FILE] [--fuel N] [--json]',
   options: { inputs: { type: 'string' }, fuel: { type: 'string' } },

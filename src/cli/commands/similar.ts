@@ -12,6 +12,7 @@ interface Pair {
 
 export const similarCommand: Command = {
   name: 'similar',
+  needs: 'proteinHash',
   summary: 'List every pair of functions in the files that is at least as similar as the threshold',
   usage: 'chimera similar <file…> [--threshold equivalent|very-similar|similar] [--json]',
   options: { threshold: { type: 'string' } },

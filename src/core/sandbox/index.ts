@@ -1,6 +1,5 @@
 export { inspectModule, type ExportFacts, type FunctionSignature, type ModuleFacts, type ModuleInspection } from './inspect-module';
 export { DEFAULT_SANDBOX_LIMITS, MODULE_CAPS, type SandboxLimits } from './limits';
-export { sandboxPermission, type SandboxGateInput, type SandboxPermission } from './permission';
 export { Sandbox, type SandboxObserver, type SandboxOptions, type SandboxRequest } from './sandbox';
 export { jsonResult, jsonScalar, jsonValue, parseArgument } from './values';
 export { VERDICTS, type SandboxResult, type SecurityViolation, type SecurityViolationKind, type TrapKind, type Verdict, type WasmScalar, type WasmValue } from './verdict';
