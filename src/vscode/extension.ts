@@ -55,6 +55,12 @@ export function activate(context: vscode.ExtensionContext): ChimeraApi {
     vscode.workspace.onDidGrantWorkspaceTrust(() => rolloutView.refresh()),
   );
   void rollout.reload();
+  // Adoption is a share of all machines, so machines with Chimera off report too: with a telemetry endpoint set, the
+  // features bundle (which sends the daily adoption event) loads a little after start-up, never during activation.
+  if (vscode.workspace.getConfiguration('chimera').get<string>('telemetry.endpoint', '').trim()) {
+    const timer = setTimeout(() => features.load(), 10_000);
+    context.subscriptions.push(new vscode.Disposable(() => clearTimeout(timer)));
+  }
   const activationMs = performance.now() - started;
   log.info(`Chimera ${context.extension.packageJSON.version} activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
   return { rolloutView, rollout, envLanguage, statusBar, features: () => features.load(), get featuresLoaded() { return features.isLoaded; }, activationMs };
