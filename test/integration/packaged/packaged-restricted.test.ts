@@ -13,10 +13,10 @@ suite('The packaged .vsix, installed into code-server, in Restricted Mode', () =
   test('the installed extension holds only what runs: bundles, media and the manifest', () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension, 'the .vsix is not installed');
-    for (const shipped of ['dist/extension.js', 'dist/cli.js', 'dist/worker.js', 'media/rollout.js', 'package.json']) {
+    for (const shipped of ['dist/extension.js', 'dist/features.js', 'dist/worker.js', 'dist/metrics.js', 'dist/sandbox-child.js', 'media/rollout.js', 'package.json']) {
       assert.ok(existsSync(join(extension.extensionPath, shipped)), `${shipped} is missing from the package`);
     }
-    for (const excluded of ['src', 'test', 'bench', 'node_modules', 'tsconfig.json', 'esbuild.mjs', 'dist/extension.js.map']) {
+    for (const excluded of ['src', 'test', 'bench', 'node_modules', 'tsconfig.json', 'esbuild.mjs', 'dist/extension.js.map', 'dist/cli.js']) {
       assert.equal(existsSync(join(extension.extensionPath, excluded)), false, `${excluded} must not ship`);
     }
   });
