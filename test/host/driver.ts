@@ -38,7 +38,7 @@ export async function runWorkbench(run: WorkbenchRun): Promise<number> {
 
   const browser = await launchBrowser();
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1050 } });
     let finish!: (code: number) => void;
     const result = new Promise<number>((resolve) => (finish = resolve));
     const actions: Record<string, (...args: string[]) => Promise<unknown>> = {

@@ -250,3 +250,28 @@ test('the observer hears every run and every security violation, with the declar
   ]);
   assert.deepEqual(violations, ['forbidden-import:env.fetch', 'import-signature:Math.pow']);
 });
+
+test('a batch mixing ok calls, traps and refused arguments answers each call in order, with its own time', async () => {
+  const traps = await fixture('traps');
+  const results = await sandbox.run({ module: traps, export: 'divide_by_zero', args: [[1], [0], [2], [1, 2], [-1]] });
+  assert.deepEqual(results.map((r) => (r.verdict === 'ok' ? r.value : r.verdict === 'trap' ? r.trap : r.verdict)), [1, 'divide-by-zero', 0, 'unsupported', -1]);
+  assert.ok(results.every((r) => Number.isFinite(r.ms) && r.ms >= 0));
+  const i64 = await sandbox.run({ module: await fixture('i64'), export: 'mul', args: [[6, 7n], [2n ** 40n, 2], [1.5, 2], [-3, 3]], trusted: true });
+  assert.deepEqual(i64.map((r) => (r.verdict === 'ok' ? r.value : r.verdict)), [42n, 2n ** 41n, 'unsupported', -9n]);
+  const bigintForF64 = await sandbox.run({ module: await fixture('add'), export: 'add', args: [[1n, 2], [0.5, 0.25]], trusted: true });
+  assert.deepEqual(bigintForF64.map((r) => (r as { value: number }).value), [3, 0.75]);
+});
+
+test('a long metered batch reported in several progress chunks keeps every value, fuel count and out-of-fuel in place', async () => {
+  const metered = await fixture('metered');
+  // Alternating calls that fit the budget and calls that exhaust it: long enough to cross many progress intervals.
+  const args = Array.from({ length: 600 }, (_, i) => [i % 2 === 0 ? 20_000 : 1e9]);
+  for (const trusted of [true, false]) {
+    const results = await sandbox.run({ module: metered, export: 'sum', args, trusted, limits: { maxFuel: 50_000 } });
+    assert.equal(results.length, 600);
+    results.forEach((r, i) => {
+      if (i % 2 === 0) assert.deepEqual({ verdict: r.verdict, value: (r as { value: number }).value, fuel: (r as { fuelUsed: number }).fuelUsed }, { verdict: 'ok', value: (20_000 * 20_001) / 2, fuel: 20_000 }, `call ${i}`);
+      else assert.deepEqual({ verdict: r.verdict, fuel: (r as { fuelUsed: number }).fuelUsed }, { verdict: 'out-of-fuel', fuel: 50_001 }, `call ${i}`);
+    });
+  }
+});

@@ -1,9 +1,11 @@
 import { FUEL_GLOBAL, findHostImport, STATUS_GLOBAL, STATUS_OUT_OF_FUEL } from '../wasm-abi';
 import { classifyError } from './classify-error';
-import { type ExecuteRequest, type ExecutorMessage, PROGRESS_INTERVAL_MS } from './protocol';
+import { type BatchArguments, type ExecuteRequest, type ExecutorMessage, PROGRESS_INTERVAL_MS } from './protocol';
+import { ResultChunkWriter } from './result-chunk';
 import type { SandboxResult, WasmScalar, WasmValue } from './verdict';
 
 type Post = (message: ExecutorMessage) => void;
+type Exported = (...args: unknown[]) => unknown;
 
 /**
  * Runs one request inside an executor (child process or pool worker): compile, instantiate with the host's own
@@ -12,37 +14,96 @@ type Post = (message: ExecutorMessage) => void;
 export function executeRequest(request: ExecuteRequest, post: Post): void {
   const started = performance.now();
   const elapsed = () => performance.now() - started;
+  const { id } = request;
   let instance: WebAssembly.Instance;
   try {
     const module = compileCached(request.module);
     instance = new WebAssembly.Instance(module, hostImports(module));
   } catch (error) {
-    post({ id: request.id, type: 'done', results: [], failure: classifyError(error, elapsed()) });
+    post({ id, type: 'done', chunk: noResults(), failure: classifyError(error, elapsed()) });
     return;
   }
-  post({ id: request.id, type: 'instantiated' });
-  if (request.args.length === 0) {
-    post({ id: request.id, type: 'done', results: [{ verdict: 'ok', value: null, fuelUsed: null, message: 'instantiated', ms: elapsed() }] });
+  post({ id, type: 'instantiated' });
+  if (request.args.count === 0) {
+    const only = new ResultChunkWriter(1, [], false);
+    only.other({ verdict: 'ok', value: null, fuelUsed: null, message: 'instantiated', ms: elapsed() });
+    post({ id, type: 'done', chunk: only.take() });
     return;
   }
   const exported = instance.exports[request.exportName];
   if (typeof exported !== 'function') {
-    post({ id: request.id, type: 'done', results: [], failure: { verdict: 'invalid-module', message: `the module exports no function named '${request.exportName}'`, ms: elapsed() } });
+    post({ id, type: 'done', chunk: noResults(), failure: { verdict: 'invalid-module', message: `the module exports no function named '${request.exportName}'`, ms: elapsed() } });
     return;
   }
   const meter = request.metered ? fuelMeter(instance, request.maxFuel) : undefined;
-  let pending: SandboxResult[] = [];
-  let lastPost = performance.now();
-  for (const tuple of request.args) {
-    pending.push(callOnce(exported as (...args: unknown[]) => unknown, request.params, tuple, meter));
+  const writer = new ResultChunkWriter(request.args.count, request.results, meter !== undefined);
+  const call = writer.packsNumbers && 'packed' in request.args ? packedCall(exported as Exported, request.args) : tupleCall(exported as Exported, request.params, request.args);
+  runCalls(request.args.count, call, meter, writer, () => post({ id, type: 'progress', chunk: writer.take() }));
+  post({ id, type: 'done', chunk: writer.take() });
+}
+
+const noResults = () => new ResultChunkWriter(0, [], false).take();
+
+/** Arguments the export cannot take: the call is `unsupported` and never made. */
+class UnsupportedArguments extends Error {}
+
+/**
+ * The batch loop: one clock reading per call serves both the call's time and the progress reports;
+ * results go straight into the writer's columns, so an ok call allocates nothing.
+ */
+function runCalls(count: number, call: (row: number) => unknown, meter: FuelMeter | undefined, writer: ResultChunkWriter, progress: () => void): void {
+  let before = performance.now();
+  let lastPost = before;
+  for (let row = 0; row < count; row++) {
+    meter?.reset();
+    let value: unknown;
+    let failure: unknown = undefined;
+    let failed = false;
+    try {
+      value = call(row);
+    } catch (error) {
+      failed = true;
+      failure = error;
+    }
     const now = performance.now();
+    const ms = now - before;
+    if (!failed) {
+      if (writer.packsNumbers) writer.okNumber(value as number, meter ? meter.used() : 0, ms);
+      else writer.ok(toWasmValue(value), meter ? meter.used() : null, ms);
+    } else writer.other(failedCall(failure, meter, ms));
+    before = now;
     if (now - lastPost >= PROGRESS_INTERVAL_MS) {
-      post({ id: request.id, type: 'progress', results: pending });
-      pending = [];
-      lastPost = now;
+      progress();
+      // Posting is not the next call's time.
+      before = lastPost = performance.now();
     }
   }
-  post({ id: request.id, type: 'done', results: pending });
+}
+
+function failedCall(error: unknown, meter: FuelMeter | undefined, ms: number): SandboxResult {
+  if (error instanceof UnsupportedArguments) return { verdict: 'unsupported', message: error.message, ms: 0 };
+  if (meter?.exhausted()) return { verdict: 'out-of-fuel', fuelUsed: meter.used(), message: 'the call ran out of fuel', ms };
+  return classifyError(error, ms);
+}
+
+/** Calls on rows of one Float64Array; the common arities call directly instead of spreading. */
+function packedCall(fn: Exported, args: Extract<BatchArguments, { packed: Float64Array }>): (row: number) => unknown {
+  const { arity, packed } = args;
+  if (arity === 0) return () => fn();
+  if (arity === 1) return (row) => fn(packed[row]);
+  if (arity === 2) return (row) => fn(packed[2 * row], packed[2 * row + 1]);
+  if (arity === 3) return (row) => fn(packed[3 * row], packed[3 * row + 1], packed[3 * row + 2]);
+  return (row) => fn(...packed.subarray(arity * row, arity * (row + 1)));
+}
+
+/** Calls on argument tuples (bigints, i64 parameters, a wrong arity), each converted by the export's signature. */
+function tupleCall(fn: Exported, params: string[], args: BatchArguments): (row: number) => unknown {
+  const tupleAt = 'tuples' in args ? (row: number) => args.tuples[row]! : (row: number) => Array.from(args.packed.subarray(args.arity * row, args.arity * (row + 1)));
+  return (row) => {
+    const converted = convertArguments(params, tupleAt(row));
+    if (typeof converted === 'string') throw new UnsupportedArguments(converted);
+    return fn(...converted);
+  };
 }
 
 /** Compiled modules of the last few runs: a gene verified batch after batch keeps its optimized code. Instances are always fresh. */
@@ -77,22 +138,6 @@ function fuelMeter(instance: WebAssembly.Instance, maxFuel: number): FuelMeter |
     used: () => Number(budget - (fuel.value as bigint)),
     exhausted: () => status.value === STATUS_OUT_OF_FUEL,
   };
-}
-
-function callOnce(fn: (...args: unknown[]) => unknown, params: string[], tuple: WasmScalar[], meter: FuelMeter | undefined): SandboxResult {
-  const converted = convertArguments(params, tuple);
-  if (typeof converted === 'string') return { verdict: 'unsupported', message: converted, ms: 0 };
-  meter?.reset();
-  const start = performance.now();
-  try {
-    const value = fn(...converted);
-    const ms = performance.now() - start;
-    return { verdict: 'ok', value: toWasmValue(value), fuelUsed: meter ? meter.used() : null, message: 'ok', ms };
-  } catch (error) {
-    const ms = performance.now() - start;
-    if (meter?.exhausted()) return { verdict: 'out-of-fuel', fuelUsed: meter.used(), message: 'the call ran out of fuel', ms };
-    return classifyError(error, ms);
-  }
 }
 
 /** i64 parameters take a bigint or an integral number; other types take numbers (NaN, Infinity and -0 included). */

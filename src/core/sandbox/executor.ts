@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
-import type { ExecuteRequest, ExecutorMessage } from './protocol';
+import { type ExecuteRequest, type ExecutorMessage, transferables } from './protocol';
 
 /** A process or thread that runs one request at a time and can be killed when it overruns. */
 export interface Executor {
@@ -71,7 +71,8 @@ export function spawnWorker(script: string, events: ExecutorEvents): Executor {
   });
   return {
     kind: 'worker',
-    send: (request) => worker.postMessage(request),
+    // The packed arguments are moved to the worker, not copied; the request owns them.
+    send: (request) => worker.postMessage(request, transferables(request)),
     kill: () => {
       void worker.terminate();
     },

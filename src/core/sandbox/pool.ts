@@ -1,5 +1,6 @@
 import type { Executor, ExecutorEvents } from './executor';
 import { type ExecuteRequest, type ExecutorMessage, PROGRESS_INTERVAL_MS } from './protocol';
+import { appendChunk } from './result-chunk';
 import type { SandboxResult } from './verdict';
 
 export type SpawnExecutor = (events: ExecutorEvents) => Executor;
@@ -127,9 +128,9 @@ export class ExecutorPool {
     // Each sign of progress gives the next call a full time limit; a progress report may lag its calls by one interval.
     running.deadline = performance.now() + running.job.maxTimeMs + (message.type === 'instantiated' ? 0 : PROGRESS_INTERVAL_MS);
     if (message.type === 'instantiated') running.instantiated = true;
-    else if (message.type === 'progress') running.results.push(...message.results);
+    else if (message.type === 'progress') appendChunk(message.chunk, running.results);
     else {
-      running.results.push(...message.results);
+      appendChunk(message.chunk, running.results);
       this.finish(lane, message.failure);
       lane.state = 'idle';
       lane.executor.hold(false);
@@ -189,7 +190,7 @@ export class ExecutorPool {
 }
 
 function expectedCount(request: Omit<ExecuteRequest, 'id'>): number {
-  return Math.max(1, request.args.length);
+  return Math.max(1, request.args.count);
 }
 
 function fill(results: SandboxResult[], expected: number, rest: SandboxResult): SandboxResult[] {

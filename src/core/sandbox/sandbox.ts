@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { spawnChild, spawnWorker } from './executor';
+import { packArguments } from './batch-arguments';
 import { inspectModule } from './inspect-module';
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './limits';
 import { ExecutorPool, type PoolSnapshot } from './pool';
@@ -70,6 +71,7 @@ export class Sandbox {
     }
     const { facts } = inspection;
     let params: string[] = [];
+    let resultTypes: string[] = [];
     if (request.args.length > 0) {
       const target = facts.exports.find((e) => e.name === request.export);
       if (!target || target.kind !== 'function' || !target.signature) {
@@ -80,11 +82,12 @@ export class Sandbox {
         return report(Array.from({ length: count }, () => ({ verdict: 'unsupported', message: `'${request.export}' uses the type ${unusable}, which the host cannot pass`, ms: 0 }) as SandboxResult), 'refused');
       }
       params = target.signature.params;
+      resultTypes = target.signature.results;
     }
     // A worker cannot be stopped quickly in a bulk-memory loop, so only memory- and table-free modules may use one.
     const path = request.trusted === true && !facts.hasMemoryOrTable ? 'worker' : 'child';
     const pool = path === 'worker' ? this.workers : this.children;
-    const results = await pool.run({ module: request.module, exportName: request.export, params, args: request.args, maxFuel: limits.maxFuel, metered: facts.metered }, limits.maxTimeMs);
+    const results = await pool.run({ module: request.module, exportName: request.export, params, results: resultTypes, args: packArguments(params, request.args), maxFuel: limits.maxFuel, metered: facts.metered }, limits.maxTimeMs);
     return report(results, path, facts.declaredMemoryBytes);
   }
 
