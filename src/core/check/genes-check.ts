@@ -1,11 +1,12 @@
 // Areas 2 and 3 of `chimera check`: every source file's genes extracted, compiled, verified; protein hashes twice.
+import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AnalysisFeatures, FileAnalysis } from '../analysis';
 import { decodeSource } from '../genes';
 import type { FileError } from '../genes';
-import { type AnalysisCache, type FileSummary, cacheKey } from './cache';
+import { type CheckCache, type FileSummary, cacheKey, contentDigest, settingsKey, statSignature } from './cache';
 import type { AnalysisPool, PoolOutcome } from './pool';
 import { applyCorruptWasmHook } from './test-hooks';
 import { type CheckItem, type Finding, type GeneStats, itemOf } from './types';
@@ -15,7 +16,7 @@ export interface GeneCheckOptions {
   /** Workspace-relative, `/`-separated. */
   files: readonly string[];
   pool: AnalysisPool;
-  cache?: AnalysisCache;
+  cache?: CheckCache;
   proteinHash: boolean;
   maxFileBytes: number;
   fileTimeoutMs: number;
@@ -90,28 +91,37 @@ async function rehash(options: GeneCheckOptions, file: string, text: string): Pr
   return { ok: true, digests: Object.fromEntries(outcome.result.genes.flatMap((g) => (g.protein ? [[g.gene.id, g.protein.digest]] : []))) };
 }
 
-async function checkFile(options: GeneCheckOptions, file: string, features: AnalysisFeatures): Promise<FileOutcome> {
-  const path = join(options.workspace, file);
+type Limits = { maxFuel?: number; maxTimeMs?: number; randomInputs?: number };
+
+/** A file's stat, or why it cannot be read. */
+type StatOutcome = { ok: true; info: Stats } | { ok: false; code: string };
+
+async function checkFile(options: GeneCheckOptions, file: string, statted: StatOutcome, features: AnalysisFeatures, limits: Limits, settings: string): Promise<FileOutcome> {
+  if (!statted.ok) return { kind: 'failed', broken: true, findings: [fileFinding(file, 'file-unreadable', `cannot read the file (${statted.code})`)] };
+  const { info } = statted;
+  if (info.size > options.maxFileBytes) {
+    return { kind: 'failed', broken: false, findings: [fileFinding(file, 'file-too-large', `the file has ${info.size} bytes, more than the ${options.maxFileBytes}-byte limit (--max-file-bytes): it was not analysed`)] };
+  }
+  // An unchanged stat signature stands for unchanged bytes (see cache.ts): the file is not even read.
+  const known = options.cache?.knownDigest(file, statSignature(info));
+  if (known !== undefined) {
+    const cached = options.cache?.get(cacheKey(file, known, settings), file);
+    if (cached) return { kind: 'analysed', summary: cached, fromCache: true };
+  }
   let bytes: Uint8Array;
+  const readAt = Date.now();
   try {
-    const info = await stat(path);
-    if (info.size > options.maxFileBytes) {
-      return { kind: 'failed', broken: false, findings: [fileFinding(file, 'file-too-large', `the file has ${info.size} bytes, more than the ${options.maxFileBytes}-byte limit (--max-file-bytes): it was not analysed`)] };
-    }
-    bytes = await readFile(path);
+    bytes = await readFile(join(options.workspace, file));
   } catch (error) {
     return { kind: 'failed', broken: true, findings: [fileFinding(file, 'file-unreadable', `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`)] };
   }
   const decoded = decodeSource(bytes);
   if (!decoded.ok) return { kind: 'failed', broken: false, findings: [fileFinding(file, FILE_ERROR_CODES[decoded.error.code], decoded.error.message)] };
   const text = decoded.text;
-  const limits = {
-    ...(options.maxFuel !== undefined ? { maxFuel: options.maxFuel } : {}),
-    ...(options.maxTimeMs !== undefined ? { maxTimeMs: options.maxTimeMs } : {}),
-    ...(options.randomInputs !== undefined ? { randomInputs: options.randomInputs } : {}),
-  };
-  const key = cacheKey(file, text, { features, maxBytes: options.maxFileBytes, ...limits, corruptWasmOf: options.corruptWasmOf ?? null });
-  const cached = await options.cache?.get(key, file);
+  const digest = contentDigest(bytes);
+  options.cache?.rememberDigest(file, info, digest, readAt);
+  const key = cacheKey(file, digest, settings);
+  const cached = options.cache?.get(key, file);
   if (cached) return { kind: 'analysed', summary: cached, fromCache: true };
 
   const outcome = await options.pool.analyze({ fileName: file, text, features, maxBytes: options.maxFileBytes, ...limits }, options.fileTimeoutMs);
@@ -127,7 +137,7 @@ async function checkFile(options: GeneCheckOptions, file: string, features: Anal
   const summary = summarize(analysis, rehashed);
   // Time-dependent outcomes are not facts about the file: they are analysed again next time.
   const timedOut = analysis.errors.some((e) => e.code === 'budget-exceeded' || e.code === 'cancelled');
-  if (options.cache && !timedOut) await options.cache.set(key, summary);
+  if (options.cache && !timedOut) options.cache.set(key, summary);
   return { kind: 'analysed', summary, fromCache: false };
 }
 
@@ -162,19 +172,35 @@ function proteinItem(summary: FileSummary, hashes: Record<string, string>, durat
 
 export async function checkGenes(options: GeneCheckOptions): Promise<GeneCheckResult> {
   const features: AnalysisFeatures = { compile: true, verify: true, proteinHash: options.proteinHash };
+  const limits: Limits = {
+    ...(options.maxFuel !== undefined ? { maxFuel: options.maxFuel } : {}),
+    ...(options.maxTimeMs !== undefined ? { maxTimeMs: options.maxTimeMs } : {}),
+    ...(options.randomInputs !== undefined ? { randomInputs: options.randomInputs } : {}),
+  };
+  const settings = settingsKey({ features, maxBytes: options.maxFileBytes, ...limits, corruptWasmOf: options.corruptWasmOf ?? null });
   const stats: GeneStats = { files: options.files.length, analysed: 0, cached: 0, genes: 0, pure: 0, compiled: 0, verified: 0, mismatches: 0, proteinHashed: 0 };
   const items: CheckItem[] = new Array(options.files.length);
   const proteinItems: (CheckItem | undefined)[] = new Array(options.files.length);
   const proteinHashes: Record<string, string> = {};
+  // Every file stat'ed at once (cheap): the cache is looked up by signature, and the largest files go first, so no
+  // worker is left with a big file at the end while the others idle.
+  const statted = await Promise.all(
+    options.files.map((file): Promise<StatOutcome> => stat(join(options.workspace, file)).then((info) => ({ ok: true, info }), (error: NodeJS.ErrnoException) => ({ ok: false, code: error.code ?? String(error) }))),
+  );
+  const sizeOf = (index: number) => {
+    const outcome = statted[index]!;
+    return outcome.ok ? outcome.info.size : 0;
+  };
+  const order = options.files.map((_, index) => index).sort((a, b) => sizeOf(b) - sizeOf(a) || a - b);
   let next = 0;
   let done = 0;
-  // Twice as many runners as workers: one reads and looks up the cache while another waits on a worker.
+  // More runners than workers: some read and look up the cache while others wait on a worker.
   const runners = Array.from({ length: Math.min(options.files.length, 64) }, async () => {
-    while (next < options.files.length) {
-      const index = next++;
+    while (next < order.length) {
+      const index = order[next++]!;
       const file = options.files[index]!;
       const started = performance.now();
-      const outcome = await checkFile(options, file, features);
+      const outcome = await checkFile(options, file, statted[index]!, features, limits, settings);
       const durationMs = performance.now() - started;
       if (outcome.kind === 'failed') {
         const genes = outcome.findings.filter((f) => f.area === 'genes');
@@ -194,5 +220,6 @@ export async function checkGenes(options: GeneCheckOptions): Promise<GeneCheckRe
     }
   });
   await Promise.all(runners);
+  await options.cache?.save();
   return { items, proteinItems: proteinItems.filter((item): item is CheckItem => item !== undefined), stats, proteinHashes };
 }

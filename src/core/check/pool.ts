@@ -19,16 +19,21 @@ export class AnalysisPool {
 
   private started: Promise<void> | undefined;
 
-  /** Workers start on the first file that needs one: a run answered wholly from the cache starts none. */
+  /** Workers once started. */
+  readonly size: number;
+
+  /** Workers start on the first file that needs one (or an early start()): a run answered wholly from the cache starts none. */
   constructor(
     private readonly scriptPath: string,
-    private readonly size: number,
-  ) {}
+    size: number,
+  ) {
+    this.size = Math.max(1, size);
+  }
 
   /** Starts the workers and waits until each has loaded, so start-up never counts against a file's time. */
   start(): Promise<void> {
     this.started ??= (async () => {
-      const workers = Array.from({ length: Math.max(1, this.size) }, () => new AnalysisWorker(this.scriptPath));
+      const workers = Array.from({ length: this.size }, () => new AnalysisWorker(this.scriptPath));
       try {
         await Promise.all(workers.map((worker) => worker.describe()));
       } catch (error) {

@@ -1,5 +1,5 @@
 // Area 5 of `chimera check`: a rollback drill, on a temporary copy, so the check never writes into the workspace.
-import { cp, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -16,11 +16,18 @@ export async function checkRollback(workspace: string, options: WorkspaceOptions
   const copy = await mkdtemp(join(tmpdir(), 'chimera-check-drill-'));
   const envFile = options.envFile ?? '.env';
   try {
-    for (const file of [envFile, `${envFile}.example`, join('.chimera', 'rollback.json'), join('.chimera', 'rollout-log.jsonl')]) {
-      if (!(await stat(join(workspace, file)).then((s) => s.isFile(), () => false))) continue;
-      await mkdir(dirname(join(copy, file)), { recursive: true });
-      await cp(join(workspace, file), join(copy, file));
-    }
+    // Copied at once; what is not a file there is not copied, so the drill finds it missing as it would in the workspace.
+    const files = [envFile, `${envFile}.example`, join('.chimera', 'rollback.json'), join('.chimera', 'rollout-log.jsonl')];
+    const folders = [...new Set(files.map((file) => dirname(join(copy, file))))];
+    await Promise.all(folders.map((folder) => mkdir(folder, { recursive: true })));
+    const notAFile = new Set(['ENOENT', 'EISDIR', 'ENOTDIR']);
+    await Promise.all(
+      files.map((file) =>
+        copyFile(join(workspace, file), join(copy, file)).catch((error: NodeJS.ErrnoException) => {
+          if (!notAFile.has(error.code ?? '')) throw error;
+        }),
+      ),
+    );
     const drill = await rollbackDrill(copy, options, 'chimera check');
     const durationMs = performance.now() - started;
     return drill.steps.map((step) =>

@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { DEFAULT_MAX_BYTES } from '../genes';
 import { chimeraDir } from '../rollout/state';
 import { type WorkspaceOptions, loadRolloutSnapshot } from '../rollout/workspace';
-import { AnalysisCache } from './cache';
+import { CheckCache } from './cache';
 import { checkFlags } from './flags-check';
 import { checkGenes } from './genes-check';
 import { checkMonitoring, findOnPath } from './monitoring-check';
@@ -56,24 +56,39 @@ function sortFindings(findings: Finding[]): Finding[] {
 export async function runCheck(options: CheckOptions): Promise<CheckOutcome> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  const selection = await selectFiles(options.workspace, options.paths ?? [], options.excludes ?? []);
-  if ('error' in selection) return { ok: false, error: selection.error };
-  const snapshot = await loadRolloutSnapshot(options.workspace, options.workspaceOptions);
+  const jobsWanted = Math.max(1, options.jobs ?? availableParallelism());
+  // The monitoring export and the rollback drill depend on nothing else: they run alongside everything from the start.
+  const monitoring = checkMonitoring(options.workspace, options.promtool === null ? undefined : (options.promtool ?? findOnPath('promtool')));
+  const rollback = checkRollback(options.workspace, options.workspaceOptions);
+  const cacheOpening = options.cacheDir !== null ? CheckCache.open(options.cacheDir, options.workspace) : Promise.resolve(undefined);
+  // Without a cache, or with an empty one, every file will need a worker: the workers load while the files are
+  // listed and the flags read, instead of after. A run with a cache starts them only on its first miss.
+  let pool: AnalysisPool | undefined;
+  const startedEarly = cacheOpening.then((cache) => {
+    if (cache && !cache.isEmpty) return;
+    pool = new AnalysisPool(options.workerScript, jobsWanted);
+    pool.start().catch(() => undefined);
+  });
+  const [selection, snapshot, cache] = await Promise.all([selectFiles(options.workspace, options.paths ?? [], options.excludes ?? []), loadRolloutSnapshot(options.workspace, options.workspaceOptions), cacheOpening, startedEarly]);
+  if ('error' in selection) {
+    await Promise.allSettled([pool?.dispose(), monitoring, rollback]);
+    return { ok: false, error: selection.error };
+  }
   const flags = snapshot.resolution.flags;
   const proteinHash = options.proteinHash ?? (flags.PROTEIN_HASH_ENABLED.value === true || flags.WASM_EXEC_ENABLED.value === true);
-  const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), Math.max(1, selection.files.length)));
+  pool ??= new AnalysisPool(options.workerScript, Math.min(jobsWanted, Math.max(1, selection.files.length)));
+  const genePool = pool;
 
   const [flagItems, genes, monitoringItems, rollbackItems] = await Promise.all([
     checkFlags(snapshot),
     (async () => {
-      if (selection.files.length === 0) return undefined;
-      const pool = new AnalysisPool(options.workerScript, jobs);
       try {
+        if (selection.files.length === 0) return undefined;
         return await checkGenes({
           workspace: options.workspace,
           files: selection.files,
-          pool,
-          ...(options.cacheDir !== null ? { cache: new AnalysisCache(options.cacheDir) } : {}),
+          pool: genePool,
+          ...(cache ? { cache } : {}),
           proteinHash,
           maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_BYTES,
           fileTimeoutMs: options.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS,
@@ -84,11 +99,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckOutcome> {
           ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         });
       } finally {
-        await pool.dispose();
+        await genePool.dispose();
       }
     })(),
-    checkMonitoring(options.workspace, options.promtool === null ? undefined : (options.promtool ?? findOnPath('promtool'))),
-    checkRollback(options.workspace, options.workspaceOptions),
+    monitoring,
+    rollback,
   ]);
 
   const items: CheckItem[] = [...flagItems, ...(genes?.items ?? []), ...(genes?.proteinItems ?? []), ...monitoringItems, ...rollbackItems];
@@ -100,7 +115,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckOutcome> {
     workspace: options.workspace,
     startedAt,
     durationMs: performance.now() - started,
-    jobs,
+    jobs: genePool.size,
     phase: snapshot.phase.id,
     features: { ...snapshot.features, blockedBy: snapshot.features.blockedBy ?? null },
     proteinHashChecked: proteinHash,

@@ -67,28 +67,30 @@ export async function selectFiles(workspace: string, paths: readonly string[], e
       else if (isSourceFile(root)) files.add(root);
       continue;
     }
-    const stack: { folder: string; rules: IgnoreRule[] }[] = [{ folder: root, rules: await inheritedRules(workspace, root) }];
-    while (stack.length > 0) {
-      const { folder, rules } = stack.pop()!;
-      let entries: Dirent[];
-      try {
-        entries = await readdir(join(workspace, folder), { withFileTypes: true });
-      } catch {
-        continue;
-      }
-      for (const entry of entries) {
-        const path = folder === '' ? entry.name : `${folder}/${entry.name}`;
-        if (entry.isDirectory()) {
-          if (ALWAYS_SKIPPED.has(entry.name) || matchRules(rules, path, true) || matchRules(excludeRules, path, true)) {
-            ignored++;
-            continue;
+    // Breadth first, a whole level of folders read at once: the walk waits on the disk once per depth, not per folder.
+    let level: { folder: string; rules: IgnoreRule[] }[] = [{ folder: root, rules: await inheritedRules(workspace, root) }];
+    while (level.length > 0) {
+      const listed = await Promise.all(level.map(({ folder }) => readdir(join(workspace, folder), { withFileTypes: true }).catch((): Dirent[] => [])));
+      const subfolders: string[] = [];
+      const parentRules: IgnoreRule[][] = [];
+      level.forEach(({ folder, rules }, index) => {
+        for (const entry of listed[index]!) {
+          const path = folder === '' ? entry.name : `${folder}/${entry.name}`;
+          if (entry.isDirectory()) {
+            if (ALWAYS_SKIPPED.has(entry.name) || matchRules(rules, path, true) || matchRules(excludeRules, path, true)) {
+              ignored++;
+              continue;
+            }
+            subfolders.push(path);
+            parentRules.push(rules);
+          } else if (entry.isFile() && isSourceFile(entry.name)) {
+            if (matchRules(rules, path, false) || matchRules(excludeRules, path, false)) ignored++;
+            else files.add(path);
           }
-          stack.push({ folder: path, rules: [...rules, ...(await ignoreRulesIn(workspace, path))] });
-        } else if (entry.isFile() && isSourceFile(entry.name)) {
-          if (matchRules(rules, path, false) || matchRules(excludeRules, path, false)) ignored++;
-          else files.add(path);
         }
-      }
+      });
+      const ownRules = await Promise.all(subfolders.map((folder) => ignoreRulesIn(workspace, folder)));
+      level = subfolders.map((folder, index) => ({ folder, rules: ownRules[index]!.length > 0 ? [...parentRules[index]!, ...ownRules[index]!] : parentRules[index]! }));
     }
   }
   return { files: [...files].sort(), ignored };
