@@ -1,30 +1,17 @@
 import * as assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { startBatchCollector } from './batch-collector';
 import { UsageError } from '../../src/cli/command';
 import { feedbackCommand } from '../../src/cli/commands/feedback';
-import { TelemetryQueue, type TelemetryBatch } from '../../src/core/telemetry';
+import { TelemetryQueue } from '../../src/core/telemetry';
 
 const messages: string[] = [];
 const context = { workspace: process.cwd(), respectFlags: false, log: (m: string) => void messages.push(m) };
 
-async function collector(status: number) {
-  const batches: TelemetryBatch[] = [];
-  const server = createServer(async (request, response) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    if (status < 300) batches.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as TelemetryBatch);
-    response.writeHead(status).end();
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { batches, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, stop: () => new Promise((resolve) => server.close(resolve)) };
-}
+const collector = (status: number) => startBatchCollector(status);
 
 test('without --endpoint nothing is sent and the exact payload is shown', async () => {
   const result = await feedbackCommand.run(context, { positive: true, text: 'works well' }, []);

@@ -1,17 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { startBatchCollector } from './batch-collector';
 import {
   type BatchSender,
   FEEDBACK_TEXT_LIMIT,
   FeedbackLog,
   type FeedbackResponse,
-  type TelemetryBatch,
   evaluateFeedbackCriterion,
   httpSender,
   openTelemetryClient,
@@ -24,18 +21,8 @@ const freshDir = () => mkdtempSync(join(tmpdir(), 'chimera-telemetry-feedback-')
 const OFF = () => ({ telemetryLevel: 'off' as const, chimeraTelemetryEnabled: false });
 
 async function collector(status = 200) {
-  const batches: TelemetryBatch[] = [];
-  const server = createServer(async (request, response) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    if (status < 300) batches.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as TelemetryBatch);
-    response.writeHead(status).end();
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feedback`;
-  const sender = httpSender({ endpoint, timeoutMs: 5_000 }) as BatchSender;
-  return { batches, sender, stop: () => new Promise((resolve) => server.close(resolve)) };
+  const server = await startBatchCollector(status, '/feedback');
+  return { ...server, sender: httpSender({ endpoint: server.endpoint, timeoutMs: 5_000 }) as BatchSender };
 }
 
 test('the preview is exactly what the collector receives, and feedback goes out with telemetry off', async () => {

@@ -63,9 +63,8 @@ export interface GeneParam {
   type: string | null;
 }
 
-export interface Gene {
-  /** Stable across edits elsewhere in the file: a hash of the qualified name and the normalized text. */
-  id: string;
+/** Where a function is and what it is called: shared by analysed and skipped genes. */
+export interface GeneLocation {
   /** Qualified as people write it: `clamp`, `Range.contains`, `Easing.Quadratic.In`, `outer.inner`. */
   name: string;
   kind: GeneKind;
@@ -77,6 +76,11 @@ export interface Gene {
   /** UTF-16 offsets into the analysed text: text.slice(start, end) is the function's source. */
   start: number;
   end: number;
+}
+
+export interface Gene extends GeneLocation {
+  /** Stable across edits elsewhere in the file: a hash of the qualified name and the normalized text. */
+  id: string;
   purity: Purity;
   mayThrow: boolean;
   /** Pure, and every parameter and the result are number or boolean: what the WASM compiler takes. */
@@ -88,15 +92,7 @@ export interface Gene {
 }
 
 /** A function found in a region with syntax errors: located, but not analysed. */
-export interface SkippedGene {
-  name: string;
-  kind: GeneKind;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  start: number;
-  end: number;
+export interface SkippedGene extends GeneLocation {
   reason: Reason;
 }
 
