@@ -47,6 +47,8 @@ export class AnalysisController implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((document) => this.forget(document.uri)),
       rollout.onDidChange(() => this.reanalyzeVisible()),
     );
+    // Created while the flags that enabled Chimera were being announced: the editors already open need a first run.
+    setTimeout(() => this.reanalyzeVisible(), 0);
   }
 
   get features(): Features | undefined {
