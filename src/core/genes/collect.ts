@@ -114,28 +114,32 @@ export function collect(sourceFile: ts.SourceFile, budget: Budget): CollectResul
       if (budget.deadline !== undefined && Date.now() > budget.deadline) return { ok: false, code: 'budget-exceeded', message: 'the analysis ran out of its time budget' };
     }
     const kind = node.kind;
-    if (kind === ts.SyntaxKind.Identifier) {
+    if (kind === IDENTIFIER) {
       if (isReferenceIdentifier(node as ts.Identifier)) references.push({ id: node as ts.Identifier, scope, fn });
       continue;
     }
-    if (isSkipped(node)) continue;
+    const traits = KIND_TRAITS[kind]!;
+    if (traits & SKIPPED) continue;
 
     childScope = scope;
     childFn = fn;
     childPrefix = prefix;
 
-    if (isGeneNode(node)) {
-      const name = joinName(prefix, functionName(node));
-      const info: FunctionInfo = { index: functions.length, node, parent: fn, scope: undefined!, name, kind: geneKind(node) };
+    if (traits === 0) {
+      // Most nodes (expressions, statements without bindings) only pass their context on to their children.
+    } else if (traits & GENE_KIND && (node as ts.FunctionLikeDeclaration).body !== undefined) {
+      const geneNode = node as ts.FunctionLikeDeclaration;
+      const name = joinName(prefix, functionName(geneNode));
+      const info: FunctionInfo = { index: functions.length, node: geneNode, parent: fn, scope: undefined!, name, kind: geneKind(geneNode) };
       info.scope = newScope(scope, info, true);
       functions.push(info);
-      functionByNode.set(node, info);
-      if (ts.isFunctionDeclaration(node) && node.name) declare(scope, node.name.text, 'function', node);
-      if (ts.isFunctionExpression(node) && node.name) declare(info.scope, node.name.text, 'function', node);
+      functionByNode.set(geneNode, info);
+      if (ts.isFunctionDeclaration(geneNode) && geneNode.name) declare(scope, geneNode.name.text, 'function', geneNode);
+      if (ts.isFunctionExpression(geneNode) && geneNode.name) declare(info.scope, geneNode.name.text, 'function', geneNode);
       childScope = info.scope;
       childFn = info;
       childPrefix = name;
-    } else if (ts.isFunctionLike(node)) {
+    } else if (traits & FUNCTION_LIKE) {
       // Overloads and signatures: no body, nothing runs. A declaration may also have lost its body to a syntax error.
       if (isBodilessDeclaration(node)) bodiless.push({ node, name: joinName(prefix, functionName(node)), kind: geneKind(node) });
       continue;
@@ -160,6 +164,55 @@ export function collect(sourceFile: ts.SourceFile, budget: Budget): CollectResul
   return { ok: true, model: { sourceFile, functions, bodiless, functionByNode, references, events } };
 }
 
+const IDENTIFIER = ts.SyntaxKind.Identifier;
+/** Per syntax kind, what the walk must do with a node of that kind; 0 for the many kinds it only passes through. */
+const SKIPPED = 1;
+const GENE_KIND = 2;
+const FUNCTION_LIKE = 4;
+/** Opens a scope, names a container, declares a binding or records an event: handled by the general branch. */
+const SPECIAL = 8;
+const SPECIAL_KINDS: readonly ts.SyntaxKind[] = [
+  // createsBlockScope
+  ts.SyntaxKind.Block, ts.SyntaxKind.ForStatement, ts.SyntaxKind.ForInStatement, ts.SyntaxKind.ForOfStatement, ts.SyntaxKind.CaseBlock, ts.SyntaxKind.CatchClause,
+  // containerPrefix
+  ts.SyntaxKind.ClassDeclaration, ts.SyntaxKind.ClassExpression, ts.SyntaxKind.ObjectLiteralExpression, ts.SyntaxKind.ModuleDeclaration,
+  // declareFrom
+  ts.SyntaxKind.VariableDeclaration, ts.SyntaxKind.Parameter, ts.SyntaxKind.EnumDeclaration, ts.SyntaxKind.ImportClause, ts.SyntaxKind.NamespaceImport,
+  ts.SyntaxKind.ImportSpecifier, ts.SyntaxKind.ImportEqualsDeclaration,
+  // recordEvent
+  ts.SyntaxKind.ThisKeyword, ts.SyntaxKind.SuperKeyword, ts.SyntaxKind.AwaitExpression, ts.SyntaxKind.YieldExpression, ts.SyntaxKind.ThrowStatement, ts.SyntaxKind.WithStatement,
+  ts.SyntaxKind.JsxElement, ts.SyntaxKind.JsxSelfClosingElement, ts.SyntaxKind.JsxFragment, ts.SyntaxKind.MetaProperty, ts.SyntaxKind.CallExpression,
+  ts.SyntaxKind.TaggedTemplateExpression, ts.SyntaxKind.NewExpression, ts.SyntaxKind.DeleteExpression, ts.SyntaxKind.BinaryExpression,
+  ts.SyntaxKind.PrefixUnaryExpression, ts.SyntaxKind.PostfixUnaryExpression,
+];
+// The predicates used here look only at `kind`, so a table built once replaces several calls per node.
+const KIND_TRAITS: Uint8Array = (() => {
+  const traits = new Uint8Array(ts.SyntaxKind.Count);
+  for (let kind = 0; kind < ts.SyntaxKind.Count; kind++) {
+    const probe = { kind } as ts.Node;
+    if (isSkipped(probe)) traits[kind]! |= SKIPPED;
+    if (isGeneKind(kind)) traits[kind]! |= GENE_KIND;
+    if (ts.isFunctionLike(probe)) traits[kind]! |= FUNCTION_LIKE;
+  }
+  for (const kind of SPECIAL_KINDS) traits[kind]! |= SPECIAL;
+  return traits;
+})();
+
+function isGeneKind(kind: ts.SyntaxKind): boolean {
+  switch (kind) {
+    case ts.SyntaxKind.FunctionDeclaration:
+    case ts.SyntaxKind.FunctionExpression:
+    case ts.SyntaxKind.ArrowFunction:
+    case ts.SyntaxKind.MethodDeclaration:
+    case ts.SyntaxKind.Constructor:
+    case ts.SyntaxKind.GetAccessor:
+    case ts.SyntaxKind.SetAccessor:
+      return true;
+    default:
+      return false;
+  }
+}
+
 function newScope(parent: Scope | undefined, owner: FunctionInfo | undefined, functionScope: boolean): Scope {
   return { parent, owner, functionScope, names: new Map() };
 }
@@ -171,24 +224,14 @@ function isSkipped(node: ts.Node): boolean {
 }
 
 export function isGeneNode(node: ts.Node): node is ts.FunctionLikeDeclaration {
-  switch (node.kind) {
-    case ts.SyntaxKind.FunctionDeclaration:
-    case ts.SyntaxKind.FunctionExpression:
-    case ts.SyntaxKind.ArrowFunction:
-    case ts.SyntaxKind.MethodDeclaration:
-    case ts.SyntaxKind.Constructor:
-    case ts.SyntaxKind.GetAccessor:
-    case ts.SyntaxKind.SetAccessor:
-      return (node as ts.FunctionLikeDeclaration).body !== undefined;
-    default:
-      return false;
-  }
+  return isGeneKind(node.kind) && (node as ts.FunctionLikeDeclaration).body !== undefined;
 }
 
 function isBodilessDeclaration(node: ts.Node): node is ts.FunctionLikeDeclaration {
   return ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isConstructorDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node);
 }
 
+// Every kind this handles must be listed in SPECIAL_KINDS, or the walk never calls it for that kind.
 function createsBlockScope(node: ts.Node): boolean {
   switch (node.kind) {
     case ts.SyntaxKind.Block:
@@ -274,6 +317,7 @@ function functionName(node: ts.FunctionLikeDeclaration): string {
 }
 
 /** The name prefix that a class, named object literal or namespace gives to the functions inside it. */
+// Every kind this handles must be listed in SPECIAL_KINDS, or the walk never calls it for that kind.
 function containerPrefix(node: ts.Node, prefix: string): string {
   if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) {
     return joinName(prefix, node.name?.text ?? nameFromPosition(node) ?? (ts.isClassDeclaration(node) ? 'default' : '<anonymous>'));
@@ -323,6 +367,7 @@ function declarePattern(scope: Scope, name: ts.BindingName, kind: BindingKind, d
   }
 }
 
+// Every kind this handles must be listed in SPECIAL_KINDS, or the walk never calls it for that kind.
 function declareFrom(node: ts.Node, scope: Scope, sourceFile: ts.SourceFile): void {
   switch (node.kind) {
     case ts.SyntaxKind.VariableDeclaration: {
@@ -379,6 +424,7 @@ function importModule(node: ts.Node, sourceFile: ts.SourceFile): string | undefi
   return current.moduleReference.getText(sourceFile);
 }
 
+// Every kind this handles must be listed in SPECIAL_KINDS, or the walk never calls it for that kind.
 function recordEvent(node: ts.Node, fn: FunctionInfo, events: Event[]): void {
   switch (node.kind) {
     case ts.SyntaxKind.ThisKeyword:

@@ -448,21 +448,38 @@ function useOf(node: ts.Node): Use {
 function writeOf(id: ts.Identifier): Write | undefined {
   let current: ts.Node = skipOuterWrappers(id);
   let direct = true;
+  // One switch on the parent's kind: this runs for every reference, and most parents are none of these.
   for (;;) {
     const parent = current.parent;
-    if (ts.isBinaryExpression(parent) && parent.left === current && isAssignmentOperator(parent.operatorToken.kind)) {
-      return { operator: parent.operatorToken.kind, value: direct ? parent.right : undefined };
-    }
-    if ((ts.isPrefixUnaryExpression(parent) || ts.isPostfixUnaryExpression(parent)) && (parent.operator === ts.SyntaxKind.PlusPlusToken || parent.operator === ts.SyntaxKind.MinusMinusToken)) {
-      return { operator: parent.operator, value: undefined };
-    }
-    if ((ts.isForOfStatement(parent) || ts.isForInStatement(parent)) && parent.initializer === current) return { operator: parent.kind, value: undefined };
-    if (ts.isShorthandPropertyAssignment(parent) || ts.isPropertyAssignment(parent) && parent.initializer === current) {
-      current = parent.parent;
-    } else if (ts.isArrayLiteralExpression(parent) || ts.isSpreadElement(parent) || ts.isSpreadAssignment(parent) || ts.isObjectLiteralExpression(parent)) {
-      current = parent;
-    } else {
-      return undefined;
+    switch (parent.kind) {
+      case ts.SyntaxKind.BinaryExpression: {
+        const binary = parent as ts.BinaryExpression;
+        if (binary.left === current && isAssignmentOperator(binary.operatorToken.kind)) return { operator: binary.operatorToken.kind, value: direct ? binary.right : undefined };
+        return undefined;
+      }
+      case ts.SyntaxKind.PrefixUnaryExpression:
+      case ts.SyntaxKind.PostfixUnaryExpression: {
+        const operator = (parent as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression).operator;
+        return operator === ts.SyntaxKind.PlusPlusToken || operator === ts.SyntaxKind.MinusMinusToken ? { operator, value: undefined } : undefined;
+      }
+      case ts.SyntaxKind.ForOfStatement:
+      case ts.SyntaxKind.ForInStatement:
+        return (parent as ts.ForOfStatement | ts.ForInStatement).initializer === current ? { operator: parent.kind, value: undefined } : undefined;
+      case ts.SyntaxKind.ShorthandPropertyAssignment:
+        current = parent.parent;
+        break;
+      case ts.SyntaxKind.PropertyAssignment:
+        if ((parent as ts.PropertyAssignment).initializer !== current) return undefined;
+        current = parent.parent;
+        break;
+      case ts.SyntaxKind.ArrayLiteralExpression:
+      case ts.SyntaxKind.SpreadElement:
+      case ts.SyntaxKind.SpreadAssignment:
+      case ts.SyntaxKind.ObjectLiteralExpression:
+        current = parent;
+        break;
+      default:
+        return undefined;
     }
     direct = false;
   }
