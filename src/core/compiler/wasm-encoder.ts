@@ -379,37 +379,36 @@ export function encodeModule(spec: ModuleSpec): Uint8Array {
 function writeNameSection(out: number[], spec: ModuleSpec): void {
   const body: number[] = [];
   writeName(body, 'name');
-  const sub: number[] = [];
+  // Each subsection: its id, its byte length, its content.
+  const subsection = (id: number, write: (s: number[]) => void) => {
+    const sub: number[] = [];
+    write(sub);
+    body.push(id);
+    writeU32(body, sub.length);
+    for (const byte of sub) body.push(byte);
+  };
   const allFunctions = [...spec.imports.map((fn) => `${fn.module}.${fn.name}`), ...spec.functions.map((fn) => fn.name)];
-  writeVector(sub, allFunctions.map((name, index) => ({ name, index })), (s, { name, index }) => {
-    writeU32(s, index);
-    writeName(s, name);
-  });
-  body.push(1);
-  writeU32(body, sub.length);
-  for (const byte of sub) body.push(byte);
-
-  sub.length = 0;
+  subsection(1, (sub) =>
+    writeVector(sub, allFunctions.map((name, index) => ({ name, index })), (s, { name, index }) => {
+      writeU32(s, index);
+      writeName(s, name);
+    }),
+  );
   const defined = spec.functions.map((fn, i) => ({ fn, index: spec.imports.length + i }));
-  writeVector(sub, defined, (s, { fn, index }) => {
-    writeU32(s, index);
-    writeVector(s, fn.localNames.map((name, local) => ({ name, local })), (t, { name, local }) => {
-      writeU32(t, local);
-      writeName(t, name);
-    });
-  });
-  body.push(2);
-  writeU32(body, sub.length);
-  for (const byte of sub) body.push(byte);
-
-  sub.length = 0;
-  writeVector(sub, spec.globals.map((g, index) => ({ name: g.name, index })), (s, { name, index }) => {
-    writeU32(s, index);
-    writeName(s, name);
-  });
-  body.push(7);
-  writeU32(body, sub.length);
-  for (const byte of sub) body.push(byte);
-
+  subsection(2, (sub) =>
+    writeVector(sub, defined, (s, { fn, index }) => {
+      writeU32(s, index);
+      writeVector(s, fn.localNames.map((name, local) => ({ name, local })), (t, { name, local }) => {
+        writeU32(t, local);
+        writeName(t, name);
+      });
+    }),
+  );
+  subsection(7, (sub) =>
+    writeVector(sub, spec.globals.map((g, index) => ({ name: g.name, index })), (s, { name, index }) => {
+      writeU32(s, index);
+      writeName(s, name);
+    }),
+  );
   writeSection(out, 0, body);
 }
