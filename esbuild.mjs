@@ -4,8 +4,10 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
-const tsFiles = (dir, suffix = '.ts') =>
-  readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith(suffix)).map((e) => join(dir, e.name));
+const tsFiles = (dir, { recursive = false } = {}) =>
+  readdirSync(dir, { withFileTypes: true, recursive })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .map((e) => join(e.parentPath ?? e.path, e.name));
 
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked', logLevel: 'warning' };
 
@@ -16,7 +18,7 @@ const shipped = {
     extension: 'src/vscode/extension.ts',
     features: 'src/vscode/features.ts',
     cli: 'src/cli/main.ts',
-    worker: 'src/core/analysis-worker.ts',
+    'analysis-worker': 'src/core/analysis/worker-main.ts',
     'sandbox-child': 'src/core/sandbox/child-main.ts',
     'sandbox-worker': 'src/core/sandbox/worker-main.ts',
     // prom-client, loaded by the extension only when metrics are needed (src/vscode/observability.ts).
@@ -34,7 +36,7 @@ const shipped = {
 const tooling = {
   ...common,
   entryPoints: [
-    ...tsFiles('test/unit'),
+    ...tsFiles('test/unit', { recursive: true }),
     ...tsFiles('test/integration'),
     ...tsFiles('test/integration/failing'),
     ...tsFiles('test/integration/packaged'),

@@ -2,14 +2,14 @@ import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import ts from 'typescript';
-import { AnalysisWorker } from '../src/core/worker-client';
+import { AnalysisWorker } from '../src/core/analysis/worker-client';
 import type { Benchmark } from './benchmark';
 import { corpusFiles } from './genes-corpus';
 
 const repoRoot = resolve(__dirname, '..', '..');
 const largest = corpusFiles(repoRoot).sort((a, b) => statSync(b).size - statSync(a).size)[0]!;
 const text = readFileSync(largest, 'utf8');
-const worker = new AnalysisWorker(join(repoRoot, 'dist', 'worker.js'));
+const worker = new AnalysisWorker(join(repoRoot, 'dist', 'analysis-worker.js'));
 
 /** What "Analyze Current File" costs end to end through the worker: extraction, compilation, CIDs, protein hashes. */
 async function analyzeMs(): Promise<number> {

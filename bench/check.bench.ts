@@ -7,7 +7,7 @@ import type { Benchmark } from './benchmark';
 import { corpusFiles } from './genes-corpus';
 
 const repoRoot = resolve(__dirname, '..', '..');
-const workerScript = join(repoRoot, 'dist', 'worker.js');
+const workerScript = join(repoRoot, 'dist', 'analysis-worker.js');
 const modules = join(repoRoot, 'node_modules');
 const files = corpusFiles(repoRoot);
 

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
-import { corpusGenes } from '../src/core/protein/calibration';
+import { corpusGenes } from '../test/support/protein-calibration';
 import { cosine, proteinHash, SimilarityIndex, type Protein } from '../src/core/protein';
 import type { Benchmark } from './benchmark';
 

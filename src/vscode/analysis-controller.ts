@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import type { FileAnalysis } from '../core/analysis';
+import type { FileAnalysis } from '../core/analysis/pipeline';
 import type { Features } from '../core/rollout/detect';
 import { type Need, permission } from '../core/rollout/gate';
-import { AnalysisWorker, type WorkerCall } from '../core/worker-client';
-import type { WorkerOp, WorkerOps } from '../core/worker-protocol';
+import { AnalysisWorker, type WorkerCall } from '../core/analysis/worker-client';
+import type { WorkerOp, WorkerOps } from '../core/analysis/protocol';
 import type { Observability } from './observability';
 import type { RolloutService } from './rollout-service';
 
@@ -40,7 +40,7 @@ export class AnalysisController implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly observability: Pick<Observability, 'observe' | 'geneExtraction'>,
   ) {
-    this.worker = new AnalysisWorker(vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath);
+    this.worker = new AnalysisWorker(vscode.Uri.joinPath(extensionUri, 'dist', 'analysis-worker.js').fsPath);
     this.disposables.push(
       vscode.workspace.onDidChangeTextDocument((event) => event.contentChanges.length > 0 && this.schedule(event.document)),
       vscode.window.onDidChangeActiveTextEditor((editor) => editor && this.schedule(editor.document, 0)),

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { FileAnalysis, GeneAnalysis } from '../core/analysis';
+import type { FileAnalysis, GeneAnalysis } from '../core/analysis/pipeline';
 import type { JsonGeneValue } from '../core/compiler/values';
 import { type AnalysisController, isAnalyzable, refusal } from './analysis-controller';
 import type { CommandRegistrar } from './command-table';

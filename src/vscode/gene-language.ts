@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { FileAnalysis } from '../core/analysis';
+import type { FileAnalysis } from '../core/analysis/pipeline';
 import { DOCS_URL } from '../core/flags/diagnostic';
 import type { AnalysisController } from './analysis-controller';
 import { geneRange, purityLabel } from './gene-views';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { FileAnalysis, GeneAnalysis } from '../core/analysis';
+import type { FileAnalysis, GeneAnalysis } from '../core/analysis/pipeline';
 import { compareProteins } from '../core/protein/similarity';
 import type { AnalysisController } from './analysis-controller';
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { type WorkspaceMatch, WorkspaceGeneIndex, contentHash } from '../core/gene-index';
+import { type WorkspaceMatch, WorkspaceGeneIndex, contentHash } from '../core/protein/gene-index';
 import type { AnalysisController } from './analysis-controller';
 
 const SOURCES = '**/*.{ts,tsx,js,jsx,mts,cts,mjs,cjs}';

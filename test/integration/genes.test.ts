@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { FileAnalysis } from '../../src/core/analysis';
+import type { FileAnalysis } from '../../src/core/analysis/pipeline';
 import type { ChimeraApi } from '../../src/vscode/extension';
 import { EXTENSION_ID, ask, codeOf, diagnosticsOf, eventually, hasDriver } from './harness';
 

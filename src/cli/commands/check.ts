@@ -36,7 +36,7 @@ function progressLine(stream: NodeJS.WriteStream): { update(done: number, total:
 }
 
 export interface CheckCommandOptions {
-  /** The analysis worker bundle; by default the one next to the CLI bundle (dist/worker.js). */
+  /** The analysis worker bundle; by default the one next to the CLI bundle (dist/analysis-worker.js). */
   workerScript?: string;
 }
 
@@ -78,7 +78,7 @@ export function createCheckCommand(setup: CheckCommandOptions = {}): Command {
         excludes: (options.exclude as string[] | undefined) ?? [],
         ...(jobs !== undefined ? { jobs } : {}),
         cacheDir: options['no-cache'] === true ? null : typeof options.cache === 'string' ? resolve(options.cache) : defaultCacheDir(),
-        workerScript: setup.workerScript ?? join(__dirname, 'worker.js'),
+        workerScript: setup.workerScript ?? join(__dirname, 'analysis-worker.js'),
         ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),
         ...(fileTimeoutMs !== undefined ? { fileTimeoutMs } : {}),
         ...(options['protein-hash'] === true ? { proteinHash: true } : {}),

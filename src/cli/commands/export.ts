@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { exportGenome } from '../../core/genome';
+import { exportGenome } from '../../core/store/genome';
 import { type Command, UsageError } from '../command';
 import { ExitCode } from '../exit-codes';
 

@@ -3,7 +3,7 @@ import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { AnalysisFeatures, FileAnalysis } from '../analysis';
+import type { AnalysisFeatures, FileAnalysis } from '../analysis/pipeline';
 import { decodeSource } from '../genes';
 import type { FileError } from '../genes';
 import { type CheckCache, type FileSummary, cacheKey, contentDigest, settingsKey, statSignature } from './cache';

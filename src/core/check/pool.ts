@@ -1,6 +1,6 @@
 // A worker per core for `chimera check`: each file is analysed on a free worker, under a hard time limit.
-import { AnalysisWorker } from '../worker-client';
-import type { WorkerOps } from '../worker-protocol';
+import { AnalysisWorker } from '../analysis/worker-client';
+import type { WorkerOps } from '../analysis/protocol';
 
 type AnalyzePayload = WorkerOps['analyze']['payload'];
 type AnalyzeResult = WorkerOps['analyze']['result'];

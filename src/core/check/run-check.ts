@@ -31,7 +31,7 @@ export interface CheckOptions {
   jobs?: number;
   /** The cache folder; null: no cache. */
   cacheDir: string | null;
-  /** The analysis worker bundle (dist/worker.js). */
+  /** The analysis worker bundle (dist/analysis-worker.js). */
   workerScript: string;
   maxFileBytes?: number;
   fileTimeoutMs?: number;

@@ -4,7 +4,7 @@
  * that gene is compiled again here and verified against its JavaScript with an executor that perturbs every
  * result its WebAssembly returns (x → x + 1, booleans negated). Nothing else reads this; never set it in CI.
  */
-import type { FileAnalysis } from '../analysis';
+import type { FileAnalysis } from '../analysis/pipeline';
 import { type GeneExecutor, compileGene, createInProcessExecutor, verifyCompiledGene } from '../compiler';
 import { findFunctionNode, parseSource } from '../genes';
 

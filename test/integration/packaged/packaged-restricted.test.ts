@@ -13,7 +13,7 @@ suite('The packaged .vsix, installed into code-server, in Restricted Mode', () =
   test('the installed extension holds only what runs: bundles, media and the manifest', () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension, 'the .vsix is not installed');
-    for (const shipped of ['dist/extension.js', 'dist/features.js', 'dist/worker.js', 'dist/metrics.js', 'dist/sandbox-child.js', 'media/rollout.js', 'package.json']) {
+    for (const shipped of ['dist/extension.js', 'dist/features.js', 'dist/analysis-worker.js', 'dist/metrics.js', 'dist/sandbox-child.js', 'media/rollout.js', 'package.json']) {
       assert.ok(existsSync(join(extension.extensionPath, shipped)), `${shipped} is missing from the package`);
     }
     for (const excluded of ['src', 'test', 'bench', 'node_modules', 'tsconfig.json', 'esbuild.mjs', 'dist/extension.js.map', 'dist/cli.js']) {

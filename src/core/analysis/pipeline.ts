@@ -1,0 +1,143 @@
+/**
+ * One pipeline, the same in the extension's worker, the CLI and `chimera check`:
+ * file text → genes (purity with reasons) → pure numeric genes compiled to WebAssembly → CID →
+ * verification against the JavaScript (dry run) → protein hashes. Plain data out; every stage measured.
+ */
+import { performance } from 'node:perf_hooks';
+import { type CompiledGene, compileGene, verifyCompiledGene } from '../compiler';
+import { type CancellationToken, type FileError, type Gene, type SkippedGene, extractGenesWithSource, findFunctionNode } from '../genes';
+import type ts from 'typescript';
+import { proteinHash } from '../protein';
+import { cidOfSync } from '../store/cid';
+
+/** What may run, decided by the caller from the flags (the CLI: everything, as a dry run). */
+export interface AnalysisFeatures {
+  /** Compile pure numeric genes and compute their CIDs. */
+  compile: boolean;
+  /** Run each compiled gene against its JavaScript on generated inputs. */
+  verify: boolean;
+  proteinHash: boolean;
+}
+
+export interface AnalysisRequest {
+  fileName: string;
+  text: string;
+  features: AnalysisFeatures;
+  /** Fuel per WASM call (WASM_MAX_GAS). */
+  maxFuel?: number;
+  /** Wall-clock limit per JavaScript call (WASM_MAX_TIME). */
+  maxTimeMs?: number;
+  /** Random inputs per gene on top of the edge values. */
+  randomInputs?: number;
+  maxBytes?: number;
+  /** Epoch ms after which the analysis stops with `budget-exceeded`. */
+  deadline?: number;
+  cancellation?: CancellationToken;
+}
+
+export type CompileOutcome =
+  | { verdict: 'ok'; cid: string; wasmSize: number; exports: string[]; imports: string[] }
+  | { verdict: 'unsupported'; construct: string; reason: string; line: number; column: number };
+
+export interface VerifyOutcome {
+  verdict: 'ok' | 'mismatch' | 'unsupported';
+  compared: number;
+  inconclusive: number;
+  mismatches: { input: unknown[]; wasm: string; js: string }[];
+}
+
+export interface ProteinOutcome {
+  digest: string;
+  vector: number[];
+  behaviour?: string;
+  size: number;
+}
+
+export interface GeneAnalysis {
+  gene: Gene;
+  compile?: CompileOutcome;
+  verify?: VerifyOutcome;
+  protein?: ProteinOutcome;
+}
+
+export interface AnalysisTimings {
+  extractMs: number;
+  compileMs: number;
+  verifyMs: number;
+  hashMs: number;
+}
+
+export interface FileAnalysis {
+  file: string;
+  genes: GeneAnalysis[];
+  skipped: SkippedGene[];
+  errors: FileError[];
+  timings: AnalysisTimings;
+}
+
+/** Compiling is what the compiler accepts: pure, numeric, and not able to throw. */
+export function isCompilable(gene: Gene): boolean {
+  return gene.purity === 'pure' && gene.numeric && !gene.mayThrow;
+}
+
+function compileOutcome(compiled: ReturnType<typeof compileGene>): CompileOutcome {
+  if (compiled.verdict === 'unsupported') return { verdict: 'unsupported', construct: compiled.construct, reason: compiled.reason, line: compiled.line, column: compiled.column };
+  return { verdict: 'ok', cid: cidOfSync(compiled.bytes), wasmSize: compiled.bytes.length, exports: [...compiled.exports], imports: [...compiled.imports] };
+}
+
+function stopped(request: AnalysisRequest): FileError | undefined {
+  if (request.cancellation?.isCancellationRequested) return { code: 'cancelled', message: 'The analysis was cancelled (a newer one replaced it).' };
+  if (request.deadline !== undefined && Date.now() > request.deadline) return { code: 'budget-exceeded', message: 'The analysis ran out of its time budget; the genes found so far are shown.' };
+  return undefined;
+}
+
+export async function analyzeFile(request: AnalysisRequest): Promise<FileAnalysis> {
+  const timings: AnalysisTimings = { extractMs: 0, compileMs: 0, verifyMs: 0, hashMs: 0 };
+  let started = performance.now();
+  const { genes: extracted, sourceFile } = extractGenesWithSource(request.fileName, request.text, {
+    ...(request.maxBytes !== undefined ? { maxBytes: request.maxBytes } : {}),
+    ...(request.deadline !== undefined ? { deadline: request.deadline } : {}),
+    ...(request.cancellation ? { cancellation: request.cancellation } : {}),
+  });
+  timings.extractMs = performance.now() - started;
+  const result: FileAnalysis = { file: request.fileName, genes: extracted.genes.map((gene) => ({ gene })), skipped: extracted.skipped, errors: [...extracted.errors], timings };
+  const { features } = request;
+  if (!sourceFile || extracted.errors.length > 0 || !(features.compile || features.verify || features.proteinHash) || result.genes.length === 0) return result;
+  for (const entry of result.genes) {
+    const halt = stopped(request);
+    if (halt) {
+      result.errors.push(halt);
+      break;
+    }
+    const node = findFunctionNode(sourceFile, entry.gene);
+    if (!node) continue;
+    if ((features.compile || features.verify) && isCompilable(entry.gene)) {
+      started = performance.now();
+      const compiled = compileGene(sourceFile, node, { name: entry.gene.name });
+      timings.compileMs += performance.now() - started;
+      entry.compile = compileOutcome(compiled);
+      if (features.verify && compiled.verdict === 'ok') {
+        started = performance.now();
+        entry.verify = await verify(sourceFile, compiled, request);
+        timings.verifyMs += performance.now() - started;
+      }
+    }
+    if (features.proteinHash) {
+      started = performance.now();
+      const protein = proteinHash(sourceFile, node, { selfName: entry.gene.name.split('.').pop()! });
+      timings.hashMs += performance.now() - started;
+      entry.protein = { digest: protein.digest, vector: Array.from(protein.vector), ...(protein.behaviour ? { behaviour: protein.behaviour } : {}), size: protein.size };
+    }
+  }
+  return result;
+}
+
+async function verify(sourceFile: ts.SourceFile, compiled: CompiledGene, request: AnalysisRequest): Promise<VerifyOutcome> {
+  const report = await verifyCompiledGene(sourceFile, compiled, {
+    name: compiled.name,
+    ...(request.maxFuel !== undefined ? { fuel: request.maxFuel } : {}),
+    ...(request.maxTimeMs !== undefined ? { timeoutMs: request.maxTimeMs } : {}),
+    ...(request.randomInputs !== undefined ? { randomInputs: request.randomInputs } : {}),
+  });
+  return { verdict: report.verdict, compared: report.compared, inconclusive: report.inconclusive, mismatches: report.mismatches.map((m) => ({ input: m.input, wasm: m.wasm, js: m.js })) };
+}

@@ -1,0 +1,70 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { compileCommand } from '../../../src/cli/commands/compile';
+import { runCommand } from '../../../src/cli/commands/run';
+import { UsageError } from '../../../src/cli/command';
+import { repoRoot } from '../../support/repo';
+
+const workspace = join(repoRoot, 'test/fixtures/void-sample');
+const context = { workspace, respectFlags: false, log: () => {} };
+const numbers = 'src/vs/base/common/numbers.ts';
+const easing = 'src/vs/editor/common/easing.ts';
+
+test('compile prints the CID, size, exports and verdict of a fixture gene and writes the module with --out', async () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'chimera-compile-')), 'clamp.wasm');
+  const result = await compileCommand.run(context, { out }, [numbers, 'clamp']);
+  const data = result.data as { cid: string; bytes: string; wasmSize: number; exports: string[]; verdict: string; reason: null };
+  assert.equal(result.exitCode, 0);
+  assert.equal(data.verdict, 'ok');
+  assert.match(data.cid, /^bafkrei[a-z2-7]{52}$/);
+  assert.equal(data.wasmSize, readFileSync(out).length);
+  assert.equal(Buffer.from(data.bytes, 'base64').length, data.wasmSize);
+  assert.deepEqual(data.exports, ['clamp', 'chimera_fuel', 'chimera_status']);
+  assert.ok(WebAssembly.validate(readFileSync(out)));
+});
+
+test('compile selects a gene by @LINE and answers unsupported for an impure gene', async () => {
+  const byLine = await compileCommand.run(context, {}, [easing, '@18']);
+  assert.deepEqual((byLine.data as { exports: string[] }).exports.slice(0, 1), ['fibonacci']);
+  const impure = await compileCommand.run(context, {}, [easing, 'tracedLerp']);
+  assert.equal(impure.exitCode, 1);
+  assert.equal((impure.data as { verdict: string }).verdict, 'unsupported');
+});
+
+test('run compares WASM and JavaScript for one tuple, with NaN, -0 and Infinity spelled as strings', async () => {
+  const result = await runCommand.run(context, {}, [numbers, 'clamp', '-0', '-0', '5']);
+  assert.equal(result.exitCode, 0);
+  assert.deepEqual({ ...(result.data as object), ms: 0, cid: '' }, { verdict: 'ok', value: '-0', js: '-0', match: true, cid: '', fuel: 1, ms: 0 });
+  const nan = await runCommand.run(context, {}, [numbers, 'clamp', 'NaN', '0', 'Infinity']);
+  assert.equal((nan.data as { value: unknown }).value, 'NaN');
+  const inside = await runCommand.run(context, {}, [numbers, 'isPointWithinTriangle', '0.2', '0.2', '0', '0', '1', '0', '0', '1']);
+  assert.equal((inside.data as { value: unknown }).value, true);
+});
+
+test('run --inputs runs every tuple and models a short tuple as a JavaScript call would', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chimera-run-'));
+  const source = join(dir, 'gene.ts');
+  writeFileSync(source, 'export function scale(x: number, factor = 2): number { return x * factor; }\n');
+  const inputs = join(dir, 'inputs.json');
+  writeFileSync(inputs, JSON.stringify([[3], [3, 10], ['-Infinity', '-0'], []]));
+  const result = await runCommand.run({ ...context, workspace: dir }, { inputs }, ['gene.ts', 'scale']);
+  const results = (result.data as { results: { verdict: string; value?: unknown; match?: boolean }[] }).results;
+  assert.deepEqual(results.slice(0, 3).map((r) => [r.verdict, r.value, r.match]), [['ok', 6, true], ['ok', 30, true], ['ok', 'NaN', true]]);
+  assert.equal(results[3]!.verdict, 'unsupported');
+  assert.equal(result.exitCode, 1);
+});
+
+test('run stops a gene that never ends with out-of-fuel', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chimera-run-'));
+  writeFileSync(join(dir, 'spin.ts'), 'export function spin(x: number): number { while (true) { x++; } }\n');
+  const result = await runCommand.run({ ...context, workspace: dir }, { fuel: '1000' }, ['spin.ts', 'spin', '1']);
+  assert.equal((result.data as { verdict: string }).verdict, 'out-of-fuel');
+  assert.equal(result.exitCode, 1);
+});
+
+test('run refuses arguments that are not numbers or booleans as a usage error', async () => {
+  await assert.rejects(runCommand.run(context, {}, [numbers, 'clamp', 'banana', '0', '1']), UsageError);
+});

@@ -1,0 +1,320 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { type FileGenes, type Gene, decodeSource, extractGenes, findFunctionNode, parseSource, selectGene } from '../../../../src/core/genes';
+import { repoRoot } from '../../../support/repo';
+
+const fixtures = join(repoRoot, 'test', 'fixtures', 'genes');
+
+function genesOf(source: string, file = 'sample.ts'): FileGenes {
+  return extractGenes(file, source);
+}
+
+function gene(result: FileGenes, name: string): Gene {
+  const found = result.genes.find((g) => g.name === name);
+  assert.ok(found, `no gene ${name} among ${result.genes.map((g) => g.name).join(', ')}`);
+  return found;
+}
+
+function codes(g: Gene): string[] {
+  return g.reasons.map((r) => r.code);
+}
+
+/** 1-based line and UTF-16 column of an offset, computed independently of TypeScript. */
+function lineColumn(text: string, offset: number): [number, number] {
+  const before = text.slice(0, offset);
+  const lines = before.split(/\r\n|\n|\r/);
+  return [lines.length, lines[lines.length - 1]!.length + 1];
+}
+
+test('finds declarations, expressions, arrows, methods, accessors and object-literal functions with qualified names', () => {
+  const result = genesOf(`
+export function clamp(x: number, lo: number, hi: number): number { return Math.min(Math.max(x, lo), hi); }
+export class Range {
+  constructor(readonly start: number, readonly end: number) {}
+  static contains(r: Range, p: number): boolean { return p >= r.start && p < r.end; }
+  get length() { return this.end - this.start; }
+  set length(v: number) { void v; }
+  isEmpty() { return this.start === this.end; }
+}
+export const Easing = { Quadratic: { In: (k: number) => k * k, Out(k: number) { return k * (2 - k); } } };
+function outer(x: number) { function inner(y: number) { return y + 1; } return inner(x); }
+const named = function (a: number) { return a; };
+export default function (s: string) { return s.length; }
+namespace Geometry { export function area(w: number, h: number) { return w * h; } }
+[1, 2].map((n) => n * 2);
+`);
+  const byName = Object.fromEntries(result.genes.map((g) => [g.name, g.kind]));
+  assert.deepEqual(byName, {
+    clamp: 'function',
+    'Range.constructor': 'constructor',
+    'Range.contains': 'static-method',
+    'Range.length': 'getter',
+    'Range.length#2': 'setter',
+    'Range.isEmpty': 'method',
+    'Easing.Quadratic.In': 'arrow',
+    'Easing.Quadratic.Out': 'object-method',
+    outer: 'function',
+    'outer.inner': 'function',
+    named: 'function-expression',
+    default: 'function',
+    'Geometry.area': 'function',
+    '<anonymous>': 'arrow',
+  });
+  assert.deepEqual(result.errors, []);
+  assert.deepEqual(result.skipped, []);
+});
+
+test('extracted text equals the file slice and lines/columns are right after non-ASCII text and CRLF', () => {
+  const source = '// Ünïcödé 日本語 🎉 comment\r\nconst a = 1;\r\n\r\n  export function unction(x: number) {\r\n    return x + a;\r\n  }\r\nconst f = (é: number) => é * 2; const g = () => 1;\r\n';
+  const result = genesOf(source);
+  assert.equal(result.genes.length, 3);
+  for (const g of result.genes) {
+    const text = source.slice(g.start, g.end);
+    assert.deepEqual([g.line, g.column], lineColumn(source, g.start), `${g.name} start`);
+    assert.deepEqual([g.endLine, g.endColumn], lineColumn(source, g.end), `${g.name} end`);
+    assert.ok(/^(export function|\()/.test(text), `${g.name} text starts at the function (with its modifiers): ${text}`);
+  }
+  const unction = gene(result, 'unction');
+  assert.equal(source.slice(unction.start, unction.end), 'export function unction(x: number) {\r\n    return x + a;\r\n  }');
+  assert.deepEqual([unction.line, unction.column, unction.endLine, unction.endColumn], [4, 3, 6, 4]);
+  assert.equal(source.slice(gene(result, 'g').start, gene(result, 'g').end), '() => 1');
+});
+
+test('findFunctionNode finds the node a gene points at in a fresh parse', () => {
+  const source = readFileSync(join(fixtures, 'labelled', 'math.ts'), 'utf8');
+  const result = genesOf(source, 'math.ts');
+  const sourceFile = parseSource('math.ts', source);
+  for (const g of result.genes) {
+    const node = findFunctionNode(sourceFile, g);
+    assert.ok(node, `no node for ${g.name}`);
+    assert.equal(node.getText(sourceFile), source.slice(g.start, g.end));
+  }
+  assert.equal(findFunctionNode(sourceFile, { start: 0, end: 3 }), undefined);
+});
+
+test('pure: arithmetic, locals, local mutation, const primitives, deterministic built-ins, recursion', () => {
+  const result = genesOf(`
+const TAU = Math.PI * 2;
+const enum Dir { Up = 1 }
+function fib(n: number): number { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+function norm(a: number) { return (a % TAU) + Dir.Up; }
+function uniq(xs: number[]) { const seen = new Set<number>(); const out: number[] = []; for (const x of xs) if (!seen.has(x)) { seen.add(x); out.push(x); } return out; }
+function local() { const o = { n: 1 }; o.n += 1; delete o.n; return o; }
+function strings(s: string) { return s.trim().toUpperCase().split(',').map((p) => p.padStart(3)).join(';'); }
+function checks(x: number) { return Number.isInteger(x) && isFinite(x) && !isNaN(x); }
+`);
+  for (const name of ['fib', 'norm', 'uniq', 'local', 'strings', 'checks']) assert.equal(gene(result, name).purity, 'pure', `${name}: ${JSON.stringify(gene(result, name).reasons)}`);
+  assert.equal(gene(result, 'fib').numeric, true);
+  assert.equal(gene(result, 'fib').returns, 'number');
+});
+
+test('impure: every source of non-determinism and every outside effect, each with a reason code and position', () => {
+  const cases: [string, string, string][] = [
+    ['Math.random', 'function f() { return Math.random(); }', 'random'],
+    ['Date', 'function f() { return new Date().getTime(); }', 'date'],
+    ['performance', 'function f() { return performance.now(); }', 'performance'],
+    ['crypto', 'function f() { return crypto.getRandomValues(new Uint8Array(4)); }', 'crypto'],
+    ['console', 'function f(x: number) { console.log(x); return x; }', 'console'],
+    ['process', 'function f() { return process.env.HOME; }', 'process'],
+    ['fetch', 'function f() { return fetch("x"); }', 'io'],
+    ['timers', 'function f() { return setTimeout(() => 1, 0); }', 'timer'],
+    ['this', 'const o = { n: 1, f() { return this.n; } };', 'this'],
+    ['arguments', 'function f() { return arguments.length; }', 'arguments'],
+    ['eval', 'function f(s: string) { return eval(s); }', 'eval'],
+    ['Function', 'function f(s: string) { return new Function(s); }', 'eval'],
+    ['async', 'async function f() { return 1; }', 'async'],
+    ['await', 'async function f(p: Promise<number>) { return await p; }', 'await'],
+    ['generator', 'function* f() { yield 1; }', 'generator'],
+    ['outer let read', 'let n = 0; function f() { return n; }', 'reads-outer-mutable'],
+    ['outer var write', 'var n = 0; function f() { n = 2; }', 'writes-outer'],
+    ['parameter property write', 'function f(o: { x: number }) { o.x = 1; }', 'mutates-parameter'],
+    ['parameter mutating method', 'function f(xs: number[]) { xs.push(1); }', 'mutates-parameter'],
+    ['outer object write', 'const state = { n: 0 }; function f() { state.n = 1; }', 'writes-outer-property'],
+    ['delete on a parameter', 'function f(o: Record<string, number>) { delete o.x; }', 'delete-non-local'],
+    ['impure callee', 'function g() { return Math.random(); } function f() { return g(); }', 'calls-impure'],
+    ['import', 'import { h } from "./other"; function f(x: number) { return h(x); }', 'import'],
+    ['unknown global', 'function f(x: number) { return lodash.clamp(x); }', 'unknown-global'],
+    ['new of a class', 'class C {} function f() { return new C(); }', 'new'],
+    ['unknown method', 'function f(o: { run(): number }) { return o.run(); }', 'calls-unknown'],
+  ];
+  for (const [label, source, code] of cases) {
+    const result = genesOf(source);
+    const f = result.genes.find((g) => g.name === 'f' || g.name === 'o.f');
+    assert.ok(f, label);
+    assert.equal(f.purity, 'impure', `${label} should be impure`);
+    assert.ok(codes(f).includes(code), `${label}: expected ${code}, got ${JSON.stringify(f.reasons)}`);
+    for (const reason of f.reasons) {
+      assert.ok(reason.line >= 1 && reason.column >= 1, `${label}: reason has a position`);
+      assert.ok(reason.message.length > 0);
+    }
+  }
+});
+
+test('a reason points at the offending code', () => {
+  const source = 'function f(x: number) {\n  const y = x * 2;\n  return y + Math.random();\n}\n';
+  const [reason] = genesOf(source).genes[0]!.reasons;
+  assert.deepEqual([reason!.code, reason!.line, reason!.column], ['random', 3, 14]);
+});
+
+test('imports are unknown, and the reason says a cross-file pass could know them', () => {
+  const g = genesOf('import { h } from "./other";\nexport function f(x: number) { return h(x); }').genes[0]!;
+  assert.match(g.reasons[0]!.message, /imported from '.\/other': other files are not analysed yet/);
+});
+
+test('a closure mutating a local of its enclosing function keeps the enclosing function pure', () => {
+  const result = genesOf('function total(xs: number[]) { let t = 0; xs.forEach((x) => { t += x; }); return t; }');
+  assert.equal(gene(result, 'total').purity, 'pure');
+  const closure = gene(result, 'total.<anonymous>');
+  assert.equal(closure.purity, 'impure');
+  assert.deepEqual(codes(closure), ['writes-outer']);
+});
+
+test('a call through a parameter is pure on the condition that its argument is, and says so', () => {
+  const g = genesOf('function apply(f: (x: number) => number, x: number) { return f(x); }').genes[0]!;
+  assert.equal(g.purity, 'pure');
+  assert.equal(g.numeric, false);
+  assert.deepEqual(codes(g), ['calls-parameter']);
+  assert.match(g.reasons[0]!.message, /pure only if the function passed in is/);
+});
+
+test('passing an impure function as a value makes the caller impure', () => {
+  const result = genesOf('function apply(f: () => number) { return f(); }\nfunction g() { return apply(Math.random); }');
+  assert.equal(gene(result, 'g').purity, 'impure');
+});
+
+test('throw of a deterministic value keeps a function pure but marks it, and callers, mayThrow', () => {
+  const result = genesOf('function check(x: number) { if (x < 0) throw new RangeError("negative"); return x; }\nfunction use(x: number) { return check(x) + 1; }\nfunction quiet(x: number) { return x; }');
+  assert.equal(gene(result, 'check').purity, 'pure');
+  assert.equal(gene(result, 'check').mayThrow, true);
+  assert.equal(gene(result, 'use').mayThrow, true);
+  assert.equal(gene(result, 'quiet').mayThrow, false);
+});
+
+test('numeric: declared number/boolean signatures, inferred ones in plain JS, not strings or objects', () => {
+  const ts = genesOf('function a(x: number, y: number): number { return x * y; }\nfunction b(x: number) { return x > 0; }\nfunction c(s: string) { return s.length; }\nfunction d(x) { return x * 2; }\nfunction e(x: number) { return x + "!"; }');
+  assert.equal(gene(ts, 'a').numeric, true);
+  assert.equal(gene(ts, 'b').numeric, true);
+  assert.equal(gene(ts, 'b').returns, 'boolean');
+  assert.equal(gene(ts, 'c').numeric, false);
+  assert.equal(gene(ts, 'd').numeric, false, 'an untyped TypeScript parameter is any');
+  assert.equal(gene(ts, 'e').numeric, false);
+  const js = genesOf('function hypot(x, y) { return Math.sqrt(x * x + y * y); }\nfunction concat(a, b) { return a + b; }\nfunction prop(o) { return o.x * 2; }', 'legacy.js');
+  assert.equal(gene(js, 'hypot').numeric, true);
+  assert.deepEqual(gene(js, 'hypot').params, [{ name: 'x', type: 'number' }, { name: 'y', type: 'number' }]);
+  assert.equal(gene(js, 'hypot').returns, 'number');
+  assert.equal(gene(js, 'concat').numeric, false);
+  assert.equal(gene(js, 'prop').numeric, false);
+});
+
+test('params and returns carry the declared types', () => {
+  const g = genesOf('function f({ a }: { a: number }, ...rest: string[]): string { return rest.join() + a; }').genes[0]!;
+  assert.deepEqual(g.params, [{ name: '{ a }', type: '{ a: number }' }, { name: '...rest', type: 'string[]' }]);
+  assert.equal(g.returns, 'string');
+});
+
+test('gene ids stay the same when the file is edited elsewhere, and change when the gene changes', () => {
+  const before = genesOf('function a(x: number) { return x + 1; }\nfunction b(x: number) { return x * 2; }');
+  const after = genesOf('// a new comment\nconst k = 3;\n\nfunction a(x: number) { return x + 1; }\nfunction b(x: number) { return x * 3; }');
+  assert.equal(gene(before, 'a').id, gene(after, 'a').id);
+  assert.notEqual(gene(before, 'b').id, gene(after, 'b').id);
+  assert.match(gene(before, 'a').id, /^[0-9a-f]{16}$/);
+  const twins = genesOf('const xs = [1].map((n) => n); const ys = [2].map((n) => n);');
+  assert.equal(new Set(twins.genes.map((g) => g.id)).size, 2, 'identical anonymous functions still get distinct ids');
+});
+
+test('selectGene takes a qualified name, a unique last part, or @LINE', () => {
+  const { genes } = genesOf('class Range {\n  static contains(a: number) { return a; }\n}\nclass Span {\n  static contains(a: number) { return a; }\n  static size() { return 1; }\n}\n');
+  assert.deepEqual(selectGene(genes, 'Range.contains'), selectGene(genes, '@2'));
+  assert.ok(selectGene(genes, '@2').ok);
+  const bySuffix = selectGene(genes, 'size');
+  assert.ok(bySuffix.ok && bySuffix.gene.name === 'Span.size');
+  const ambiguous = selectGene(genes, 'contains');
+  assert.ok(!ambiguous.ok);
+  assert.deepEqual(ambiguous.candidates, ['Range.contains', 'Span.contains']);
+  assert.ok(!selectGene(genes, '@99').ok);
+  assert.ok(!selectGene(genes, 'nothing').ok);
+});
+
+test('syntax errors: the file is analysed as far as it parses and broken functions are skipped', () => {
+  const result = extractGenes('syntax-error.ts', readFileSync(join(fixtures, 'bad', 'syntax-error.ts'), 'utf8'));
+  assert.deepEqual(result.genes.map((g) => g.name), ['good', 'alsoGood']);
+  assert.deepEqual(result.skipped.map((s) => s.name), ['broken']);
+  assert.equal(result.skipped[0]!.reason.code, 'syntax-error');
+  assert.equal(result.skipped[0]!.reason.line, 6);
+  assert.equal(gene(result, 'good').purity, 'pure');
+  const lostBody = extractGenes('x.ts', 'function ok() { return 1; }\nfunction broken(a: number {\n  return a;\n}\n');
+  assert.deepEqual(lostBody.genes.map((g) => g.name), ['ok']);
+  assert.deepEqual(lostBody.skipped.map((s) => [s.name, s.line]), [['broken', 2]]);
+  assert.deepEqual(extractGenes('x.ts', 'function overload(a: number): number;\nfunction overload(a: number) { return a; }').skipped, [], 'an overload signature is not broken');
+});
+
+test('empty file, unicode identifiers, BOM and CRLF are all handled', () => {
+  assert.deepEqual(extractGenes('empty.ts', ''), { file: 'empty.ts', genes: [], skipped: [], errors: [] });
+  const unicode = extractGenes('unicode.ts', readFileSync(join(fixtures, 'bad', 'unicode.ts'), 'utf8'));
+  assert.deepEqual(unicode.genes.map((g) => [g.name, g.purity, g.numeric]), [['площадь', 'pure', true], ['角度', 'pure', true]]);
+  const bom = '\uFEFFfunction f(x: number) { return x; }\r\n';
+  const withBom = extractGenes('bom.ts', bom).genes[0]!;
+  assert.deepEqual([withBom.line, withBom.column], [1, 1], 'the BOM is not a column');
+  assert.equal(bom.slice(withBom.start, withBom.end), 'function f(x: number) { return x; }');
+});
+
+test('decodeSource: UTF-8 (a BOM is dropped), and a clear error for other encodings', () => {
+  const decoded = decodeSource(new Uint8Array([0xef, 0xbb, 0xbf, 0x61, 0x3d, 0x31]));
+  assert.deepEqual(decoded, { ok: true, text: 'a=1' });
+  const latin1 = decodeSource(Buffer.from('const caf\xe9 = 1;', 'latin1'));
+  assert.equal(latin1.ok, false);
+  assert.equal(!latin1.ok && latin1.error.code, 'not-utf8');
+});
+
+test('a file over the size limit gets one clear error instead of an analysis', () => {
+  const result = extractGenes('big.ts', 'function f() { return 1; }\n'.repeat(100), { maxBytes: 1000 });
+  assert.deepEqual(result.genes, []);
+  assert.equal(result.errors.length, 1);
+  assert.equal(result.errors[0]!.code, 'too-large');
+  assert.match(result.errors[0]!.message, /2700 bytes, more than the 1000-byte limit/);
+});
+
+test('cancellation and an expired deadline stop the walk with an error value', () => {
+  const source = 'function f(x: number) { return x + 1; }\n'.repeat(2000);
+  const cancelled = extractGenes('big.ts', source, { cancellation: { isCancellationRequested: true } });
+  assert.deepEqual(cancelled.errors.map((e) => e.code), ['cancelled']);
+  assert.deepEqual(cancelled.genes, []);
+  const late = extractGenes('big.ts', source, { deadline: Date.now() - 1 });
+  assert.deepEqual(late.errors.map((e) => e.code), ['budget-exceeded']);
+});
+
+test('code nested deeper than the parser can take on this thread is an error, not a crash', () => {
+  const result = extractGenes('deep.ts', `const f = ${'(x) => '.repeat(20000)}1;`);
+  assert.deepEqual(result.errors.map((e) => e.code), ['too-deep']);
+});
+
+test('accuracy on the labelled set: no impure function is called pure', () => {
+  const dir = join(fixtures, 'labelled');
+  let labelled = 0;
+  let agreed = 0;
+  const impureCalledPure: string[] = [];
+  const missed: string[] = [];
+  for (const file of readdirSync(dir).sort()) {
+    const source = readFileSync(join(dir, file), 'utf8');
+    const result = extractGenes(file, source);
+    assert.deepEqual(result.errors, [], file);
+    source.split('\n').forEach((text, index) => {
+      const label = /\/\/ expect: (pure|impure)\s*$/.exec(text)?.[1];
+      if (!label) return;
+      const candidates = result.genes.filter((g) => g.line === index + 2).sort((a, b) => a.start - b.start);
+      const g = candidates[0];
+      assert.ok(g, `${file}:${index + 2} has no gene`);
+      labelled++;
+      if (g.purity === label) agreed++;
+      else if (label === 'impure') impureCalledPure.push(`${file}:${g.name}`);
+      else missed.push(`${file}:${g.name} (${g.reasons.map((r) => r.message).join('; ')})`);
+    });
+  }
+  process.stdout.write(`# gene purity accuracy: ${agreed}/${labelled} agree (${((100 * agreed) / labelled).toFixed(1)}%); impure called pure: ${impureCalledPure.length}; pure called impure: ${missed.length}\n`);
+  for (const line of missed) process.stdout.write(`#   missed: ${line}\n`);
+  assert.ok(labelled >= 80, `the labelled set has ${labelled} functions`);
+  assert.deepEqual(impureCalledPure, []);
+  assert.ok(agreed / labelled >= 0.9, `agreement ${agreed}/${labelled}`);
+});
