@@ -32,6 +32,18 @@ const shipped = {
   banner: { js: '#!/usr/bin/env node' },
 };
 
+/** The Rollout webview's script: one browser file beside its stylesheet, loaded under the nonce CSP (src/vscode/webview-html.ts). */
+const webview = {
+  entryPoints: { rollout: 'src/webview/rollout.ts' },
+  outdir: 'media',
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  // VS Code 1.99's webviews run in Electron 34 (Chromium 132).
+  target: 'chrome132',
+  logLevel: 'warning',
+};
+
 /** Tests, the test host and benchmarks: run from the repository, so packages stay external. */
 const tooling = {
   ...common,
@@ -52,9 +64,9 @@ const tooling = {
 rmSync('dist', { recursive: true, force: true });
 rmSync('out', { recursive: true, force: true });
 if (watch) {
-  for (const options of [shipped, tooling]) await (await esbuild.context(options)).watch();
+  for (const options of [shipped, webview, tooling]) await (await esbuild.context(options)).watch();
 } else {
-  const [result] = await Promise.all([esbuild.build(shipped), esbuild.build(tooling)]);
+  const [result] = await Promise.all([esbuild.build(shipped), esbuild.build(webview), esbuild.build(tooling)]);
   // The unit tests read this to prove what each shipped bundle contains (activation stays cheap).
   mkdirSync('out', { recursive: true });
   writeFileSync('out/meta-dist.json', JSON.stringify(result.metafile));

@@ -1,6 +1,6 @@
 import type { FlagsReport } from '../core/rollout/report';
 
-/** The typed message protocol between the Rollout webview (media/rollout.js) and the extension. */
+/** The typed message protocol between the Rollout webview (src/webview/rollout.ts) and the extension. */
 export interface RolloutState {
   version: string;
   trusted: boolean;
