@@ -21,11 +21,13 @@ const load = (Module as unknown as { _load: (request: string, ...rest: unknown[]
 };
 
 // The extension host has these built-ins loaded before any extension activates; load them here too, for both sides.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- preloads by name at run time, as the host does
 for (const builtin of ['node:child_process', 'node:crypto', 'node:fs/promises', 'node:http', 'node:https', 'node:os', 'node:path', 'node:worker_threads']) require(builtin);
 
 const [bundle] = process.argv.slice(2);
 const heapBefore = process.memoryUsage().heapUsed;
 const started = performance.now();
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle under test is chosen at run time
 const extension = require(bundle!) as { activate(context: unknown): unknown };
 // The context: real subscriptions, everything else (storage, state, URIs) the same recording no-op.
 const context = new Proxy({ subscriptions: [] as unknown[] }, { get: (target, key) => (key === 'subscriptions' ? target.subscriptions : noop) });

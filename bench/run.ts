@@ -50,7 +50,7 @@ function markdown(results: Result[]): string {
 }
 
 function mergeResults(file: string, fresh: Result[]): Result[] {
-  let previous: Result[] = [];
+  let previous: Result[];
   try {
     previous = JSON.parse(readFileSync(file, 'utf8')) as Result[];
   } catch {
@@ -67,6 +67,7 @@ async function main(): Promise<void> {
   const results: Result[] = [];
   for (const file of files) {
     // A file exports one `benchmark`, or several as `benchmarks`.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the benchmark files are found at run time
     const loaded = require(join(dir, file)) as { benchmark?: Benchmark; benchmarks?: Benchmark[] };
     for (const benchmark of [...(loaded.benchmark ? [loaded.benchmark] : []), ...(loaded.benchmarks ?? [])]) {
       if (only && !benchmark.name.includes(only)) continue;

@@ -4,7 +4,6 @@ import { DOCS_URL } from '../core/flags/diagnostic';
 import type { AnalysisController } from './analysis-controller';
 import { geneRange, purityLabel } from './gene-views';
 
-
 function diagnostic(range: vscode.Range, message: string, severity: vscode.DiagnosticSeverity, code: string): vscode.Diagnostic {
   const d = new vscode.Diagnostic(range, message, severity);
   d.source = 'chimera';

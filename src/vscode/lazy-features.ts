@@ -38,6 +38,7 @@ export class LazyFeatures {
   load(): Features {
     if (!this.loaded) {
       const started = Date.now();
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a separate bundle loaded on demand; an import would pull it into extension.js
       const bundle = require(path.join(__dirname, 'features.js')) as typeof import('./features');
       this.loaded = bundle.activateFeatures(this.context, this.rollout, this.log, this.rolloutView);
       this.log.info(`features loaded in ${Date.now() - started} ms`);

@@ -251,6 +251,7 @@ class ObservabilityService implements Observability {
   private ensureMetrics(): LoadedMetrics | undefined {
     if (this.loaded || this.loadFailed) return this.loaded;
     try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a separate bundle loaded on demand; an import would pull prom-client into activation
       const module = require(path.join(__dirname, 'metrics.js')) as Metrics;
       const metrics = module.createChimeraMetrics();
       this.loaded = { module, metrics, sampler: new module.LocalSampler(metrics, { intervalMs: SAMPLE_INTERVAL_MS }) };
@@ -764,6 +765,7 @@ export function registerObservability(context: vscode.ExtensionContext, rollout:
       if (!dir) return undefined;
       try {
         // The rule and dashboard generators live in the lazily loaded metrics bundle, not in the activation path.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- a separate bundle loaded on demand; an import would pull prom-client into activation
         const { exportMonitoring } = require(path.join(__dirname, 'metrics.js')) as Metrics;
         const result = await exportMonitoring(dir);
         log.info(`monitoring exported to ${dir}: ${result.files.map((f) => path.basename(f)).join(', ')}`);

@@ -65,7 +65,7 @@ suite('Genes in the editor', () => {
     const diagnostics = await diagnosticsOf(numbers, (d) => d.some((x) => codeOf(x) === 'gene-impure'));
     const impure = diagnostics.find((d) => codeOf(d) === 'gene-impure')!;
     assert.match(impure.message, /Math\.random/);
-    assert.equal(impure.range.start.line, 59, "on the line of jitter");
+    assert.equal(impure.range.start.line, 59, 'on the line of jitter');
   });
 
   test('Run Gene is refused without WASM_EXEC_ENABLED, then returns the right value once it is on', async () => {
@@ -90,7 +90,7 @@ suite('Genes in the editor', () => {
     const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'chimera-wasm');
     assert.ok(shown);
     assert.match(shown.document.getText(), new RegExp(`CID ${cid}`));
-    assert.match(shown.document.getText(), /^000000  00 61 73 6d/m);
+    assert.match(shown.document.getText(), /^000000 {2}00 61 73 6d/m);
   });
 
   test('Find Similar Genes searches the workspace index and finds the renamed clone', async () => {

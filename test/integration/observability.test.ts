@@ -13,7 +13,6 @@ import type { ChimeraApi } from '../../src/vscode/extension';
 import type { Observability } from '../../src/vscode/observability';
 import { EXTENSION_ID, eventually } from './harness';
 
-
 function chimeraSettings(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('chimera');
 }

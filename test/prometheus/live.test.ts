@@ -79,7 +79,7 @@ async function driveToRollback(prom: RunningServer, metrics: ChimeraMetrics): Pr
       return expected.every((name) => firing.includes(name)) ? true : undefined;
     });
   } catch (error) {
-    throw new Error(`${String(error)}\nalerts: ${JSON.stringify(await alerts(prom.url))}\nprometheus: ${prom.log()}`);
+    throw new Error(`${String(error)}\nalerts: ${JSON.stringify(await alerts(prom.url))}\nprometheus: ${prom.log()}`, { cause: error });
   }
 }
 

@@ -176,7 +176,6 @@ export function referenceNearestFlag(key: string): FlagName | undefined {
   return best?.name;
 }
 
-
 /** Every diagnostic of one `.env`-style document. Pure: the same text gives the same diagnostics. */
 export function referenceDiagnoseEnvDocument(document: EnvDocument, options: DiagnoseOptions): FlagDiagnostic[] {
   const file = options.file;

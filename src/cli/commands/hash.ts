@@ -30,7 +30,6 @@ export function hashFiles(workspace: string, files: string[]): HashedGene[] {
   return genes;
 }
 
-
 export const hashCommand: Command = {
   name: 'hash',
   needs: 'proteinHash',

@@ -38,7 +38,7 @@ export class AnalysisPool {
         await Promise.all(workers.map((worker) => worker.describe()));
       } catch (error) {
         await Promise.all(workers.map((worker) => worker.dispose()));
-        throw new Error(`the analysis worker ${this.scriptPath} does not start: ${error instanceof Error ? error.message : String(error)}`);
+        throw new Error(`the analysis worker ${this.scriptPath} does not start: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
       this.idle.push(...workers);
     })();

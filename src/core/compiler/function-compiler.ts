@@ -992,4 +992,3 @@ function breaksTo(body: ts.Node, label: string | undefined, unlabelled: boolean)
   }
   return false;
 }
-

@@ -59,7 +59,6 @@ export const TOKEN_SCALE = 1e-3;
 /** Vector components are rounded to this many decimals, so they print and persist exactly. */
 const QUANTUM = 1e6;
 
-
 /** FNV-1a over UTF-16 code units, then an avalanche: a stable 32-bit hash of a label. */
 function hashLabel(text: string): number {
   let h = 0x811c9dc5;

@@ -37,7 +37,7 @@ test('gitignore rules: anchoring, directory-only, negation and the last match wi
   assert.ok(matchRules(rules, 'trailing', false), 'trailing spaces are dropped');
   const nested = [...rules, ...parseIgnoreFile('*.tmp\n/local.ts\n', 'pkg')];
   assert.ok(matchRules(nested, 'pkg/a/x.tmp', false));
-  assert.ok(!matchRules(nested, 'other/x.tmp', false), "a nested .gitignore applies under its own folder only");
+  assert.ok(!matchRules(nested, 'other/x.tmp', false), 'a nested .gitignore applies under its own folder only');
   assert.ok(matchRules(nested, 'pkg/local.ts', false));
   assert.ok(!matchRules(nested, 'pkg/a/local.ts', false));
 });
