@@ -60,7 +60,7 @@ const helpCommand: Command = {
   },
 };
 
-/** Later issues add their commands here; the dispatcher, output and exit codes stay the same. */
+/** Every command, in the order `chimera help` lists them. */
 export const COMMANDS: readonly Command[] = [helpCommand, versionCommand, flagsCommand, phaseCommand, rollbackCommand, rearmCommand, monitoringCommand, execCommand, hashCommand, similarCommand, compileCommand, runCommand, feedbackCommand, genesCommand, exportCommand, checkCommand];
 
 function findCommand(name: string): Command | undefined {

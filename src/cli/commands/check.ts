@@ -1,7 +1,8 @@
 // `chimera check`: the CI smoke test of a whole Void workspace (flags, genes, protein, monitoring, rollback).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { CORRUPT_WASM_VARIABLE, type CheckReport, defaultCacheDir, renderReport, runCheck, styleFor, toGitHubAnnotations, toJUnitXml } from '../../core/check';
+import { type CheckReport, defaultCacheDir, renderReport, runCheck, styleFor, toGitHubAnnotations, toJUnitXml } from '../../core/check';
+import type { GeneExecutor } from '../../core/compiler';
 import { type Command, type CommandContext, UsageError } from '../command';
 import { ExitCode } from '../exit-codes';
 import { ROLLOUT_OPTIONS, readWorkspaceSettings, workspaceOptions } from '../workspace';
@@ -38,6 +39,8 @@ function progressLine(stream: NodeJS.WriteStream): { update(done: number, total:
 export interface CheckCommandOptions {
   /** The analysis worker bundle; by default the one next to the CLI bundle (dist/analysis-worker.js). */
   workerScript?: string;
+  /** Runs the compiled genes for verification instead of the workers' sandbox (see CheckOptions.executor). */
+  executor?: GeneExecutor;
 }
 
 export function createCheckCommand(setup: CheckCommandOptions = {}): Command {
@@ -68,8 +71,6 @@ export function createCheckCommand(setup: CheckCommandOptions = {}): Command {
       const maxFileBytes = positiveInteger(options['max-file-bytes'], '--max-file-bytes') ?? positiveInteger(settings['chimera.check.maxFileBytes'], 'chimera.check.maxFileBytes in .vscode/settings.json');
       const fileTimeoutMs = positiveInteger(options['file-timeout'], '--file-timeout') ?? positiveInteger(settings['chimera.check.fileTimeout'], 'chimera.check.fileTimeout in .vscode/settings.json');
       const jobs = positiveInteger(options.jobs, '--jobs');
-      const corrupt = process.env[CORRUPT_WASM_VARIABLE];
-      if (corrupt) context.log(`warning: ${CORRUPT_WASM_VARIABLE}=${corrupt} is set: a test-only hook reports wrong WebAssembly results for that gene`);
       const progress = options.json === true ? undefined : progressLine(process.stderr);
       const outcome = await runCheck({
         workspace: context.workspace,
@@ -83,7 +84,7 @@ export function createCheckCommand(setup: CheckCommandOptions = {}): Command {
         ...(fileTimeoutMs !== undefined ? { fileTimeoutMs } : {}),
         ...(options['protein-hash'] === true ? { proteinHash: true } : {}),
         record: options.record === true,
-        ...(corrupt ? { corruptWasmOf: corrupt } : {}),
+        ...(setup.executor ? { executor: setup.executor } : {}),
         ...(progress ? { onProgress: progress.update } : {}),
       }).finally(() => progress?.clear());
       if (!outcome.ok) throw new UsageError(outcome.error);

@@ -20,14 +20,16 @@ function renderPlan(plan: PhaseMovePlan, applied: boolean, blocked: string[]): s
   return lines.join('\n');
 }
 
+const USAGE = 'chimera phase set <0-4> [--yes] [--force] [--workspace DIR]';
+
 export const phaseCommand: Command = {
   name: 'phase',
-  summary: 'Move the workspace to a rollout phase (with the pre-flight checklist): chimera phase set N [--yes]',
-  usage: 'chimera phase set <0-4> [--yes] [--force] [--workspace DIR]',
+  summary: 'Move the workspace to a rollout phase, after the pre-flight checklist (--yes applies the move)',
+  usage: USAGE,
   options: { ...ROLLOUT_OPTIONS, yes: { type: 'boolean', short: 'y' }, force: { type: 'boolean' } },
   async run(context, options, positionals) {
     const [verb, target] = positionals;
-    if (verb !== 'set' || target === undefined || !/^[0-4]$/.test(target)) throw new UsageError('usage: chimera phase set <0-4> [--yes]');
+    if (verb !== 'set' || target === undefined || !/^[0-4]$/.test(target)) throw new UsageError(`usage: ${USAGE}`);
     const to = Number(target) as PhaseId;
     const confirmed = options.yes === true;
     const snapshot = await loadSnapshot(context, options);

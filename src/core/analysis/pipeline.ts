@@ -4,7 +4,7 @@
  * verification against the JavaScript (dry run) → protein hashes. Plain data out; every stage measured.
  */
 import { performance } from 'node:perf_hooks';
-import { type CompiledGene, compileGene, verifyCompiledGene } from '../compiler';
+import { type CompiledGene, type GeneExecutor, compileGene, verifyCompiledGene } from '../compiler';
 import { type CancellationToken, type FileError, type Gene, type SkippedGene, extractGenesWithSource, findFunctionNode } from '../genes';
 import type ts from 'typescript';
 import { proteinHash } from '../protein';
@@ -91,7 +91,8 @@ function stopped(request: AnalysisRequest): FileError | undefined {
   return undefined;
 }
 
-export async function analyzeFile(request: AnalysisRequest): Promise<FileAnalysis> {
+/** `executor` runs the compiled genes for verification; default: in this thread (the worker's), see verify.ts. */
+export async function analyzeFile(request: AnalysisRequest, executor?: GeneExecutor): Promise<FileAnalysis> {
   const timings: AnalysisTimings = { extractMs: 0, compileMs: 0, verifyMs: 0, hashMs: 0 };
   let started = performance.now();
   const { genes: extracted, sourceFile } = extractGenesWithSource(request.fileName, request.text, {
@@ -118,7 +119,7 @@ export async function analyzeFile(request: AnalysisRequest): Promise<FileAnalysi
       entry.compile = compileOutcome(compiled);
       if (features.verify && compiled.verdict === 'ok') {
         started = performance.now();
-        entry.verify = await verify(sourceFile, compiled, request);
+        entry.verify = await verify(sourceFile, compiled, request, executor);
         timings.verifyMs += performance.now() - started;
       }
     }
@@ -132,9 +133,10 @@ export async function analyzeFile(request: AnalysisRequest): Promise<FileAnalysi
   return result;
 }
 
-async function verify(sourceFile: ts.SourceFile, compiled: CompiledGene, request: AnalysisRequest): Promise<VerifyOutcome> {
+async function verify(sourceFile: ts.SourceFile, compiled: CompiledGene, request: AnalysisRequest, executor: GeneExecutor | undefined): Promise<VerifyOutcome> {
   const report = await verifyCompiledGene(sourceFile, compiled, {
     name: compiled.name,
+    ...(executor ? { executor } : {}),
     ...(request.maxFuel !== undefined ? { fuel: request.maxFuel } : {}),
     ...(request.maxTimeMs !== undefined ? { timeoutMs: request.maxTimeMs } : {}),
     ...(request.randomInputs !== undefined ? { randomInputs: request.randomInputs } : {}),

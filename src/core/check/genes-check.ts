@@ -3,12 +3,12 @@ import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { AnalysisFeatures, FileAnalysis } from '../analysis/pipeline';
+import { type AnalysisFeatures, type FileAnalysis, analyzeFile } from '../analysis/pipeline';
+import type { GeneExecutor } from '../compiler';
 import { decodeSource } from '../genes';
 import type { FileError } from '../genes';
 import { type CheckCache, type FileSummary, cacheKey, contentDigest, settingsKey, statSignature } from './cache';
 import type { AnalysisPool, PoolOutcome } from './pool';
-import { applyCorruptWasmHook } from './test-hooks';
 import { type CheckItem, type Finding, type GeneStats, itemOf } from './types';
 
 export interface GeneCheckOptions {
@@ -23,8 +23,8 @@ export interface GeneCheckOptions {
   maxFuel?: number;
   maxTimeMs?: number;
   randomInputs?: number;
-  /** TEST-ONLY, see test-hooks.ts. */
-  corruptWasmOf?: string;
+  /** Runs the compiled genes for verification instead of the workers' own executor; the files are then analysed here. */
+  executor?: GeneExecutor;
   onProgress?(done: number, total: number, file: string): void;
 }
 
@@ -84,9 +84,23 @@ function outcomeFailure(file: string, outcome: Exclude<PoolOutcome, { ok: true }
   return outcome.kind === 'timeout' ? fileFinding(file, 'file-timeout', outcome.message, area) : fileFinding(file, 'analysis-crash', `the analysis crashed: ${outcome.message}`, area);
 }
 
+type AnalyzePayload = Parameters<AnalysisPool['analyze']>[0];
+
+/**
+ * One file's analysis on a pool worker; with an injected executor in this process (a worker cannot take a function),
+ * with the same cooperative deadline and failures as values.
+ */
+function analyze(options: GeneCheckOptions, payload: AnalyzePayload, timeoutMs: number): Promise<PoolOutcome> {
+  if (!options.executor) return options.pool.analyze(payload, timeoutMs);
+  return analyzeFile({ ...payload, deadline: Date.now() + timeoutMs }, options.executor).then(
+    (result): PoolOutcome => ({ ok: true, result }),
+    (error: unknown): PoolOutcome => ({ ok: false, kind: 'crash', message: error instanceof Error ? error.message : String(error) }),
+  );
+}
+
 /** The protein digests of a second, independent analysis (another call, possibly another worker), by gene id. */
 async function rehash(options: GeneCheckOptions, file: string, text: string): Promise<{ ok: true; digests: Record<string, string> } | { ok: false; finding: Finding }> {
-  const outcome = await options.pool.analyze({ fileName: file, text, features: { compile: false, verify: false, proteinHash: true }, maxBytes: options.maxFileBytes }, options.fileTimeoutMs);
+  const outcome = await analyze(options, { fileName: file, text, features: { compile: false, verify: false, proteinHash: true }, maxBytes: options.maxFileBytes }, options.fileTimeoutMs);
   if (!outcome.ok) return { ok: false, finding: outcomeFailure(file, outcome, 'protein') };
   return { ok: true, digests: Object.fromEntries(outcome.result.genes.flatMap((g) => (g.protein ? [[g.gene.id, g.protein.digest]] : []))) };
 }
@@ -124,10 +138,9 @@ async function checkFile(options: GeneCheckOptions, file: string, statted: StatO
   const cached = options.cache?.get(key, file);
   if (cached) return { kind: 'analysed', summary: cached, fromCache: true };
 
-  const outcome = await options.pool.analyze({ fileName: file, text, features, maxBytes: options.maxFileBytes, ...limits }, options.fileTimeoutMs);
+  const outcome = await analyze(options, { fileName: file, text, features, maxBytes: options.maxFileBytes, ...limits }, options.fileTimeoutMs);
   if (!outcome.ok) return { kind: 'failed', broken: true, findings: [outcomeFailure(file, outcome, 'genes')] };
   const analysis = outcome.result;
-  if (options.corruptWasmOf !== undefined) await applyCorruptWasmHook(analysis, text, options.corruptWasmOf, limits);
   let rehashed: Record<string, string> | undefined;
   if (options.proteinHash && analysis.genes.some((g) => g.protein)) {
     const second = await rehash(options, file, text);
@@ -177,7 +190,7 @@ export async function checkGenes(options: GeneCheckOptions): Promise<GeneCheckRe
     ...(options.maxTimeMs !== undefined ? { maxTimeMs: options.maxTimeMs } : {}),
     ...(options.randomInputs !== undefined ? { randomInputs: options.randomInputs } : {}),
   };
-  const settings = settingsKey({ features, maxBytes: options.maxFileBytes, ...limits, corruptWasmOf: options.corruptWasmOf ?? null });
+  const settings = settingsKey({ features, maxBytes: options.maxFileBytes, ...limits });
   const stats: GeneStats = { files: options.files.length, analysed: 0, cached: 0, genes: 0, pure: 0, compiled: 0, verified: 0, mismatches: 0, proteinHashed: 0 };
   const items: CheckItem[] = new Array(options.files.length);
   const proteinItems: (CheckItem | undefined)[] = new Array(options.files.length);

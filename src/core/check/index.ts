@@ -8,5 +8,4 @@ export { toJUnitXml, escapeXml } from './junit';
 export { toGitHubAnnotations, annotation, escapeData, escapeProperty } from './github';
 export { renderReport, styleFor } from './human';
 export { findOnPath } from './monitoring-check';
-export { CORRUPT_WASM_VARIABLE } from './test-hooks';
 export * from './types';

@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { GeneExecutor } from '../compiler';
 import { DEFAULT_MAX_BYTES } from '../genes';
 import { chimeraDir } from '../rollout/state';
 import { type WorkspaceOptions, loadRolloutSnapshot } from '../rollout/workspace';
@@ -42,8 +43,11 @@ export interface CheckOptions {
   randomInputs?: number;
   /** Write `.chimera/check.json` for the pre-flight checklist ("All tests passing"). */
   record?: boolean;
-  /** TEST-ONLY (see test-hooks.ts): verify this gene against perturbed WebAssembly results. */
-  corruptWasmOf?: string;
+  /**
+   * Runs the compiled genes for verification instead of the sandbox in each worker (tests inject one); the files are
+   * then analysed in this process, and the cache is neither read nor written: its results are not facts about the files.
+   */
+  executor?: GeneExecutor;
   onProgress?(done: number, total: number, file: string): void;
 }
 
@@ -60,12 +64,12 @@ export async function runCheck(options: CheckOptions): Promise<CheckOutcome> {
   // The monitoring export and the rollback drill depend on nothing else: they run alongside everything from the start.
   const monitoring = checkMonitoring(options.workspace, options.promtool === null ? undefined : (options.promtool ?? findOnPath('promtool')));
   const rollback = checkRollback(options.workspace, options.workspaceOptions);
-  const cacheOpening = options.cacheDir !== null ? CheckCache.open(options.cacheDir, options.workspace) : Promise.resolve(undefined);
+  const cacheOpening = options.cacheDir !== null && !options.executor ? CheckCache.open(options.cacheDir, options.workspace) : Promise.resolve(undefined);
   // Without a cache, or with an empty one, every file will need a worker: the workers load while the files are
   // listed and the flags read, instead of after. A run with a cache starts them only on its first miss.
   let pool: AnalysisPool | undefined;
   const startedEarly = cacheOpening.then((cache) => {
-    if (cache && !cache.isEmpty) return;
+    if ((cache && !cache.isEmpty) || options.executor) return;
     pool = new AnalysisPool(options.workerScript, jobsWanted);
     pool.start().catch(() => undefined);
   });
@@ -95,7 +99,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckOutcome> {
           maxFuel: flags.WASM_MAX_GAS.value as number,
           maxTimeMs: flags.WASM_MAX_TIME.value as number,
           ...(options.randomInputs !== undefined ? { randomInputs: options.randomInputs } : {}),
-          ...(options.corruptWasmOf !== undefined ? { corruptWasmOf: options.corruptWasmOf } : {}),
+          ...(options.executor ? { executor: options.executor } : {}),
           ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         });
       } finally {
