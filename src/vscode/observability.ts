@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type * as MetricsModule from '../core/metrics';
-import { ConcurrentEditError } from '../core/flags/edit';
 import type { MonitoringExport } from '../core/metrics/export';
 import { MIN_REQUESTS_IN_WINDOW, type Op, type PlanQuery, ROLLBACK_TRIGGERS, type ViolationKind, planQueries, requestsInWindow } from '../core/metrics/plan';
 import { queryPrometheus } from '../core/metrics/prometheus-client';
@@ -383,14 +382,12 @@ class ObservabilityService implements Observability {
           this.log.warn('automatic rollback not written: no workspace folder is open');
           break;
         }
-        try {
-          await rollBack(snapshot, request);
+        const { conflict } = await rollBack(snapshot, request);
+        if (!conflict) {
           done = true;
           this.logger?.logError('rollback', { trigger: firing.trigger, severity: firing.severity, phase: snapshot.phase.id, automatic: true });
-        } catch (error) {
-          // Someone saved .env in between: the rollback state is already written; read again and turn the flags off.
-          if (!(error instanceof ConcurrentEditError) || attempt === 1) throw error;
-        }
+        } else if (attempt === 1) throw new Error(conflict.message);
+        // Otherwise someone saved .env in between: the rollback state is already written; read again and turn the flags off.
       }
     } catch (error) {
       this.log.error(`automatic rollback failed: ${message(error)}`);

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { ConcurrentEditError } from '../core/flags/edit';
 import { applyPhaseMove, planPhaseMove, rearm, rollBack, rollbackDrill } from '../core/rollout/moves';
 import { PHASES, type PhaseId } from '../core/rollout/phases';
 import { whoAmI } from '../core/rollout/state';
@@ -45,11 +44,11 @@ export function registerRolloutCommands(rollout: RolloutService, log: vscode.Log
       );
       if (confirm !== 'Move') return;
       try {
-        await applyPhaseMove(snapshot, plan, await whoAmI(snapshot.workspace));
-        log.info(`moved from phase ${plan.from} to phase ${plan.to}`);
+        const conflict = await applyPhaseMove(snapshot, plan, await whoAmI(snapshot.workspace));
         await rollout.reload();
+        if (conflict) await report(conflict.message, log);
+        else log.info(`moved from phase ${plan.from} to phase ${plan.to}`);
       } catch (error) {
-        if (error instanceof ConcurrentEditError) await rollout.reload();
         await report(error, log);
       }
     }),
@@ -60,9 +59,12 @@ export function registerRolloutCommands(rollout: RolloutService, log: vscode.Log
       const reason = reasonArgument ?? (await vscode.window.showInputBox({ title: 'Chimera: Roll Back Now', prompt: 'Why? (recorded in .chimera/rollout-log.jsonl)', value: 'manual rollback' }));
       if (reason === undefined) return;
       try {
-        await rollBack(snapshot, { reason, who: await whoAmI(snapshot.workspace) });
-        log.warn(`rolled back: ${reason}`);
-        void vscode.window.showWarningMessage('Chimera rolled back: every feature is off until you re-arm.', 'Re-arm…').then((choice) => choice && vscode.commands.executeCommand('chimera.rearm'));
+        const { conflict } = await rollBack(snapshot, { reason, who: await whoAmI(snapshot.workspace) });
+        if (conflict) await report(conflict.message, log);
+        else {
+          log.warn(`rolled back: ${reason}`);
+          void vscode.window.showWarningMessage('Chimera rolled back: every feature is off until you re-arm.', 'Re-arm…').then((choice) => choice && vscode.commands.executeCommand('chimera.rearm'));
+        }
       } catch (error) {
         await report(error, log);
       } finally {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { type RolloutSnapshot, loadRolloutSnapshot } from '../core/rollout/workspace';
+import { type RolloutSnapshot, loadRolloutSnapshot, watchedFilesGlob } from '../core/rollout/workspace';
 import { readConfig } from './config';
 
 /**
@@ -13,19 +13,26 @@ export class RolloutService implements vscode.Disposable {
   private loading: Promise<RolloutSnapshot | undefined> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private pending: NodeJS.Timeout | undefined;
+  private watcher: { glob: string; value: vscode.Disposable } | undefined;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
-    const watcher = vscode.workspace.createFileSystemWatcher('**/{.env,.env.*,.chimera/rollback.json}');
     const schedule = () => this.scheduleReload();
+    this.watch(watchedFilesGlob('.env'));
     this.disposables.push(
       this.changed,
-      watcher,
-      watcher.onDidChange(schedule),
-      watcher.onDidCreate(schedule),
-      watcher.onDidDelete(schedule),
       vscode.workspace.onDidChangeConfiguration((event) => event.affectsConfiguration('chimera') && schedule()),
       vscode.workspace.onDidChangeWorkspaceFolders(schedule),
     );
+  }
+
+  /** (Re)creates the file watcher when the files to watch change (a custom chimera.envFile name). */
+  private watch(glob: string): void {
+    if (this.watcher?.glob === glob) return;
+    this.watcher?.value.dispose();
+    const watcher = vscode.workspace.createFileSystemWatcher(glob);
+    const schedule = () => this.scheduleReload();
+    const subscriptions = [watcher, watcher.onDidChange(schedule), watcher.onDidCreate(schedule), watcher.onDidDelete(schedule)];
+    this.watcher = { glob, value: vscode.Disposable.from(...subscriptions) };
   }
 
   get folder(): vscode.WorkspaceFolder | undefined {
@@ -48,6 +55,7 @@ export class RolloutService implements vscode.Disposable {
       return Promise.resolve(undefined);
     }
     const config = readConfig(folder.uri);
+    this.watch(watchedFilesGlob(config.envFile));
     this.loading = loadRolloutSnapshot(folder.uri.fsPath, {
       env: process.env,
       settings: config.flags,
@@ -58,6 +66,7 @@ export class RolloutService implements vscode.Disposable {
     }).then(
       (snapshot) => {
         this.current = snapshot;
+        if (snapshot.rollback?.problem) this.log.warn(`rollback state: ${snapshot.rollback.reason}`);
         this.log.info(`flags: phase ${snapshot.phase.id}, analysis ${snapshot.features.analysis ? 'on' : `off (${snapshot.features.blockedBy})`}, ${snapshot.diagnostics.length} diagnostic(s)`);
         this.changed.fire(snapshot);
         return snapshot;
@@ -78,6 +87,7 @@ export class RolloutService implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.pending);
+    this.watcher?.value.dispose();
     for (const disposable of this.disposables) disposable.dispose();
   }
 }

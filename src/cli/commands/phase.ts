@@ -1,7 +1,6 @@
 import { applyPhaseMove, planPhaseMove, type PhaseMovePlan } from '../../core/rollout/moves';
 import { PHASES, type PhaseId } from '../../core/rollout/phases';
 import { whoAmI } from '../../core/rollout/state';
-import { ConcurrentEditError } from '../../core/flags/edit';
 import { type Command, UsageError } from '../command';
 import { ExitCode } from '../exit-codes';
 import { ROLLOUT_OPTIONS, loadSnapshot } from '../workspace';
@@ -42,13 +41,9 @@ export const phaseCommand: Command = {
     if (movingUp && failing.length > 0 && options.force !== true) blocked.push(`pre-flight items not passing: ${failing.map((i) => i.text).join(', ')} (--force to move anyway)`);
     let applied = false;
     if (confirmed && blocked.length === 0) {
-      try {
-        await applyPhaseMove(snapshot, plan, await whoAmI(context.workspace));
-        applied = true;
-      } catch (error) {
-        if (error instanceof ConcurrentEditError) blocked.push(error.message);
-        else throw error;
-      }
+      const conflict = await applyPhaseMove(snapshot, plan, await whoAmI(context.workspace));
+      if (conflict) blocked.push(conflict.message);
+      else applied = true;
     }
     const data = { move: { from: plan.from, to: plan.to, applied, blocked, checklist: plan.checklist, changes: plan.env.changes, exampleChanges: plan.example.changes, overriddenByEnvironment: plan.overriddenByEnvironment } };
     return { exitCode: blocked.length > 0 ? ExitCode.Findings : ExitCode.Ok, data, text: renderPlan(plan, applied, blocked) };

@@ -1,4 +1,3 @@
-import { ConcurrentEditError } from '../../core/flags/edit';
 import { rearm, rollBack, rollbackDrill } from '../../core/rollout/moves';
 import { whoAmI } from '../../core/rollout/state';
 import type { Command } from '../command';
@@ -19,19 +18,15 @@ export const rollbackCommand: Command = {
     }
     const snapshot = await loadSnapshot(context, options);
     const reason = typeof options.reason === 'string' ? options.reason : 'manual rollback';
-    try {
-      const edit = await rollBack(snapshot, { reason, who });
-      const changes = edit.changes.map((c) => `  line ${c.line}: ${c.key}=${c.after}`);
-      return {
-        exitCode: ExitCode.Ok,
-        data: { rollback: { active: true, reason, changes: edit.changes } },
-        text: ['Rolled back: every Chimera feature is off until someone re-arms (chimera rearm).', ...changes].join('\n'),
-      };
-    } catch (error) {
-      if (!(error instanceof ConcurrentEditError)) throw error;
-      // The rollback state is already active; only the file edit was refused.
-      return { exitCode: ExitCode.Findings, data: { rollback: { active: true, reason, changes: [], error: error.message } }, text: `Rolled back (the rollback state is active), but ${error.message}` };
-    }
+    const { edit, conflict } = await rollBack(snapshot, { reason, who });
+    // The rollback state is active either way; a conflict only refused the file edit.
+    if (conflict) return { exitCode: ExitCode.Findings, data: { rollback: { active: true, reason, changes: [], error: conflict.message } }, text: `Rolled back (the rollback state is active), but ${conflict.message}` };
+    const changes = edit.changes.map((c) => `  line ${c.line}: ${c.key}=${c.after}`);
+    return {
+      exitCode: ExitCode.Ok,
+      data: { rollback: { active: true, reason, changes: edit.changes } },
+      text: ['Rolled back: every Chimera feature is off until someone re-arms (chimera rearm).', ...changes].join('\n'),
+    };
   },
 };
 

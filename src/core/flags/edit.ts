@@ -59,10 +59,16 @@ export function setEnvValues(document: EnvDocument, values: Readonly<Record<stri
   return { text: joinLines(kept), changes };
 }
 
-export class ConcurrentEditError extends Error {
-  constructor(readonly path: string) {
-    super(`${basename(path)} changed on disk after Chimera read it: nothing was written. Review the file and try again.`);
-  }
+/** A flags file changed on disk after Chimera read it. Expected (people edit .env), so a value every caller handles. */
+export interface EditConflict {
+  path: string;
+  message: string;
+}
+
+export type EnvWrite = { ok: true; backup?: string } | { ok: false; conflict: EditConflict };
+
+function editConflict(path: string): EditConflict {
+  return { path, message: `${basename(path)} changed on disk after Chimera read it: nothing was written. Review the file and try again.` };
 }
 
 export interface WriteOptions {
@@ -75,9 +81,9 @@ export interface WriteOptions {
 
 /**
  * Writes a flags file atomically (temporary file + rename) after keeping the old content as a backup. Refuses, and
- * writes nothing, when the file changed since it was read, so nothing the person wrote is ever lost.
+ * writes nothing, when the file changed since it was read (a conflict), so nothing the person wrote is ever lost.
  */
-export async function writeEnvFile(path: string, text: string, options: WriteOptions): Promise<{ backup?: string }> {
+export async function writeEnvFile(path: string, text: string, options: WriteOptions): Promise<EnvWrite> {
   let current: string | null;
   try {
     current = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
@@ -85,7 +91,7 @@ export async function writeEnvFile(path: string, text: string, options: WriteOpt
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     current = null;
   }
-  if (current !== options.expected) throw new ConcurrentEditError(path);
+  if (current !== options.expected) return { ok: false, conflict: editConflict(path) };
   let backup: string | undefined;
   if (current !== null) {
     await mkdir(options.backupDir, { recursive: true });
@@ -95,5 +101,5 @@ export async function writeEnvFile(path: string, text: string, options: WriteOpt
   const temporary = join(dirname(path), `.${basename(path)}.chimera-${process.pid}-${Date.now()}.tmp`);
   await writeFile(temporary, (options.bom ? '\uFEFF' : '') + text, { encoding: 'utf8', flag: 'wx' });
   await rename(temporary, path);
-  return backup ? { backup } : {};
+  return backup ? { ok: true, backup } : { ok: true };
 }

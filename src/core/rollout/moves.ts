@@ -2,7 +2,7 @@ import { cp, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FLAGS, FLAG_NAMES, type FlagName, ROLLBACK_FLAGS } from '../flags/catalog';
-import { type EnvEdit, setEnvValues, writeEnvFile } from '../flags/edit';
+import { type EditConflict, type EnvEdit, setEnvValues, writeEnvFile } from '../flags/edit';
 import { parseEnvDocument } from '../flags/env-document';
 import { formatFraction } from '../flags/values';
 import { PHASE_FLAG_NAMES, PREFLIGHT, type PhaseId, phaseById } from './phases';
@@ -96,13 +96,16 @@ function expectedText(snapshot: RolloutSnapshot, which: 'env' | 'example'): stri
   return read.status === 'ok' ? read.text : null;
 }
 
-export async function applyPhaseMove(snapshot: RolloutSnapshot, plan: PhaseMovePlan, who: string): Promise<void> {
+/** Writes the move and logs it; a conflict (a file changed since the snapshot) stops it and is returned. */
+export async function applyPhaseMove(snapshot: RolloutSnapshot, plan: PhaseMovePlan, who: string): Promise<EditConflict | undefined> {
   const backupDir = join(chimeraDir(snapshot.workspace), 'backups');
   if (plan.example.changes.length > 0) {
-    await writeEnvFile(join(snapshot.workspace, snapshot.exampleFile), plan.example.text, { expected: expectedText(snapshot, 'example'), bom: snapshot.example.status === 'ok' && snapshot.example.bom, backupDir });
+    const written = await writeEnvFile(join(snapshot.workspace, snapshot.exampleFile), plan.example.text, { expected: expectedText(snapshot, 'example'), bom: snapshot.example.status === 'ok' && snapshot.example.bom, backupDir });
+    if (!written.ok) return written.conflict;
   }
   if (plan.env.changes.length > 0) {
-    await writeEnvFile(join(snapshot.workspace, snapshot.envFile), plan.env.text, { expected: expectedText(snapshot, 'env'), bom: snapshot.env.status === 'ok' && snapshot.env.bom, backupDir });
+    const written = await writeEnvFile(join(snapshot.workspace, snapshot.envFile), plan.env.text, { expected: expectedText(snapshot, 'env'), bom: snapshot.env.status === 'ok' && snapshot.env.bom, backupDir });
+    if (!written.ok) return written.conflict;
   }
   await appendRolloutLog(snapshot.workspace, {
     time: new Date().toISOString(),
@@ -113,6 +116,7 @@ export async function applyPhaseMove(snapshot: RolloutSnapshot, plan: PhaseMoveP
     checklist: plan.checklist.map(({ id, status }) => ({ id, status })),
     details: { changes: plan.env.changes.map(({ key, before, after }) => ({ key, before, after })) },
   });
+  return undefined;
 }
 
 export interface RollbackRequest {
@@ -122,17 +126,24 @@ export interface RollbackRequest {
   who: string;
 }
 
+export interface RollbackOutcome {
+  edit: EnvEdit;
+  /** `.env` changed since the snapshot: the rollback state is active, but the file was not edited (nor the log written). */
+  conflict?: EditConflict;
+}
+
 /** Turns the features off in `.env` and activates the rollback state, which overrides every source until re-armed. */
-export async function rollBack(snapshot: RolloutSnapshot, request: RollbackRequest): Promise<EnvEdit> {
+export async function rollBack(snapshot: RolloutSnapshot, request: RollbackRequest): Promise<RollbackOutcome> {
   const document = snapshot.env.status === 'ok' ? snapshot.env.document : parseEnvDocument('');
   const edit = setEnvValues(document, Object.fromEntries(ROLLBACK_FLAGS.map((name) => [name, '0'])));
   // The state first: even if the file cannot be written, nothing runs any more.
   await writeRollbackState(snapshot.workspace, { active: true, reason: request.reason, trigger: request.trigger ?? 'manual', at: new Date().toISOString(), by: request.who, ...(request.values ? { values: request.values } : {}) });
   if (edit.changes.length > 0 && snapshot.env.status !== 'unusable') {
-    await writeEnvFile(join(snapshot.workspace, snapshot.envFile), edit.text, { expected: expectedText(snapshot, 'env'), bom: snapshot.env.status === 'ok' && snapshot.env.bom, backupDir: join(chimeraDir(snapshot.workspace), 'backups') });
+    const written = await writeEnvFile(join(snapshot.workspace, snapshot.envFile), edit.text, { expected: expectedText(snapshot, 'env'), bom: snapshot.env.status === 'ok' && snapshot.env.bom, backupDir: join(chimeraDir(snapshot.workspace), 'backups') });
+    if (!written.ok) return { edit, conflict: written.conflict };
   }
   await appendRolloutLog(snapshot.workspace, { time: new Date().toISOString(), action: 'rollback', from: snapshot.phase.id, to: 0, who: request.who, reason: request.reason, details: { trigger: request.trigger ?? 'manual', ...(request.values ? { values: request.values } : {}) } });
-  return edit;
+  return { edit };
 }
 
 /** Re-arming is explicit: no automatic recovery, so a flapping metric cannot switch features on and off. */
@@ -170,10 +181,10 @@ export async function rollbackDrill(workspace: string, options: WorkspaceOptions
     const written = after.env.status === 'ok' ? ROLLBACK_FLAGS.every((name) => after.env.status === 'ok' && after.env.document.effective.get(name)?.value === '0') : false;
     step('.env turned off', written, written ? `${ROLLBACK_FLAGS.join(', ')} are 0 in ${envFile}` : `${envFile} was not updated`);
     await rearm(copy, who);
-    if (original) await writeEnvFile(join(copy, envFile), original.toString('utf8'), { expected: after.env.status === 'ok' ? after.env.text : null, backupDir: join(copy, '.chimera', 'backups') });
+    const restore = original ? await writeEnvFile(join(copy, envFile), original.toString('utf8'), { expected: after.env.status === 'ok' ? after.env.text : null, backupDir: join(copy, '.chimera', 'backups') }) : { ok: true as const };
     const restored = await readFile(join(copy, envFile)).catch(() => null);
     const same = original === null ? true : restored !== null && Buffer.compare(original, restored) === 0;
-    step('original restored', same, same ? 'byte-identical after re-arm and restore' : 'the restored file differs from the original');
+    step('original restored', same, same ? 'byte-identical after re-arm and restore' : restore.ok ? 'the restored file differs from the original' : restore.conflict.message);
   } catch (error) {
     step('drill ran', false, error instanceof Error ? error.message : String(error));
   } finally {

@@ -16,25 +16,52 @@ export interface RollbackState {
   by: string;
   /** The numbers that fired an automatic rollback, for the person who reads why. */
   values?: Record<string, number>;
+  /** Set when the file exists but could not be used: what was wrong with it (the state is then an active rollback). */
+  problem?: string;
 }
 
 const ROLLBACK_FILE = 'rollback.json';
 const LOG_FILE = 'rollout-log.jsonl';
 
-/** The persisted rollback state; a corrupt file counts as an active rollback, because off is the safe side. */
+/** Why a rollback file that exists could not be used; the state read from it is then frozen (off is the safe side). */
+function unusableState(problem: string): RollbackState {
+  return { active: true, reason: `${ROLLBACK_FILE} ${problem}; treated as rolled back until re-armed`, trigger: 'manual', at: new Date(0).toISOString(), by: 'unknown', problem };
+}
+
+function isRollbackState(value: unknown): value is RollbackState {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const state = value as Record<string, unknown>;
+  const values = state.values;
+  return (
+    typeof state.active === 'boolean' &&
+    typeof state.reason === 'string' &&
+    typeof state.trigger === 'string' &&
+    typeof state.at === 'string' &&
+    typeof state.by === 'string' &&
+    (values === undefined || (typeof values === 'object' && values !== null && !Array.isArray(values) && Object.values(values).every((v) => typeof v === 'number')))
+  );
+}
+
+/**
+ * The persisted rollback state. Only a missing file means "no rollback"; a file that cannot be read, is not JSON or
+ * has the wrong shape comes back as an active rollback carrying a `problem`, because off is the safe side.
+ */
 export async function readRollbackState(workspace: string): Promise<RollbackState | undefined> {
   let text: string;
   try {
     text = await readFile(join(chimeraDir(workspace), ROLLBACK_FILE), 'utf8');
-  } catch {
-    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    return unusableState(`cannot be read (${code ?? (error instanceof Error ? error.message : String(error))})`);
   }
+  let parsed: unknown;
   try {
-    const state = JSON.parse(text) as RollbackState;
-    return typeof state.active === 'boolean' ? state : undefined;
+    parsed = JSON.parse(text);
   } catch {
-    return { active: true, reason: `${ROLLBACK_FILE} is unreadable; treated as rolled back until re-armed`, trigger: 'manual', at: new Date(0).toISOString(), by: 'unknown' };
+    return unusableState('is not valid JSON');
   }
+  return isRollbackState(parsed) ? parsed : unusableState('does not have the shape of a rollback state');
 }
 
 export async function writeRollbackState(workspace: string, state: RollbackState): Promise<void> {

@@ -38,6 +38,19 @@ export function exampleFileOf(envFile: string): string {
   return `${envFile}.example`;
 }
 
+/** Glob characters in a file name, matched literally as one-character classes. */
+function literalGlob(name: string): string {
+  return name.replace(/\\/g, '/').replace(/[*?{}[\],]/g, (c) => `[${c}]`);
+}
+
+/** The files whose change alters the snapshot, as one glob: the default `.env` names, the configured flags file (any name) and its example, the rollback state. */
+export function watchedFilesGlob(envFile: string): string {
+  const names = ['.env', '.env.*', '.chimera/rollback.json'];
+  const file = literalGlob(envFile.replace(/^\.\//, ''));
+  if (file !== '.env') names.push(file, `${file}.example`);
+  return `**/{${names.join(',')}}`;
+}
+
 export async function loadRolloutSnapshot(workspace: string, options: WorkspaceOptions): Promise<RolloutSnapshot> {
   const envFile = options.envFile ?? '.env';
   const exampleFile = exampleFileOf(envFile);

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ConcurrentEditError, setEnvValues, writeEnvFile } from '../../../../src/core/flags/edit';
+import { setEnvValues, writeEnvFile } from '../../../../src/core/flags/edit';
 import { parseEnvDocument } from '../../../../src/core/flags/env-document';
 import { readEnvFile } from '../../../../src/core/flags/read-env-file';
 import { applyPhaseMove, planPhaseMove, rearm, rollBack, rollbackDrill } from '../../../../src/core/rollout/moves';
@@ -50,10 +50,33 @@ test('bad files get one clear diagnostic and contribute no flags: binary, too la
   assert.ok(snapshot.diagnostics.some((d) => d.code === 'invalid-encoding'));
 });
 
-test('a concurrent edit is refused and nothing is written', async () => {
+test('a concurrent edit is refused as a conflict value and nothing is written', async () => {
   const dir = workspace({ '.env': 'CHIMERA_ENABLED=0\n' });
-  await assert.rejects(writeEnvFile(join(dir, '.env'), 'CHIMERA_ENABLED=1\n', { expected: 'CHIMERA_ENABLED=0 # stale read\n', backupDir: join(dir, 'b') }), ConcurrentEditError);
+  const written = await writeEnvFile(join(dir, '.env'), 'CHIMERA_ENABLED=1\n', { expected: 'CHIMERA_ENABLED=0 # stale read\n', backupDir: join(dir, 'b') });
+  assert.equal(written.ok, false);
+  assert.match(!written.ok ? written.conflict.message : '', /\.env changed on disk after Chimera read it/);
   assert.equal(readFileSync(join(dir, '.env'), 'utf8'), 'CHIMERA_ENABLED=0\n');
+});
+
+test('a phase move over a .env changed since the snapshot returns the conflict, writes nothing and logs nothing', async () => {
+  const dir = workspace({ '.env': 'CHIMERA_ENABLED=1\nDRY_RUN_MODE=1\n', '.env.example': 'CHIMERA_ENABLED=0\nDRY_RUN_MODE=0\nCHIMERA_CANARY=1\nWASM_EXEC_ENABLED=0\nPROTEIN_HASH_ENABLED=0\nCHIMERA_FREEZE=0\nWASM_MAX_MEMORY=16MiB\nWASM_MAX_TIME=1000ms\nWASM_MAX_GAS=10000000\n' });
+  const snapshot = await loadRolloutSnapshot(dir, options);
+  const plan = await planPhaseMove(snapshot, 3, { confirmed: true, env: {} });
+  writeFileSync(join(dir, '.env'), 'CHIMERA_ENABLED=1\nDRY_RUN_MODE=1 # edited meanwhile\n');
+  const conflict = await applyPhaseMove(snapshot, plan, 'tester');
+  assert.equal(conflict?.path, join(dir, '.env'));
+  assert.equal(readFileSync(join(dir, '.env'), 'utf8'), 'CHIMERA_ENABLED=1\nDRY_RUN_MODE=1 # edited meanwhile\n');
+  assert.deepEqual(await readRolloutLog(dir), []);
+});
+
+test('a rollback over a .env changed since the snapshot keeps the rollback state active and returns the conflict', async () => {
+  const dir = workspace({ '.env': 'CHIMERA_ENABLED=1\n' });
+  const snapshot = await loadRolloutSnapshot(dir, options);
+  writeFileSync(join(dir, '.env'), 'CHIMERA_ENABLED=1 # edited meanwhile\n');
+  const outcome = await rollBack(snapshot, { reason: 'test', who: 'tester' });
+  assert.ok(outcome.conflict);
+  assert.equal(readFileSync(join(dir, '.env'), 'utf8'), 'CHIMERA_ENABLED=1 # edited meanwhile\n');
+  assert.equal((await loadRolloutSnapshot(dir, options)).features.analysis, false, 'the rollback state holds everything off');
 });
 
 test('moving to a phase writes exactly the flags of that phase, keeps a backup, completes .env.example and logs the move', async () => {
