@@ -240,12 +240,21 @@ export class CompactGeneIndex {
     const keys = new Uint32Array(a.digestKeys.buffer, a.digestKeys.byteOffset, a.digestKeys.byteLength >> 2);
     const shallow = a.shallow;
     const found: { g: number; class: SimilarityClass; cosine: number }[] = [];
+    const scales = a.shallowScale;
     for (let g = 0; g < a.lines.length; g++) {
       if (g === options.exclude) continue;
-      let dot = 0;
-      const base = g * SHALLOW;
-      for (let i = 0; i < SHALLOW; i++) dot += q[i]! * shallow[base + i]!;
-      dot *= a.shallowScale[g]!;
+      // Four accumulators: the scan is the query's whole cost, and independent sums pipeline.
+      let d0 = 0;
+      let d1 = 0;
+      let d2 = 0;
+      let d3 = 0;
+      for (let i = 0, j = g * SHALLOW; i < SHALLOW; i += 4, j += 4) {
+        d0 += q[i]! * shallow[j]!;
+        d1 += q[i + 1]! * shallow[j + 1]!;
+        d2 += q[i + 2]! * shallow[j + 2]!;
+        d3 += q[i + 3]! * shallow[j + 3]!;
+      }
+      const dot = (d0 + d1 + d2 + d3) * scales[g]!;
       const sameDigest = keys[g * 4] === k0 && keys[g * 4 + 1] === k1 && keys[g * 4 + 2] === k2 && keys[g * 4 + 3] === k3;
       if (dot < minimum && !sameDigest) continue;
       const value = sameDigest ? 1 : Math.min(1, dot);

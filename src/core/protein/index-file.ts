@@ -17,23 +17,26 @@ interface Header {
   protein: string;
   files: number;
   genes: number;
+  /** The inflated body's length: the output buffer is allocated once, at its size. */
+  raw: number;
 }
 
-/** The typed arrays in file order, with their element counts for `genes` genes and `files` files. */
-function layout(a: CompactArrays): [ArrayBufferView, number][] {
-  const g = a.lines.length;
-  const f = a.fileStart.length - 1;
+type ArrayKey = Exclude<keyof CompactArrays, 'files' | 'names'>;
+type ArrayType = Uint8ArrayConstructor | Int8ArrayConstructor | Uint32ArrayConstructor | Float32ArrayConstructor;
+
+/** The typed arrays in file order (4-byte ones first, so they stay aligned), with their element counts. */
+function layout(genes: number, files: number): [ArrayKey, ArrayType, number][] {
   return [
-    [a.fileHashes, f * 32],
-    [a.fileStart, f + 1],
-    [a.lines, g],
-    [a.shallowScale, g],
-    [a.deepScale, g],
-    [a.digestKeys, g * DIGEST_KEY],
-    [a.behaviourKeys, g * BEHAVIOUR_KEY],
-    [a.shallow, g * SHALLOW],
-    [a.deep, g * DEEP],
-    [a.tokens, g * TOKENS],
+    ['fileHashes', Uint8Array, files * 32],
+    ['fileStart', Uint32Array, files + 1],
+    ['lines', Uint32Array, genes],
+    ['shallowScale', Float32Array, genes],
+    ['deepScale', Float32Array, genes],
+    ['digestKeys', Uint8Array, genes * DIGEST_KEY],
+    ['behaviourKeys', Uint8Array, genes * BEHAVIOUR_KEY],
+    ['shallow', Int8Array, genes * SHALLOW],
+    ['deep', Int8Array, genes * DEEP],
+    ['tokens', Uint8Array, genes * TOKENS],
   ];
 }
 
@@ -42,8 +45,9 @@ const bytesOf = (view: ArrayBufferView) => Buffer.from(view.buffer, view.byteOff
 export function encodeIndex(index: CompactGeneIndex): Buffer {
   const a = index.arrays;
   const strings = Buffer.from([...a.files, ...a.names].join('\u0000'), 'utf8');
-  const body = deflateSync(Buffer.concat([...layout(a).map(([view]) => bytesOf(view)), strings]), { level: 6 });
-  const header = Buffer.from(JSON.stringify({ format: INDEX_FORMAT, protein: PROTEIN_DATA_VERSION, files: a.files.length, genes: a.lines.length } satisfies Header), 'utf8');
+  const raw = Buffer.concat([...layout(a.lines.length, a.files.length).map(([key]) => bytesOf(a[key])), strings]);
+  const body = deflateSync(raw, { level: 6 });
+  const header = Buffer.from(JSON.stringify({ format: INDEX_FORMAT, protein: PROTEIN_DATA_VERSION, files: a.files.length, genes: a.lines.length, raw: raw.length } satisfies Header), 'utf8');
   const length = Buffer.alloc(4);
   length.writeUInt32LE(header.length);
   return Buffer.concat([Buffer.from(MAGIC, 'latin1'), length, header, createHash('sha256').update(body).digest(), body]);
@@ -57,23 +61,26 @@ export function decodeIndex(bytes: Uint8Array): CompactGeneIndex | undefined {
     const headerEnd = 8 + buffer.readUInt32LE(4);
     if (headerEnd + 32 > buffer.length) return undefined;
     const header = JSON.parse(buffer.toString('utf8', 8, headerEnd)) as Partial<Header>;
-    if (header.format !== INDEX_FORMAT || header.protein !== PROTEIN_DATA_VERSION || !Number.isSafeInteger(header.files) || !Number.isSafeInteger(header.genes)) return undefined;
+    if (header.format !== INDEX_FORMAT || header.protein !== PROTEIN_DATA_VERSION || !Number.isSafeInteger(header.files) || !Number.isSafeInteger(header.genes) || !Number.isSafeInteger(header.raw)) return undefined;
     const body = buffer.subarray(headerEnd + 32);
     if (!createHash('sha256').update(body).digest().equals(buffer.subarray(headerEnd, headerEnd + 32))) return undefined;
-    const raw = inflateSync(body);
-    const arrays = emptyArrays(header.genes!, header.files!);
+    // One output chunk of the known size: no concatenation of partial chunks, and the views below need no copy.
+    const raw = inflateSync(body, { chunkSize: Math.max(64, header.raw! + 1) });
+    if (raw.length !== header.raw) return undefined;
+    const arrays = emptyArrays(0, 0);
     let at = 0;
-    for (const [view, count] of layout(arrays)) {
-      const size = count * (view as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+    for (const [key, Type, count] of layout(header.genes!, header.files!)) {
+      const size = count * Type.BYTES_PER_ELEMENT;
       if (at + size > raw.length) return undefined;
-      // Copied into the fresh (aligned) arrays: the inflated buffer's offsets need not be multiples of 4.
-      bytesOf(view).set(raw.subarray(at, at + size));
+      // A view, not a copy, when aligned (the 4-byte arrays come first); otherwise copied into a fresh array.
+      const view = (raw.byteOffset + at) % Type.BYTES_PER_ELEMENT === 0 ? new Type(raw.buffer, raw.byteOffset + at, count) : new Type(raw.buffer.slice(raw.byteOffset + at, raw.byteOffset + at + size));
+      (arrays as unknown as Record<ArrayKey, ArrayBufferView>)[key] = view;
       at += size;
     }
     const strings = raw.length > at ? raw.toString('utf8', at).split('\u0000') : [];
     if (strings.length !== header.files! + header.genes! && header.files! + header.genes! > 0) return undefined;
-    arrays.files.push(...strings.slice(0, header.files));
-    for (let i = header.files!; i < strings.length; i++) arrays.names.push(strings[i]!);
+    arrays.files = strings.slice(0, header.files);
+    arrays.names = strings.slice(header.files);
     for (let f = 0; f < header.files!; f++) if (arrays.fileStart[f]! > arrays.fileStart[f + 1]!) return undefined;
     if (arrays.fileStart[header.files!] !== header.genes) return undefined;
     return new CompactGeneIndex(arrays);
