@@ -19,6 +19,7 @@ import { feedbackCommand } from './commands/feedback';
 import { genesCommand } from './commands/genes';
 import { checkCommand } from './commands/check';
 import { exportCommand } from './commands/export';
+import { indexCommand } from './commands/index';
 
 const GLOBAL_OPTIONS: OptionSpec = {
   json: { type: 'boolean' },
@@ -61,7 +62,7 @@ const helpCommand: Command = {
 };
 
 /** Every command, in the order `chimera help` lists them. */
-export const COMMANDS: readonly Command[] = [helpCommand, versionCommand, flagsCommand, phaseCommand, rollbackCommand, rearmCommand, monitoringCommand, execCommand, hashCommand, similarCommand, compileCommand, runCommand, feedbackCommand, genesCommand, exportCommand, checkCommand];
+export const COMMANDS: readonly Command[] = [helpCommand, versionCommand, flagsCommand, phaseCommand, rollbackCommand, rearmCommand, monitoringCommand, execCommand, hashCommand, similarCommand, compileCommand, runCommand, feedbackCommand, genesCommand, exportCommand, checkCommand, indexCommand];
 
 function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name);

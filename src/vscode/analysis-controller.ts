@@ -134,6 +134,11 @@ export class AnalysisController implements vscode.Disposable {
     return this.worker.call(op, payload).result;
   }
 
+  /** A call the caller may cancel (the workspace index build). */
+  call<K extends WorkerOp>(op: K, payload: WorkerOps[K]['payload']): WorkerCall<WorkerOps[K]['result']> {
+    return this.worker.call(op, payload);
+  }
+
   private schedule(document: vscode.TextDocument, delay = DEBOUNCE_MS): void {
     if (!isAnalyzable(document) || refusal(this.features, 'analysis')) return;
     const key = document.uri.toString();

@@ -47,15 +47,16 @@ export function activateFeatures(context: vscode.ExtensionContext, rollout: Roll
   const geneLanguage = new GeneLanguageFeatures(analysis);
   const genesTree = new GenesTreeProvider(analysis);
   const lenses = new GeneLensProvider(analysis);
+  const genesView = vscode.window.createTreeView(GenesTreeProvider.viewId, { treeDataProvider: genesTree });
   context.subscriptions.push(
     rolloutView.attach({ current: () => observability.current(), onDidChange: observability.onDidChange, triggerRows: () => triggerRows(observability) }),
     analysis,
     geneLanguage,
     genesTree,
     lenses,
-    vscode.window.registerTreeDataProvider(GenesTreeProvider.viewId, genesTree),
+    genesView,
     vscode.languages.registerCodeLensProvider(SOURCE_LANGUAGES, lenses),
-    ...registerGeneCommands(commands.register, analysis, rollout, geneLanguage, new WorkspaceGenes(context.storageUri, analysis, log), log),
+    ...registerGeneCommands(commands.register, analysis, rollout, geneLanguage, new WorkspaceGenes(context.storageUri, context.extensionUri, analysis, log, (message) => (genesView.message = message)), log),
   );
   return { commands, observability, analysis, genesTree };
 }

@@ -149,8 +149,8 @@ export function registerGeneCommands(register: CommandRegistrar, analysis: Analy
       const protein = target?.entry.protein;
       const folder = target && vscode.workspace.getWorkspaceFolder(target.document.uri);
       if (!target || !protein || !folder) return undefined;
-      const matches = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Chimera: indexing the workspace genes…', cancellable: true }, (_progress, token) =>
-        workspaceGenes.query(target.document.uri, { name: target.entry.gene.name, ...protein }, token),
+      const matches = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Chimera: indexing the workspace genes', cancellable: true }, (progress, token) =>
+        workspaceGenes.query(target.document.uri, { name: target.entry.gene.name, ...protein }, token, progress),
       );
       log.info(`similar to ${target.entry.gene.name}: ${matches.map((m) => `${m.file}:${m.line} ${m.name} (${m.class}, ${m.cosine.toFixed(3)})`).join('; ') || 'none'}`);
       if (matches.length === 0) {

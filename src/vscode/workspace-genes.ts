@@ -1,87 +1,126 @@
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { type WorkspaceMatch, WorkspaceGeneIndex, contentHash } from '../core/protein/gene-index';
+import { excludeGlobs } from '../core/analysis/exclude-globs';
+import type { IndexBuildSummary, IndexQueryPayload } from '../core/analysis/protocol';
+import { DEFAULT_MAX_FILES } from '../core/analysis/workspace-index';
+import type { CompactMatch } from '../core/protein/compact-index';
 import type { AnalysisController } from './analysis-controller';
 
-const SOURCES = '**/*.{ts,tsx,js,jsx,mts,cts,mjs,cjs}';
-const EXCLUDED = '**/{node_modules,.git,dist,out,build,.vscode-test}/**';
-const MAX_FILES = 5000;
+export type WorkspaceMatch = CompactMatch;
+
+/** How often the build's shared-memory counters are shown: often enough to move, rare enough to cost nothing. */
+const PROGRESS_POLL_MS = 250;
+
+export interface IndexSettings {
+  maxFiles: number;
+  /** files.exclude and search.exclude, as walk globs (.gitignore is read by the walk itself). */
+  excludes: string[];
+}
+
+/** The one place the workspace index reads its settings. */
+export function readIndexSettings(folder: vscode.WorkspaceFolder): IndexSettings {
+  const maxFiles = vscode.workspace.getConfiguration('chimera', folder).get<number>('index.maxFiles', DEFAULT_MAX_FILES);
+  return {
+    maxFiles: Number.isSafeInteger(maxFiles) && maxFiles > 0 ? maxFiles : DEFAULT_MAX_FILES,
+    excludes: excludeGlobs(vscode.workspace.getConfiguration('files', folder).get('exclude'), vscode.workspace.getConfiguration('search', folder).get('exclude')),
+  };
+}
+
+type Progress = vscode.Progress<{ message?: string }>;
 
 /**
- * The workspace's protein index for "Find Similar Genes": built in the analysis worker, only for files whose content
- * changed since the last time (content hashes), and kept in the workspace storage between sessions.
+ * "Find Similar Genes" over the workspace. The analysis worker builds (on a pool), holds, persists and queries the
+ * compact index; this host side only sends a build or a query and shows progress. After a reload the first query
+ * is answered from the persisted index, and a refresh of the changed files follows in the background.
  */
 export class WorkspaceGenes {
-  private index: WorkspaceGeneIndex | undefined;
-  private building: Promise<WorkspaceGeneIndex> | undefined;
+  private readonly building = new Map<string, Promise<IndexBuildSummary | undefined>>();
 
   constructor(
     private readonly storage: vscode.Uri | undefined,
+    private readonly extensionUri: vscode.Uri,
     private readonly analysis: AnalysisController,
     private readonly log: vscode.LogOutputChannel,
+    /** Shows (or clears, with undefined) a note in the Genes view: the file limit was hit. */
+    private readonly note: (message: string | undefined) => void,
   ) {}
 
-  private get file(): vscode.Uri | undefined {
-    return this.storage && vscode.Uri.joinPath(this.storage, 'gene-index.json');
+  /** One index per workspace folder, in the extension's workspace storage (nothing is written into the workspace). */
+  private indexFile(folder: vscode.WorkspaceFolder): string {
+    const id = createHash('sha256').update(folder.uri.toString()).digest('hex').slice(0, 16);
+    return join(this.storage?.fsPath ?? join(tmpdir(), 'chimera-index'), 'gene-index', `${id}.idx`);
   }
 
-  /** Brings the index up to date with the workspace (cancellable); unchanged files cost a hash, not an analysis. */
-  refresh(token?: vscode.CancellationToken): Promise<WorkspaceGeneIndex> {
-    this.building ??= this.build(token).finally(() => (this.building = undefined));
-    return this.building;
-  }
-
-  async query(file: vscode.Uri, gene: { name: string; digest: string; vector: number[]; behaviour?: string }, token?: vscode.CancellationToken): Promise<WorkspaceMatch[]> {
-    const index = await this.refresh(token);
-    return index.query(gene, { exclude: { file: vscode.workspace.asRelativePath(file, false), name: gene.name } });
-  }
-
-  private async load(): Promise<WorkspaceGeneIndex> {
-    if (this.index) return this.index;
-    let restored: unknown;
-    try {
-      restored = this.file ? JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(this.file)).toString('utf8')) : undefined;
-    } catch {
-      restored = undefined;
+  /** Brings the folder's index up to date (cancellable); unchanged files cost a hash, not an analysis. */
+  refresh(folder: vscode.WorkspaceFolder, progress?: Progress, token?: vscode.CancellationToken): Promise<IndexBuildSummary | undefined> {
+    const key = folder.uri.toString();
+    let running = this.building.get(key);
+    if (!running) {
+      running = this.build(folder, progress, token).finally(() => this.building.delete(key));
+      this.building.set(key, running);
     }
-    this.index = WorkspaceGeneIndex.restore(restored);
-    return this.index;
+    return running;
   }
 
-  private async build(token?: vscode.CancellationToken): Promise<WorkspaceGeneIndex> {
-    const index = await this.load();
-    const uris = await vscode.workspace.findFiles(SOURCES, EXCLUDED, MAX_FILES, token);
-    const seen = new Set<string>();
-    let analysed = 0;
-    for (const uri of uris) {
-      if (token?.isCancellationRequested) break;
-      const file = vscode.workspace.asRelativePath(uri, false);
-      seen.add(file);
-      let text: string;
-      try {
-        text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
-      } catch {
-        continue;
-      }
-      const hash = contentHash(text);
-      if (!index.isStale(file, hash)) continue;
-      const result = await this.analysis.request('analyze', { fileName: uri.fsPath, text, features: { compile: false, verify: false, proteinHash: true } });
-      index.update(file, hash, result);
-      analysed++;
+  async query(file: vscode.Uri, gene: { name: string; digest: string; vector: number[]; behaviour?: string }, token?: vscode.CancellationToken, progress?: Progress): Promise<WorkspaceMatch[]> {
+    const folder = vscode.workspace.getWorkspaceFolder(file);
+    if (!folder) return [];
+    const payload: IndexQueryPayload = {
+      indexFile: this.indexFile(folder),
+      file: vscode.workspace.asRelativePath(file, false),
+      name: gene.name,
+      protein: { digest: gene.digest, vector: gene.vector, ...(gene.behaviour ? { behaviour: gene.behaviour } : {}) },
+    };
+    let answer = await this.analysis.request('indexQuery', payload);
+    if (answer.ready) {
+      this.log.info(`gene index: answered from the index in ${Math.round(answer.loadMs)} ms load + ${Math.round(answer.queryMs)} ms query; refreshing changed files in the background`);
+      void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Chimera genes', cancellable: false }, (background) => this.refresh(folder, background));
+      return answer.matches;
     }
-    if (!token?.isCancellationRequested) index.retain(seen);
-    this.log.info(`gene index: ${index.size} genes in ${seen.size} files (${analysed} analysed, the rest unchanged)`);
-    await this.save(index);
-    return index;
+    await this.refresh(folder, progress, token);
+    answer = await this.analysis.request('indexQuery', payload);
+    return answer.matches;
   }
 
-  private async save(index: WorkspaceGeneIndex): Promise<void> {
-    if (!this.file || !this.storage) return;
+  private async build(folder: vscode.WorkspaceFolder, progress?: Progress, token?: vscode.CancellationToken): Promise<IndexBuildSummary | undefined> {
+    const settings = readIndexSettings(folder);
+    const shared = new SharedArrayBuffer(8);
+    const counts = new Int32Array(shared);
+    const call = this.analysis.call('indexBuild', {
+      workspace: folder.uri.fsPath,
+      indexFile: this.indexFile(folder),
+      workerScript: vscode.Uri.joinPath(this.extensionUri, 'dist', 'analysis-worker.js').fsPath,
+      excludes: settings.excludes,
+      maxFiles: settings.maxFiles,
+      progress: shared,
+    });
+    const cancelling = token?.onCancellationRequested(() => call.cancel());
+    const timer = setInterval(() => {
+      const total = Atomics.load(counts, 1);
+      if (total > 0) progress?.report({ message: `indexing files ${Atomics.load(counts, 0)}/${total}` });
+    }, PROGRESS_POLL_MS);
+    let summary: IndexBuildSummary;
     try {
-      await vscode.workspace.fs.createDirectory(this.storage);
-      await vscode.workspace.fs.writeFile(this.file, Buffer.from(JSON.stringify(index)));
+      summary = await call.result;
     } catch (error) {
-      // A full disk or a read-only profile only costs the next session a rebuild.
-      this.log.warn(`gene index not saved: ${error instanceof Error ? error.message : String(error)}`);
+      this.log.error(`gene index not built: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    } finally {
+      clearInterval(timer);
+      cancelling?.dispose();
     }
+    if (!summary.ok) {
+      this.log.error(`gene index not built: ${summary.error}`);
+      return summary;
+    }
+    this.log.info(`gene index: ${summary.genes} genes in ${summary.files} files (${summary.analysed} analysed, ${summary.reused} unchanged, ${summary.failed} failed) in ${summary.buildMs} ms, ${summary.bytes} bytes${summary.cancelled ? '; cancelled, the rest follows on the next build' : ''}`);
+    if (summary.limited) {
+      const message = `The gene index holds ${summary.limited.limit} of the workspace's ${summary.limited.found} source files (setting chimera.index.maxFiles).`;
+      this.log.warn(message);
+      this.note(message);
+    } else this.note(undefined);
+    return summary;
   }
 }

@@ -4,6 +4,7 @@ import { analyzeFile } from './pipeline';
 import { compileSelected, parseGeneValue, runGene } from '../compiler';
 import { exportGenome } from '../store/genome';
 import { cidOfSync } from '../store/cid';
+import { buildHeldIndex, queryHeldIndex } from './index-host';
 import type { ModuleResponse, RunRequest, RunResponse, WorkerOps, WorkerRequest, WorkerResponse } from './protocol';
 
 function cancellationOf(buffer: SharedArrayBuffer | undefined) {
@@ -52,6 +53,10 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       const genome = await exportGenome((request.payload as WorkerOps['car']['payload']).files);
       return genome.ok ? { ok: true, root: genome.root, bytes: genome.bytes, genes: genome.genes } : { ok: false, reason: genome.reason };
     }
+    case 'indexBuild':
+      return buildHeldIndex(request.payload as WorkerOps['indexBuild']['payload'], cancellationOf(request.cancel));
+    case 'indexQuery':
+      return queryHeldIndex(request.payload as WorkerOps['indexQuery']['payload']);
     default:
       throw new Error(`unknown op ${String((request as { op: unknown }).op)}`);
   }
