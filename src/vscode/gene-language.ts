@@ -36,7 +36,7 @@ export function geneDiagnostics(analysis: FileAnalysis, explained: ReadonlySet<s
     }
     if (explained.has(entry.gene.id)) {
       const reasons = entry.gene.reasons.map((r) => `${r.message} (line ${r.line})`).join('; ');
-      out.push(diagnostic(geneRange(entry), `${entry.gene.name} is ${purityLabel(entry)}${reasons ? `: ${reasons}` : ''}.`, vscode.DiagnosticSeverity.Information, entry.gene.purity === 'pure' ? 'gene-pure' : 'gene-impure'));
+      out.push(diagnostic(geneRange(entry), `${entry.gene.name} is ${purityLabel(entry)}${reasons ? `: ${reasons}` : ''}.`, vscode.DiagnosticSeverity.Information, entry.gene.purity === 'impure' ? 'gene-impure' : 'gene-pure'));
     }
   }
   return out;

@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
 import type { FileAnalysis, GeneAnalysis } from '../core/analysis/pipeline';
+import { RECEIVER_MARK } from '../core/genes/types';
 import { compareProteins } from '../core/protein/similarity';
 import type { AnalysisController } from './analysis-controller';
 
-export type GeneGroup = 'pure-numeric' | 'pure' | 'impure' | 'skipped';
+export type GeneGroup = 'pure-numeric' | 'pure' | 'conditional' | 'impure' | 'skipped';
 
-const GROUP_LABELS: Record<GeneGroup, string> = { 'pure-numeric': 'Pure · numeric', pure: 'Pure', impure: 'Impure', skipped: 'Skipped' };
+const GROUP_LABELS: Record<GeneGroup, string> = { 'pure-numeric': 'Pure · numeric', pure: 'Pure', conditional: 'Conditionally pure', impure: 'Impure', skipped: 'Skipped' };
 
 export function groupOf(entry: GeneAnalysis): Exclude<GeneGroup, 'skipped'> {
-  return entry.gene.purity === 'impure' ? 'impure' : entry.gene.numeric ? 'pure-numeric' : 'pure';
+  return entry.gene.purity !== 'pure' ? entry.gene.purity : entry.gene.numeric ? 'pure-numeric' : 'pure';
 }
 
 /** The first thing to say about a gene: its purity with the first reason, as the lens and the tree show it. */
@@ -17,7 +18,11 @@ export function purityLabel(entry: GeneAnalysis): string {
     const first = entry.gene.reasons.find((r) => r.code !== 'calls-parameter');
     return first ? `impure: ${first.message}, line ${first.line}` : 'impure';
   }
-  return `pure${entry.gene.numeric ? ' · numeric' : ''}${entry.gene.mayThrow ? ' · may throw' : ''}`;
+  if (entry.gene.purity === 'conditional') {
+    const where = entry.gene.reasons.map((r) => `${r.message.replace(/: pure only if.*$/, '')} (line ${r.line})`).join(', ');
+    return `conditional: pure only if what it calls through parameters is${where ? ` — ${where}` : ''}`;
+  }
+  return `pure${entry.gene.receiver ? ` · ${RECEIVER_MARK}` : ''}${entry.gene.numeric ? ' · numeric' : ''}${entry.gene.mayThrow ? ' · may throw' : ''}`;
 }
 
 /** Genes of the same file that look alike (equal digests or cosine ≥ 0.85), best first. */
@@ -62,7 +67,7 @@ export class GenesTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     if (!current) return [];
     const { uri, analysis } = current;
     if (!node) {
-      const groups: Node[] = (['pure-numeric', 'pure', 'impure'] as const).map((group) => ({ kind: 'group' as const, group, count: analysis.genes.filter((g) => groupOf(g) === group).length }));
+      const groups: Node[] = (['pure-numeric', 'pure', 'conditional', 'impure'] as const).map((group) => ({ kind: 'group' as const, group, count: analysis.genes.filter((g) => groupOf(g) === group).length }));
       groups.push({ kind: 'group', group: 'skipped', count: analysis.skipped.length });
       return groups.filter((g) => g.kind === 'group' && g.count > 0);
     }

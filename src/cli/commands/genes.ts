@@ -1,7 +1,7 @@
 // `chimera genes <file…>`: every function of each file with its purity verdict and reasons.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type FileGenes, type Gene, decodeSource, extractGenes } from '../../core/genes';
+import { type FileGenes, type Gene, RECEIVER_MARK, decodeSource, extractGenes } from '../../core/genes';
 import { type Command, UsageError } from '../command';
 import { ExitCode } from '../exit-codes';
 
@@ -47,9 +47,9 @@ async function analyseFile(file: string, maxBytes: number | undefined): Promise<
 }
 
 function verdict(gene: Gene): string {
-  if (gene.purity === 'pure') {
-    const marks = ['pure', gene.numeric ? 'numeric' : '', gene.mayThrow ? 'may throw' : ''].filter(Boolean).join(' · ');
-    const condition = gene.reasons[0] ? ` (${gene.reasons[0].message})` : '';
+  if (gene.purity !== 'impure') {
+    const marks = [gene.purity, gene.receiver ? RECEIVER_MARK : '', gene.numeric ? 'numeric' : '', gene.mayThrow ? 'may throw' : ''].filter(Boolean).join(' · ');
+    const condition = gene.reasons.length > 0 ? ` (${gene.reasons.map((r) => `${r.message}, line ${r.line}`).join('; ')})` : '';
     return marks + condition;
   }
   const first = gene.reasons[0];
@@ -57,7 +57,8 @@ function verdict(gene: Gene): string {
 }
 
 function renderFile(result: FileGenes): string {
-  const lines = [`${result.file}: ${result.genes.length} genes, ${result.genes.filter((g) => g.purity === 'pure').length} pure`];
+  const count = (purity: Gene['purity']) => result.genes.filter((g) => g.purity === purity).length;
+  const lines = [`${result.file}: ${result.genes.length} genes, ${count('pure')} pure, ${count('conditional')} conditional`];
   for (const error of result.errors) lines.push(`  error ${error.code}: ${error.message}`);
   for (const gene of result.genes) lines.push(`  ${gene.line}:${gene.column}  ${gene.name} (${gene.kind})  ${verdict(gene)}`);
   for (const skipped of result.skipped) lines.push(`  ${skipped.line}:${skipped.column}  ${skipped.name} (${skipped.kind})  skipped: ${skipped.reason.message}, line ${skipped.reason.line}`);

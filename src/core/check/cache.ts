@@ -15,7 +15,7 @@ import { PRODUCT } from '../product';
 import type { Finding } from './types';
 
 /** Bump when what is cached changes shape or meaning. */
-const CACHE_SCHEMA = 3;
+const CACHE_SCHEMA = 4;
 
 /** A file modified this recently (before it was hashed) is hashed again next time: its signature may not show a change. */
 export const RACY_MS = 2000;
@@ -27,7 +27,7 @@ const KEEP_RUNS = 8;
 export interface FileSummary {
   /** Workspace-relative. */
   file: string;
-  counts: { genes: number; pure: number; compiled: number; verified: number; mismatches: number; proteinHashed: number };
+  counts: { genes: number; pure: number; conditional: number; compiled: number; verified: number; mismatches: number; proteinHashed: number };
   findings: Finding[];
   /** Each hashed gene's digest and the digest of the second, independent hashing (null when it had none). */
   protein: { gene: string; line: number; column: number; digest: string; again: string | null }[];

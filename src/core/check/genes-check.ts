@@ -156,10 +156,11 @@ async function checkFile(options: GeneCheckOptions, file: string, statted: StatO
 
 /** What the report needs of one analysed file, and all the cache keeps: counts, findings and protein digests. */
 export function summarize(analysis: FileAnalysis, rehashed: Record<string, string> | undefined): FileSummary {
-  const counts = { genes: analysis.genes.length, pure: 0, compiled: 0, verified: 0, mismatches: 0, proteinHashed: 0 };
+  const counts = { genes: analysis.genes.length, pure: 0, conditional: 0, compiled: 0, verified: 0, mismatches: 0, proteinHashed: 0 };
   const protein: FileSummary['protein'] = [];
   for (const g of analysis.genes) {
     if (g.gene.purity === 'pure') counts.pure++;
+    else if (g.gene.purity === 'conditional') counts.conditional++;
     if (g.compile?.verdict === 'ok') counts.compiled++;
     if (g.verify?.verdict === 'ok') counts.verified++;
     if (g.verify?.verdict === 'mismatch') counts.mismatches++;
@@ -191,7 +192,7 @@ export async function checkGenes(options: GeneCheckOptions): Promise<GeneCheckRe
     ...(options.randomInputs !== undefined ? { randomInputs: options.randomInputs } : {}),
   };
   const settings = settingsKey({ features, maxBytes: options.maxFileBytes, ...limits });
-  const stats: GeneStats = { files: options.files.length, analysed: 0, cached: 0, genes: 0, pure: 0, compiled: 0, verified: 0, mismatches: 0, proteinHashed: 0 };
+  const stats: GeneStats = { files: options.files.length, analysed: 0, cached: 0, genes: 0, pure: 0, conditional: 0, compiled: 0, verified: 0, mismatches: 0, proteinHashed: 0 };
   const items: CheckItem[] = new Array(options.files.length);
   const proteinItems: (CheckItem | undefined)[] = new Array(options.files.length);
   const proteinHashes: Record<string, string> = {};
@@ -225,7 +226,7 @@ export async function checkGenes(options: GeneCheckOptions): Promise<GeneCheckRe
         const { summary } = outcome;
         if (outcome.fromCache) stats.cached++;
         else stats.analysed++;
-        for (const name of ['genes', 'pure', 'compiled', 'verified', 'mismatches', 'proteinHashed'] as const) stats[name] += summary.counts[name];
+        for (const name of ['genes', 'pure', 'conditional', 'compiled', 'verified', 'mismatches', 'proteinHashed'] as const) stats[name] += summary.counts[name];
         items[index] = itemOf('genes', file, summary.findings, durationMs, `${summary.counts.genes} genes, ${summary.counts.compiled} compiled and verified${outcome.fromCache ? ' (cached)' : ''}`);
         if (options.proteinHash) proteinItems[index] = proteinItem(summary, proteinHashes, durationMs);
       }

@@ -36,7 +36,7 @@ export function renderReport(report: CheckReport, style: Style = plain): string 
   }
   const { stats, counts } = report;
   lines.push(
-    `totals     ${stats.files} files (${stats.analysed} analysed, ${stats.cached} from cache), ${stats.genes} genes, ${stats.pure} pure, ${stats.compiled} compiled, ${stats.verified} verified, ${stats.mismatches} mismatches${report.proteinHashChecked ? `, ${stats.proteinHashed} protein hashes reproduced` : ''}`,
+    `totals     ${stats.files} files (${stats.analysed} analysed, ${stats.cached} from cache), ${stats.genes} genes, ${stats.pure} pure, ${stats.conditional} conditional, ${stats.compiled} compiled, ${stats.verified} verified, ${stats.mismatches} mismatches${report.proteinHashChecked ? `, ${stats.proteinHashed} protein hashes reproduced` : ''}`,
     `phase      ${report.phase} (checked as a dry run whatever the flags say)`,
     '',
     report.ok

@@ -123,7 +123,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckOutcome> {
     phase: snapshot.phase.id,
     features: { ...snapshot.features, blockedBy: snapshot.features.blockedBy ?? null },
     proteinHashChecked: proteinHash,
-    stats: genes?.stats ?? { files: 0, analysed: 0, cached: 0, genes: 0, pure: 0, compiled: 0, verified: 0, mismatches: 0, proteinHashed: 0 },
+    stats: genes?.stats ?? { files: 0, analysed: 0, cached: 0, genes: 0, pure: 0, conditional: 0, compiled: 0, verified: 0, mismatches: 0, proteinHashed: 0 },
     counts,
     items,
     findings,

@@ -43,7 +43,10 @@ export interface GeneStats {
   /** Files answered from the cache. */
   cached: number;
   genes: number;
+  /** Unconditionally pure genes, receiver-pure ones included. */
   pure: number;
+  /** Genes pure only if the functions they call through parameters are. */
+  conditional: number;
   compiled: number;
   verified: number;
   mismatches: number;

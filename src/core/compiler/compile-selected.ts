@@ -21,7 +21,7 @@ export function compileSelected(fileName: string, text: string, selector: string
   if (!fn) return { ok: false, message: `the gene ${gene.name} has no function node` };
   if (gene.purity !== 'pure' || gene.mayThrow) {
     const refusal = gene.reasons.find((reason) => reason.code !== 'calls-parameter');
-    const why = refusal ?? { message: gene.mayThrow ? 'the gene may throw' : 'the gene is impure', line: gene.line, column: gene.column };
+    const why = refusal ?? { message: gene.mayThrow ? 'the gene may throw' : gene.purity === 'conditional' ? 'the gene is pure only if the functions it calls through parameters are' : 'the gene is impure', line: gene.line, column: gene.column };
     return { ok: true, sourceFile, gene, compiled: { verdict: 'unsupported', construct: gene.mayThrow ? 'mayThrow' : 'impure', reason: why.message, line: why.line, column: why.column } };
   }
   return { ok: true, sourceFile, gene, compiled: compileGene(sourceFile, fn, { name: gene.name }) };

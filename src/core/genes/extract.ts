@@ -99,6 +99,9 @@ function analyse(model: FileModel, text: string, result: FileGenes): void {
     seenIds.set(digest, twin);
     const id = twin === 1 ? digest.slice(0, 16) : createHash('sha256').update(`${digest}\n${twin}`).digest('hex').slice(0, 16);
     const isPure = pure.has(fn);
+    const conditions = purity.notes[fn.index]!;
+    const receiver = isPure && purity.receiver[fn.index]!;
+    const verdict = !isPure ? 'impure' : conditions.length > 0 ? 'conditional' : 'pure';
     const gene: Gene = {
       id,
       name,
@@ -109,12 +112,14 @@ function analyse(model: FileModel, text: string, result: FileGenes): void {
       endColumn,
       start,
       end,
-      purity: isPure ? 'pure' : 'impure',
+      purity: verdict,
+      receiver,
       mayThrow: purity.mayThrow[fn.index]!,
-      numeric: signature !== undefined,
+      // Only unconditional genes without a receiver stand alone: what the compiler may take.
+      numeric: signature !== undefined && verdict === 'pure' && !receiver,
       params: paramsOf(fn, signature, sourceFile),
       returns: fn.node.type ? fn.node.type.getText(sourceFile) : (signature?.returns ?? null),
-      reasons: reasonsOf(isPure ? purity.notes[fn.index]! : purity.impure[fn.index]!, locate, sourceFile),
+      reasons: reasonsOf(isPure ? conditions : purity.impure[fn.index]!, locate, sourceFile),
     };
     result.genes.push(gene);
   }

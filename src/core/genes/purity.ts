@@ -15,6 +15,7 @@ import {
   THROWING_GLOBALS,
 } from './builtins';
 import { type Binding, type FileModel, type FunctionInfo, type Scope, type Write, isAssignmentOperator, isGeneNode, skipInnerWrappers, skipOuterWrappers } from './collect';
+import { ReceiverModel } from './receiver';
 import type { ReasonCode } from './types';
 
 export interface Fact {
@@ -37,6 +38,8 @@ export interface PurityResult {
   geneAt: Map<ts.Node, FunctionInfo>;
   /** Per function index: conditions of a pure verdict (`calls-parameter`). */
   notes: Fact[][];
+  /** Per function index: it reads readonly fields of `this` or calls its methods (pure only with respect to its receiver). */
+  receiver: boolean[];
   mayThrow: boolean[];
   bindingOf: Map<ts.Identifier, Binding | undefined>;
   isFresh(binding: Binding): boolean;
@@ -49,6 +52,7 @@ export function analysePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
   const notes: Fact[][] = Array.from({ length: count }, () => []);
   const deps: Dependency[][] = Array.from({ length: count }, () => []);
   const throws: boolean[] = new Array<boolean>(count).fill(false);
+  const receiver: boolean[] = new Array<boolean>(count).fill(false);
   const bindingOf = new Map<ts.Identifier, Binding | undefined>();
   const sf = model.sourceFile;
 
@@ -235,11 +239,27 @@ export function analysePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
     return container && isGeneNode(container) ? model.functionByNode.get(container) : undefined;
   }
 
+  const receivers = new ReceiverModel((expression) => isPrimitive(expression, bindingOf, 0));
   for (const { kind, node, fn } of model.events) {
     switch (kind) {
-      case 'this':
-        everywhere(fn, 'this', node.kind === ts.SyntaxKind.SuperKeyword ? 'uses super' : 'uses this', node);
+      case 'this': {
+        const use = receivers.classify(node, fn);
+        if (use.kind === 'impure') {
+          everywhere(fn, 'this', use.message, node);
+          break;
+        }
+        // The method owns its receiver: arrows inside it share it, functions around the class do not.
+        for (let f: FunctionInfo | undefined = fn; f; f = f.parent) {
+          receiver[f.index] = true;
+          if (f === use.method) break;
+        }
+        if (use.kind === 'method') {
+          const target = model.functionByNode.get(use.target);
+          if (target) depend(fn, use.method.parent, target, use.access);
+          else everywhere(fn, 'this', `calls this.${use.target.name?.getText(sf) ?? '?'}, whose body this analysis cannot see`, node);
+        }
         break;
+      }
       case 'await':
         everywhere(fn, 'await', 'awaits a promise', node);
         break;
@@ -391,7 +411,7 @@ export function analysePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
   }
 
   spread(model, impure, deps, throws, skipped);
-  return { impure, notes, mayThrow: throws, bindingOf, isFresh, geneAt };
+  return { impure, notes, receiver, mayThrow: throws, bindingOf, isFresh, geneAt };
 }
 
 /** Impurity and mayThrow travel from callee to caller; recursion among pure genes stays pure. */

@@ -11,9 +11,10 @@ export type GeneKind =
   | 'setter'
   | 'constructor';
 
-export type Purity = 'pure' | 'impure';
+/** `conditional`: pure only if the functions it receives (or captures from an enclosing function's parameters) are. */
+export type Purity = 'pure' | 'conditional' | 'impure';
 
-/** Why a gene is impure, or (for `calls-parameter`) the condition under which a pure gene stays pure. */
+/** Why a gene is impure, or (for `calls-parameter`) the condition under which a conditional gene is pure. */
 export type ReasonCode =
   | 'random'
   | 'date'
@@ -48,6 +49,9 @@ export type ReasonCode =
   | 'calls-parameter';
 
 /** Reason codes that do not make a gene impure: they state what its purity depends on. */
+/** How a receiver-pure gene is described everywhere: `pure · reads only readonly fields`. */
+export const RECEIVER_MARK = 'reads only readonly fields';
+
 export const CONDITIONAL_CODES: ReadonlySet<ReasonCode> = new Set<ReasonCode>(['calls-parameter']);
 
 export interface Reason {
@@ -82,8 +86,10 @@ export interface Gene extends GeneLocation {
   /** Stable across edits elsewhere in the file: a hash of the qualified name and the normalized text. */
   id: string;
   purity: Purity;
+  /** Pure with respect to its receiver: it reads only readonly fields of `this` and calls only such methods. */
+  receiver: boolean;
   mayThrow: boolean;
-  /** Pure, and every parameter and the result are number or boolean: what the WASM compiler takes. */
+  /** Unconditionally pure without a receiver, and every parameter and the result are number or boolean: what the WASM compiler takes. */
   numeric: boolean;
   params: GeneParam[];
   /** The declared return type's text; for numeric genes without one, the inferred `number` or `boolean`. */

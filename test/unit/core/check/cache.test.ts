@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { CheckCache, type FileSummary, RACY_MS, cacheKey, contentDigest, runCheck, settingsKey, statSignature } from '../../../../src/core/check';
 import { sampleCopy, workerScript } from '../../../fixtures/check/helpers';
 
-const summaryOf = (file: string, genes: number): FileSummary => ({ file, counts: { genes, pure: 0, compiled: 0, verified: 0, mismatches: 0, proteinHashed: 0 }, findings: [], protein: [] });
+const summaryOf = (file: string, genes: number): FileSummary => ({ file, counts: { genes, pure: 0, conditional: 0, compiled: 0, verified: 0, mismatches: 0, proteinHashed: 0 }, findings: [], protein: [] });
 
 /** Sets a file's times an hour back, as for a file checked out long before the check runs. */
 function age(path: string): void {

@@ -94,7 +94,7 @@ test('JUnit XML escapes markup and drops characters XML cannot hold; a reader ge
     phase: 1,
     features: { analysis: true, execution: false, proteinHash: false, publish: false, blockedBy: null },
     proteinHashChecked: false,
-    stats: { files: 1, analysed: 1, cached: 0, genes: 1, pure: 1, compiled: 1, verified: 0, mismatches: 1, proteinHashed: 0 },
+    stats: { files: 1, analysed: 1, cached: 0, genes: 1, pure: 1, conditional: 0, compiled: 1, verified: 0, mismatches: 1, proteinHashed: 0 },
     counts: { errors: 1, warnings: 0, notices: 0 },
     items: [
       { area: 'genes', name: 'src/a<b>&"c".ts', status: 'failed', findings: [{ ...finding, message: `bad \u0001 byte <x> & 'y'` }], durationMs: 5 },

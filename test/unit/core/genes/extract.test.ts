@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { type FileGenes, type Gene, decodeSource, extractGenes, findFunctionNode, parseSource, selectGene } from '../../../../src/core/genes';
+import { labelledAccuracy } from '../../../support/labelled-genes';
 import { repoRoot } from '../../../support/repo';
 
 const fixtures = join(repoRoot, 'test', 'fixtures', 'genes');
@@ -171,9 +172,9 @@ test('a closure mutating a local of its enclosing function keeps the enclosing f
   assert.deepEqual(codes(closure), ['writes-outer']);
 });
 
-test('a call through a parameter is pure on the condition that its argument is, and says so', () => {
+test('a call through a parameter is conditional, never plain pure, and says which parameter and where', () => {
   const g = genesOf('function apply(f: (x: number) => number, x: number) { return f(x); }').genes[0]!;
-  assert.equal(g.purity, 'pure');
+  assert.equal(g.purity, 'conditional');
   assert.equal(g.numeric, false);
   assert.deepEqual(codes(g), ['calls-parameter']);
   assert.match(g.reasons[0]!.message, /pure only if the function passed in is/);
@@ -290,31 +291,66 @@ test('code nested deeper than the parser can take on this thread is an error, no
   assert.deepEqual(result.errors.map((e) => e.code), ['too-deep']);
 });
 
-test('accuracy on the labelled set: no impure function is called pure', () => {
+test('accuracy on the labelled set: no impure function is called pure, nor conditional; pure ones are found', () => {
   const dir = join(fixtures, 'labelled');
-  let labelled = 0;
-  let agreed = 0;
-  const impureCalledPure: string[] = [];
-  const missed: string[] = [];
-  for (const file of readdirSync(dir).sort()) {
-    const source = readFileSync(join(dir, file), 'utf8');
-    const result = extractGenes(file, source);
-    assert.deepEqual(result.errors, [], file);
-    source.split('\n').forEach((text, index) => {
-      const label = /\/\/ expect: (pure|impure)\s*$/.exec(text)?.[1];
-      if (!label) return;
-      const candidates = result.genes.filter((g) => g.line === index + 2).sort((a, b) => a.start - b.start);
-      const g = candidates[0];
-      assert.ok(g, `${file}:${index + 2} has no gene`);
-      labelled++;
-      if (g.purity === label) agreed++;
-      else if (label === 'impure') impureCalledPure.push(`${file}:${g.name}`);
-      else missed.push(`${file}:${g.name} (${g.reasons.map((r) => r.message).join('; ')})`);
-    });
+  const report = labelledAccuracy(dir);
+  process.stdout.write(`# gene purity accuracy: ${report.agreed}/${report.decided} agree on non-debatable labels (${((100 * report.agreed) / report.decided).toFixed(1)}%); labelled pure found pure: ${report.pureFound}/${report.pureLabelled}; impure called pure or conditional: ${report.impureCalledPure.length}; debatable: ${report.debatable}\n`);
+  for (const line of report.missed) process.stdout.write(`#   missed: ${line}\n`);
+  assert.ok(report.decided >= 80, `the labelled set has ${report.decided} non-debatable functions`);
+  assert.deepEqual(report.impureCalledPure, []);
+  assert.ok(report.pureFound / report.pureLabelled >= 0.95, `labelled pure found pure: ${report.pureFound}/${report.pureLabelled}`);
+  assert.ok(report.agreed / report.decided >= 0.92, `agreement ${report.agreed}/${report.decided}`);
+});
+
+test('receivers: methods and getters reading readonly primitive fields and calling such methods are pure with receiver: true', () => {
+  const result = genesOf(`
+export class OffsetRange {
+  constructor(public readonly start: number, public readonly endExclusive: number) {}
+  get length(): number { return this.endExclusive - this.start; }
+  isEmpty(): boolean { return this.start === this.endExclusive; }
+  contains(offset: number): boolean { return this.start <= offset && offset < this.endExclusive; }
+  delta(offset: number): string { return this.isEmpty() ? '' : [this.start + offset, this.length].map((n) => String(n + this.start)).join(); }
+}
+export class Store {
+  private readonly items: number[] = [];
+  private count = 0;
+  private readonly _onDidChange = new Emitter();
+  readonly label = 'store';
+  all(): number[] { return this.items; }
+  size(): number { return this.count; }
+  bump(): void { this.count++; }
+  fire(): void { this._onDidChange.fire(); }
+  describe(): string { return this.label + this.size(); }
+  static make(): Store { return this.create(); }
+}`);
+  for (const name of ['OffsetRange.length', 'OffsetRange.isEmpty', 'OffsetRange.contains', 'OffsetRange.delta', 'OffsetRange.delta.<anonymous>']) {
+    const g = gene(result, name);
+    assert.equal(g.purity, 'pure', `${name}: ${JSON.stringify(g.reasons)}`);
+    assert.equal(g.receiver, true, name);
+    assert.equal(g.numeric, false, `${name} needs its receiver: not compiled`);
   }
-  process.stdout.write(`# gene purity accuracy: ${agreed}/${labelled} agree (${((100 * agreed) / labelled).toFixed(1)}%); impure called pure: ${impureCalledPure.length}; pure called impure: ${missed.length}\n`);
-  for (const line of missed) process.stdout.write(`#   missed: ${line}\n`);
-  assert.ok(labelled >= 80, `the labelled set has ${labelled} functions`);
-  assert.deepEqual(impureCalledPure, []);
-  assert.ok(agreed / labelled >= 0.9, `agreement ${agreed}/${labelled}`);
+  for (const [name, message] of [
+    ['Store.all', /reads this.items, which is not a readonly field holding a primitive/],
+    ['Store.size', /reads this.count/],
+    ['Store.bump', /changes this.count/],
+    ['Store.fire', /reads this._onDidChange/],
+    ['Store.describe', /uses Store.size, which is impure/],
+    ['Store.make', /uses this/],
+  ] as const) {
+    const g = gene(result, name);
+    assert.equal(g.purity, 'impure', name);
+    assert.equal(g.receiver, false, name);
+    assert.match(g.reasons.map((r) => r.message).join('; '), message, name);
+  }
+});
+
+test('receivers: this in a nested function, a field initializer or a constructor stays impure', () => {
+  const result = genesOf(`
+class A {
+  readonly n = 1;
+  f = () => this.n;
+  constructor() { this.n; }
+  g() { return function (this: A) { return this.n; }; }
+}`);
+  for (const name of ['A.f', 'A.constructor', 'A.g', 'A.g.<anonymous>']) assert.equal(gene(result, name).purity, 'impure', name);
 });
