@@ -87,7 +87,7 @@ export class Sandbox {
     // A worker cannot be stopped quickly in a bulk-memory loop, so only memory- and table-free modules may use one.
     const path = request.trusted === true && !facts.hasMemoryOrTable ? 'worker' : 'child';
     const pool = path === 'worker' ? this.workers : this.children;
-    const results = await pool.run({ module: request.module, exportName: request.export, params, results: resultTypes, args: packArguments(params, request.args), maxFuel: limits.maxFuel, metered: facts.metered }, limits.maxTimeMs);
+    const results = await pool.run({ module: inspection.module, exportName: request.export, params, results: resultTypes, args: packArguments(params, request.args), maxFuel: limits.maxFuel, metered: facts.metered }, limits.maxTimeMs);
     return report(results, path, facts.declaredMemoryBytes);
   }
 

@@ -121,11 +121,25 @@ test('a metered gene reports fuel used, and runs out of fuel at the budget', asy
 });
 
 test('static refusals never start anything: 4 GiB memory, huge table, forbidden and mis-typed imports', async () => {
-  const expectations: [string, string][] = [['memory-4gib', 'memory-limit'], ['memory-no-max', 'memory-limit'], ['huge-table', 'memory-limit'], ['env-fetch', 'forbidden-import'], ['wasi-fd-write', 'forbidden-import'], ['pow-wrong-signature', 'forbidden-import']];
+  const expectations: [string, string][] = [['memory-4gib', 'memory-limit'], ['huge-table', 'memory-limit'], ['env-fetch', 'forbidden-import'], ['wasi-fd-write', 'forbidden-import'], ['pow-wrong-signature', 'forbidden-import']];
   for (const [name, verdict] of expectations) {
     const run = await runWatched({ module: await fixture(name), export: 'f', args: [[]] });
     assert.equal(run.results[0]?.verdict, verdict, name);
   }
+});
+
+test('tables and memories without a usable maximum run: no grow runs as declared, a grow stops at the limit', async () => {
+  const verdict = (r: SandboxResult | undefined) => (r?.verdict === 'ok' ? r.value : r?.verdict === 'trap' ? r.trap : r?.verdict);
+  assert.equal(verdict((await sandbox.run({ module: await fixture('table-no-max'), export: 'f', args: [[]] }))[0]), 0);
+  assert.equal(verdict((await sandbox.run({ module: await fixture('memory-no-max'), export: 'f', args: [[]] }))[0]), 0);
+  assert.equal(verdict((await sandbox.run({ module: await fixture('memory-max-over-limit'), export: 'f', args: [[]] }))[0]), 7);
+  assert.equal(verdict((await sandbox.run({ module: await fixture('table-max-over-cap'), export: 'f', args: [[]] }))[0]), 10);
+  assert.equal(verdict((await sandbox.run({ module: await fixture('table-no-max-trap'), export: 'f', args: [[]] }))[0]), 'indirect-call');
+  // 1 + 1,000,000 entries is over the 100,000-entry cap: the grow answers -1 and the guest goes on.
+  assert.equal(verdict((await sandbox.run({ module: await fixture('table-grow-no-max'), export: 'grow', args: [[]] }))[0]), -1);
+  // 16 MiB is 256 pages: growing 1 page to 256 succeeds (answers the old size 1), one more page fails with -1.
+  const grows = await sandbox.run({ module: await fixture('memory-grow-no-max'), export: 'grow', args: [[255], [1]] });
+  assert.deepEqual(grows.map(verdict), [1, -1]);
 });
 
 test('Math imports are the host’s own Math: Math.pow through the sandbox is bit-identical', async () => {
