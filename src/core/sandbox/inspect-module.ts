@@ -30,6 +30,8 @@ export interface ModuleFacts {
   metered: boolean;
   /** Has a memory or a table: could run bulk-memory/table instructions, which a worker cannot stop quickly. */
   hasMemoryOrTable: boolean;
+  /** Initial bytes of the memories the module does not export: a run's memory the host cannot read, at least this. */
+  hiddenMemoryBytes: number;
 }
 
 /** `module` is what runs: the given bytes, or the same module with the sandbox's bounds as table and memory maxima. */
@@ -79,7 +81,8 @@ function readFacts(bytes: Uint8Array, limits: Pick<SandboxLimits, 'maxMemoryByte
   const types: FunctionSignature[] = [];
   const functionTypes: number[] = [];
   const globals: { type: ValueType; mutable: boolean }[] = [];
-  const facts: ModuleFacts = { sizeBytes: bytes.length, imports: [], exports: [], declaredMemoryBytes: 0, metered: false, hasMemoryOrTable: false };
+  const facts: ModuleFacts = { sizeBytes: bytes.length, imports: [], exports: [], declaredMemoryBytes: 0, metered: false, hasMemoryOrTable: false, hiddenMemoryBytes: 0 };
+  const memoryMinimumBytes: number[] = [];
   const rawExports: { name: string; kind: ExportFacts['kind']; index: number }[] = [];
   const maxPages = Math.floor(limits.maxMemoryBytes / WASM_PAGE_BYTES);
 
@@ -92,6 +95,7 @@ function readFacts(bytes: Uint8Array, limits: Pick<SandboxLimits, 'maxMemoryByte
     const bound = Math.min(max ?? maxPages, maxPages);
     needsBound ||= bound !== max;
     entries.push({ flags: flags === 3 ? 3 : 1, min, max: bound });
+    memoryMinimumBytes.push(min * WASM_PAGE_BYTES);
     facts.declaredMemoryBytes += bound * WASM_PAGE_BYTES;
     facts.hasMemoryOrTable = true;
   };
@@ -206,6 +210,8 @@ function readFacts(bytes: Uint8Array, limits: Pick<SandboxLimits, 'maxMemoryByte
     }
     facts.exports.push(fact);
   }
+  const exportedMemories = new Set(rawExports.filter((e) => e.kind === 'memory').map((e) => e.index));
+  facts.hiddenMemoryBytes = memoryMinimumBytes.reduce((sum, bytes, index) => sum + (exportedMemories.has(index) ? 0 : bytes), 0);
   const global = (name: string) => facts.exports.find((e) => e.name === name && e.kind === 'global')?.global;
   const fuel = global(FUEL_GLOBAL);
   const status = global(STATUS_GLOBAL);
