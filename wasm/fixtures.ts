@@ -11,7 +11,7 @@ let wabt: Promise<Wabt> | undefined;
 /** Assembles wasm/sandbox/NAME.wat; `repoRoot` is passed in because tests and benchmarks run from different folders. */
 export async function assembleFixture(repoRoot: string, name: string): Promise<Uint8Array> {
   const text = readFileSync(join(repoRoot, 'wasm', 'sandbox', `${name}.wat`), 'utf8');
-  const module = (await (wabt ??= wabtFactory())).parseWat(`${name}.wat`, text, { bulk_memory: true, multi_value: true });
+  const module = (await (wabt ??= wabtFactory())).parseWat(`${name}.wat`, text, { bulk_memory: true, multi_value: true, reference_types: true });
   try {
     return Uint8Array.from(module.toBinary({}).buffer);
   } finally {

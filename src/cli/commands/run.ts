@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type GeneRunResult, type GeneValue, parseGeneValue, runGene } from '../../core/compiler';
+import { createSandboxExecutor } from '../../core/sandbox/sandbox-executor';
+import { Sandbox } from '../../core/sandbox/sandbox';
+import { storeCompiledModule } from '../../core/store';
 import { type Command, UsageError } from '../command';
 import { ExitCode } from '../exit-codes';
+import { limitsFrom } from '../limits';
+import { CACHE_OPTION, openModuleStore } from '../module-store';
 import { describeRefusal, loadAndCompile } from './compile';
 
 /** WASM_MAX_GAS's default: the fuel budget per call. */
@@ -37,29 +42,53 @@ function readInputs(workspace: string, file: string): GeneValue[][] {
 
 const show = (r: GeneRunResult) => (r.verdict === 'ok' ? `${String(r.value)}  (js ${String(r.js)}, ${r.match ? 'match' : 'MISMATCH'}, fuel ${r.fuel}, ${r.ms} ms)` : `${r.verdict}: ${r.reason ?? ''}`);
 
-export const runCommand: Command = {
-  name: 'run',
-  needs: 'execution',
-  summary: 'Compile a gene, run it as WebAssembly and as JavaScript, and compare the results',
-  usage: 'chimera run <file> <gene|@LINE> [args…] [--inputs FILE] [--fuel N] [--json]',
-  options: { inputs: { type: 'string' }, fuel: { type: 'string' } },
-  async run(context, options, [file, selector, ...args]) {
-    const fuel = fuelBudget(options.fuel);
-    const batch = typeof options.inputs === 'string';
-    if (batch && args.length > 0) throw new UsageError('give arguments on the command line or --inputs, not both');
-    const inputs = batch ? readInputs(context.workspace, options.inputs as string) : [parseTuple(args, 'command line')];
-    const { sourceFile, compiled } = loadAndCompile(context.workspace, file, selector);
-    if (compiled.verdict === 'unsupported') {
-      const reason = describeRefusal(compiled);
-      const data = { verdict: 'unsupported', reason };
-      return { exitCode: ExitCode.Findings, data: batch ? { results: inputs.map(() => data) } : data, text: `unsupported: ${reason}` };
-    }
-    const results = await runGene(sourceFile, compiled, inputs, { fuel, timeoutMs: 1000 });
-    const allGood = results.every((r) => r.verdict === 'ok' && r.match);
-    return {
-      exitCode: allGood ? ExitCode.Ok : ExitCode.Findings,
-      data: batch ? { results } : results[0],
-      text: results.map(show).join('\n'),
-    };
-  },
-};
+export interface RunCommandOptions {
+  /** The sandbox's entry bundles; by default those next to the CLI bundle (dist/sandbox-worker.js, dist/sandbox-child.js). */
+  workerScript?: string;
+  childScript?: string;
+}
+
+export function createRunCommand(setup: RunCommandOptions = {}): Command {
+  return {
+    name: 'run',
+    needs: 'execution',
+    summary: 'Compile a gene, run it as WebAssembly in the sandbox and as JavaScript, and compare the results',
+    usage: 'chimera run <file> <gene|@LINE> [args…] [--inputs FILE] [--fuel N] [--max-time MS] [--max-memory BYTES] [--cache DIR] [--json]',
+    options: { inputs: { type: 'string' }, fuel: { type: 'string' }, 'max-time': { type: 'string' }, 'max-memory': { type: 'string' }, ...CACHE_OPTION },
+    async run(context, options, [file, selector, ...args]) {
+      const fuel = fuelBudget(options.fuel);
+      const limits = { ...limitsFrom(options), maxFuel: fuel };
+      const batch = typeof options.inputs === 'string';
+      if (batch && args.length > 0) throw new UsageError('give arguments on the command line or --inputs, not both');
+      const inputs = batch ? readInputs(context.workspace, options.inputs as string) : [parseTuple(args, 'command line')];
+      const { sourceFile, compiled } = loadAndCompile(context.workspace, file, selector);
+      if (compiled.verdict === 'unsupported') {
+        const reason = describeRefusal(compiled);
+        const data = { verdict: 'unsupported', reason };
+        return { exitCode: ExitCode.Findings, data: batch ? { results: inputs.map(() => data) } : data, text: `unsupported: ${reason}` };
+      }
+      const stored = await storeCompiledModule(await openModuleStore(options), compiled.bytes);
+      const sandbox = new Sandbox({ limits, poolSize: 1, childPoolSize: 1, ...scripts(setup) });
+      const executor = createSandboxExecutor(sandbox);
+      let results: GeneRunResult[];
+      try {
+        results = await runGene(sourceFile, { ...compiled, bytes: stored.bytes }, inputs, { fuel, timeoutMs: limits.maxTimeMs, executor });
+      } finally {
+        await sandbox.dispose();
+      }
+      const allGood = results.every((r) => r.verdict === 'ok' && r.match);
+      const measured = { cache: stored.cache, memoryBytes: executor.peakMemoryBytes() };
+      return {
+        exitCode: allGood ? ExitCode.Ok : ExitCode.Findings,
+        data: batch ? { results, ...measured } : { ...results[0], results, ...measured },
+        text: [...results.map(show), `module ${stored.cid} (cache ${stored.cache}), peak memory ${measured.memoryBytes} bytes`].join('\n'),
+      };
+    },
+  };
+}
+
+function scripts(setup: RunCommandOptions): { workerScript?: string; childScript?: string } {
+  return { ...(setup.workerScript ? { workerScript: setup.workerScript } : {}), ...(setup.childScript ? { childScript: setup.childScript } : {}) };
+}
+
+export const runCommand = createRunCommand();

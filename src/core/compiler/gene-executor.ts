@@ -9,7 +9,9 @@ import type { GeneValue } from './values';
 
 export type RunOutcome =
   | { verdict: 'ok'; value: GeneValue; fuelUsed: number }
-  | { verdict: 'out-of-fuel' | 'trap' | 'stack-overflow' | 'unsupported'; message: string };
+  | { verdict: 'out-of-fuel' | 'trap' | 'stack-overflow' | 'unsupported'; message: string }
+  // Only when the sandbox stands behind the executor (src/core/sandbox/sandbox-executor.ts):
+  | { verdict: 'timeout' | 'memory-limit' | 'forbidden-import' | 'invalid-module' | 'engine-crash'; message: string };
 
 export interface GeneExecutor {
   /** Runs the gene once per argument tuple, each with a fresh fuel budget. */

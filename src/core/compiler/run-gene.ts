@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type ts from 'typescript';
 import { cidOfSync } from '../store/cid';
-import { createInProcessExecutor } from './gene-executor';
+import { type GeneExecutor, createInProcessExecutor } from './gene-executor';
 import { loadJavaScriptGene } from './javascript-gene';
 import type { CompiledGene } from './types';
 import { type GeneValue, type JsonGeneValue, toJsonValue } from './values';
@@ -20,11 +20,11 @@ export interface GeneRunResult {
 
 /**
  * Runs a compiled gene on each argument tuple and compares with the JavaScript, which runs in a `vm` context holding
- * only a frozen Math. Our own modules are fuel-metered and have no memory, so they run in-process; the fuel bounds them.
+ * only a frozen Math. The executor is the sandbox's (the CLI, the editor); in-process by default, bounded by the fuel.
  */
-export async function runGene(sourceFile: ts.SourceFile, gene: CompiledGene, inputs: readonly GeneValue[][], options: { fuel: number; timeoutMs: number }): Promise<GeneRunResult[]> {
+export async function runGene(sourceFile: ts.SourceFile, gene: CompiledGene, inputs: readonly GeneValue[][], options: { fuel: number; timeoutMs: number; executor?: GeneExecutor }): Promise<GeneRunResult[]> {
   const cid = cidOfSync(gene.bytes);
-  const executor = createInProcessExecutor();
+  const executor = options.executor ?? createInProcessExecutor();
   const js = loadJavaScriptGene(sourceFile, gene, { timeoutMs: options.timeoutMs });
   const results: GeneRunResult[] = [];
   for (const input of inputs) {

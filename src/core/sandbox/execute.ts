@@ -20,26 +20,40 @@ export function executeRequest(request: ExecuteRequest, post: Post): void {
     const module = compileCached(request.module);
     instance = new WebAssembly.Instance(module, hostImports(module));
   } catch (error) {
-    post({ id, type: 'done', chunk: noResults(), failure: classifyError(error, elapsed()) });
+    post({ id, type: 'done', chunk: noResults(), failure: classifyError(error, elapsed()), memoryBytes: 0 });
     return;
   }
+  // Memories only grow, so what is in use after a call is the peak so far.
+  const memoryBytes = () => request.hiddenMemoryBytes + exportedMemoryBytes(instance);
   post({ id, type: 'instantiated' });
   if (request.args.count === 0) {
     const only = new ResultChunkWriter(1, [], false);
     only.other({ verdict: 'ok', value: null, fuelUsed: null, message: 'instantiated', ms: elapsed() });
-    post({ id, type: 'done', chunk: only.take() });
+    post({ id, type: 'done', chunk: only.take(), memoryBytes: memoryBytes() });
     return;
   }
   const exported = instance.exports[request.exportName];
   if (typeof exported !== 'function') {
-    post({ id, type: 'done', chunk: noResults(), failure: { verdict: 'invalid-module', message: `the module exports no function named '${request.exportName}'`, ms: elapsed() } });
+    post({ id, type: 'done', chunk: noResults(), failure: { verdict: 'invalid-module', message: `the module exports no function named '${request.exportName}'`, ms: elapsed() }, memoryBytes: memoryBytes() });
     return;
   }
   const meter = request.metered ? fuelMeter(instance, request.maxFuel) : undefined;
   const writer = new ResultChunkWriter(request.args.count, request.results, meter !== undefined);
   const call = writer.packsNumbers && 'packed' in request.args ? packedCall(exported as Exported, request.args) : tupleCall(exported as Exported, request.params, request.args);
-  runCalls(request.args.count, call, meter, writer, () => post({ id, type: 'progress', chunk: writer.take() }));
-  post({ id, type: 'done', chunk: writer.take() });
+  runCalls(request.args.count, call, meter, writer, () => post({ id, type: 'progress', chunk: writer.take(), memoryBytes: memoryBytes() }));
+  post({ id, type: 'done', chunk: writer.take(), memoryBytes: memoryBytes() });
+}
+
+function exportedMemoryBytes(instance: WebAssembly.Instance): number {
+  let bytes = 0;
+  const seen = new Set<WebAssembly.Memory>();
+  for (const value of Object.values(instance.exports)) {
+    if (value instanceof WebAssembly.Memory && !seen.has(value)) {
+      seen.add(value);
+      bytes += value.buffer.byteLength;
+    }
+  }
+  return bytes;
 }
 
 const noResults = () => new ResultChunkWriter(0, [], false).take();

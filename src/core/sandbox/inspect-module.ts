@@ -1,4 +1,5 @@
 import { FUEL_GLOBAL, findHostImport, STATUS_GLOBAL } from '../wasm-abi';
+import { type BoundedLimits, type BoundedSection, withBoundedLimits } from './bound-limits';
 import { MODULE_CAPS, type SandboxLimits, WASM_PAGE_BYTES } from './limits';
 import type { SandboxResult } from './verdict';
 import { MalformedModule, WasmReader } from './wasm-reader';
@@ -29,9 +30,12 @@ export interface ModuleFacts {
   metered: boolean;
   /** Has a memory or a table: could run bulk-memory/table instructions, which a worker cannot stop quickly. */
   hasMemoryOrTable: boolean;
+  /** Initial bytes of the memories the module does not export: a run's memory the host cannot read, at least this. */
+  hiddenMemoryBytes: number;
 }
 
-export type ModuleInspection = { ok: true; facts: ModuleFacts } | { ok: false; /** invalid-module, memory-limit or forbidden-import */ result: SandboxResult };
+/** `module` is what runs: the given bytes, or the same module with the sandbox's bounds as table and memory maxima. */
+export type ModuleInspection = { ok: true; facts: ModuleFacts; module: Uint8Array } | { ok: false; /** invalid-module, memory-limit or forbidden-import */ result: SandboxResult };
 
 const VALUE_TYPES: Record<number, ValueType> = { 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x7b: 'v128', 0x70: 'funcref', 0x6f: 'externref' };
 const EXPORT_KINDS = ['function', 'table', 'memory', 'global', 'tag'] as const;
@@ -52,13 +56,17 @@ class ImportViolation extends Error {
 /**
  * Static checks before any instantiation: size cap, declared memories and tables, and the import whitelist
  * with exact signatures. Pure and bounded: it trusts no length in the bytes.
+ * Only what must exceed a limit is refused (an initial size over it); a missing or larger maximum becomes the limit,
+ * so a guest that never grows is unaffected and one that grows too far sees its grow fail.
  */
 export function inspectModule(bytes: Uint8Array, limits: Pick<SandboxLimits, 'maxMemoryBytes'>, caps = MODULE_CAPS): ModuleInspection {
   if (bytes.length > caps.maxModuleBytes) {
     return { ok: false, result: { verdict: 'invalid-module', message: `module of ${bytes.length} bytes is over the size cap of ${caps.maxModuleBytes} bytes`, ms: 0 } };
   }
   try {
-    return { ok: true, facts: readFacts(bytes, limits, caps) };
+    const bounded: BoundedSection[] = [];
+    const facts = readFacts(bytes, limits, caps, bounded);
+    return { ok: true, facts, module: withBoundedLimits(bytes, bounded) };
   } catch (error) {
     if (error instanceof LimitViolation) return { ok: false, result: { verdict: 'memory-limit', message: error.message, ms: 0 } };
     if (error instanceof ImportViolation) return { ok: false, result: { verdict: 'forbidden-import', message: error.message, ms: 0, violation: { kind: error.kind, import: error.importName } } };
@@ -67,34 +75,50 @@ export function inspectModule(bytes: Uint8Array, limits: Pick<SandboxLimits, 'ma
   }
 }
 
-function readFacts(bytes: Uint8Array, limits: Pick<SandboxLimits, 'maxMemoryBytes'>, caps: typeof MODULE_CAPS): ModuleFacts {
+function readFacts(bytes: Uint8Array, limits: Pick<SandboxLimits, 'maxMemoryBytes'>, caps: typeof MODULE_CAPS, bounded: BoundedSection[]): ModuleFacts {
   const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   if (bytes.length < 8 || header.some((b, i) => bytes[i] !== b)) throw new MalformedModule('not a WebAssembly binary (bad magic or version)');
   const types: FunctionSignature[] = [];
   const functionTypes: number[] = [];
   const globals: { type: ValueType; mutable: boolean }[] = [];
-  const facts: ModuleFacts = { sizeBytes: bytes.length, imports: [], exports: [], declaredMemoryBytes: 0, metered: false, hasMemoryOrTable: false };
+  const facts: ModuleFacts = { sizeBytes: bytes.length, imports: [], exports: [], declaredMemoryBytes: 0, metered: false, hasMemoryOrTable: false, hiddenMemoryBytes: 0 };
+  const memoryMinimumBytes: number[] = [];
   const rawExports: { name: string; kind: ExportFacts['kind']; index: number }[] = [];
   const maxPages = Math.floor(limits.maxMemoryBytes / WASM_PAGE_BYTES);
 
+  // Entries of the table or memory section being read, kept only if one of them needs a bound.
+  let entries: BoundedLimits[] = [];
+  let needsBound = false;
   const memory = (r: WasmReader, where: string) => {
-    const { min, max } = readLimits(r, true);
-    if (max === undefined) throw new LimitViolation(`${where} has no maximum size; a maximum of at most ${maxPages} pages is required`);
-    if (min > maxPages || max > maxPages) throw new LimitViolation(`${where} declares up to ${Math.max(min, max)} pages (${Math.max(min, max) * WASM_PAGE_BYTES} bytes), over the limit of ${limits.maxMemoryBytes} bytes`);
-    facts.declaredMemoryBytes += max * WASM_PAGE_BYTES;
+    const { flags, min, max } = readLimits(r, true);
+    if (min > maxPages) throw new LimitViolation(`${where} starts at ${min} pages (${min * WASM_PAGE_BYTES} bytes), over the limit of ${limits.maxMemoryBytes} bytes`);
+    const bound = Math.min(max ?? maxPages, maxPages);
+    needsBound ||= bound !== max;
+    entries.push({ flags: flags === 3 ? 3 : 1, min, max: bound });
+    memoryMinimumBytes.push(min * WASM_PAGE_BYTES);
+    facts.declaredMemoryBytes += bound * WASM_PAGE_BYTES;
     facts.hasMemoryOrTable = true;
   };
   const table = (r: WasmReader, where: string) => {
-    valueType(r);
+    const refType = r.byte();
+    if (VALUE_TYPES[refType] !== 'funcref' && VALUE_TYPES[refType] !== 'externref') throw new MalformedModule(`${where} has no reference type`);
     const { min, max } = readLimits(r, false);
-    if (max === undefined) throw new LimitViolation(`${where} has no maximum size; a maximum of at most ${caps.maxTableEntries} entries is required`);
-    if (min > caps.maxTableEntries || max > caps.maxTableEntries) throw new LimitViolation(`${where} declares up to ${Math.max(min, max)} entries, over the cap of ${caps.maxTableEntries}`);
+    if (min > caps.maxTableEntries) throw new LimitViolation(`${where} starts at ${min} entries, over the cap of ${caps.maxTableEntries}`);
+    const bound = Math.min(max ?? caps.maxTableEntries, caps.maxTableEntries);
+    needsBound ||= bound !== max;
+    entries.push({ refType, flags: 1, min, max: bound });
     facts.hasMemoryOrTable = true;
+  };
+  const boundSection = (id: 4 | 5, start: number, end: number) => {
+    if (needsBound) bounded.push({ id, start, end, entries });
+    entries = [];
+    needsBound = false;
   };
 
   const reader = new WasmReader(bytes, 8);
   let lastOrder = -1;
   while (!reader.atEnd) {
+    const sectionStart = reader.offset;
     const id = reader.byte();
     const size = reader.u32();
     const start = reader.offset;
@@ -142,9 +166,11 @@ function readFacts(bytes: Uint8Array, limits: Pick<SandboxLimits, 'maxMemoryByte
         break;
       case 4:
         for (let n = r.count(100, 'tables'), i = 0; i < n; i++) table(r, `table ${i}`);
+        boundSection(4, sectionStart, reader.offset);
         break;
       case 5:
         for (let n = r.count(100, 'memories'), i = 0; i < n; i++) memory(r, `memory ${i}`);
+        boundSection(5, sectionStart, reader.offset);
         break;
       case 6:
         for (let n = r.count(1_000_000, 'globals'), i = 0; i < n; i++) {
@@ -184,6 +210,8 @@ function readFacts(bytes: Uint8Array, limits: Pick<SandboxLimits, 'maxMemoryByte
     }
     facts.exports.push(fact);
   }
+  const exportedMemories = new Set(rawExports.filter((e) => e.kind === 'memory').map((e) => e.index));
+  facts.hiddenMemoryBytes = memoryMinimumBytes.reduce((sum, bytes, index) => sum + (exportedMemories.has(index) ? 0 : bytes), 0);
   const global = (name: string) => facts.exports.find((e) => e.name === name && e.kind === 'global')?.global;
   const fuel = global(FUEL_GLOBAL);
   const status = global(STATUS_GLOBAL);
@@ -215,14 +243,14 @@ function valueTypes(r: WasmReader): ValueType[] {
   return types;
 }
 
-function readLimits(r: WasmReader, isMemory: boolean): { min: number; max: number | undefined } {
+function readLimits(r: WasmReader, isMemory: boolean): { flags: number; min: number; max: number | undefined } {
   const flags = r.byte();
   // 0: min; 1: min and max; 3: shared memory with max. Memory64 and anything else is refused.
   if (flags !== 0 && flags !== 1 && !(isMemory && flags === 3)) throw new MalformedModule(`unsupported limits flags 0x${flags.toString(16)}`);
   const min = r.u32();
   const max = flags === 0 ? undefined : r.u32();
   if (max !== undefined && max < min) throw new MalformedModule(`maximum ${max} is below the minimum ${min}`);
-  return { min, max };
+  return { flags, min, max };
 }
 
 /** Constant expressions (global initialisers): MVP, reference types, extended-const and v128.const. */

@@ -5,10 +5,16 @@ import type { SandboxResult } from './verdict';
 
 export type SpawnExecutor = (events: ExecutorEvents) => Executor;
 
+/** One answered request: a result per call, and the module's WebAssembly memory at its peak. */
+export interface PoolRun {
+  results: SandboxResult[];
+  memoryBytes: number;
+}
+
 interface Job {
   request: Omit<ExecuteRequest, 'id'>;
   maxTimeMs: number;
-  resolve(results: SandboxResult[]): void;
+  resolve(run: PoolRun): void;
 }
 
 interface Running {
@@ -19,6 +25,8 @@ interface Running {
   deadline: number;
   instantiated: boolean;
   timer: NodeJS.Timeout;
+  /** Last reported by the executor; until then the memories' initial size is known only for hidden ones. */
+  memoryBytes: number;
 }
 
 interface Lane {
@@ -57,8 +65,8 @@ export class ExecutorPool {
   ) {}
 
   /** Resolves with one result per argument tuple (one for an instantiate-only run); never rejects. */
-  run(request: Omit<ExecuteRequest, 'id'>, maxTimeMs: number): Promise<SandboxResult[]> {
-    if (this.disposed) return Promise.resolve(fill([], expectedCount(request), { verdict: 'engine-crash', message: 'the sandbox was disposed', ms: 0 }));
+  run(request: Omit<ExecuteRequest, 'id'>, maxTimeMs: number): Promise<PoolRun> {
+    if (this.disposed) return Promise.resolve({ results: fill([], expectedCount(request), { verdict: 'engine-crash', message: 'the sandbox was disposed', ms: 0 }), memoryBytes: 0 });
     return new Promise((resolve) => {
       this.queue.push({ request, maxTimeMs, resolve });
       this.dispatch();
@@ -70,9 +78,14 @@ export class ExecutorPool {
     return { live: live.length, busy: live.filter((lane) => lane.state === 'busy').length, queued: this.queue.length, kills: this.kills };
   }
 
+  /** WebAssembly memory held by the runs in progress, as last reported; a finished run's instance is gone. */
+  memoryInUse(): number {
+    return this.lanes.reduce((sum, lane) => sum + (lane.running?.memoryBytes ?? 0), 0);
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
-    for (const job of this.queue.splice(0)) job.resolve(fill([], expectedCount(job.request), { verdict: 'engine-crash', message: 'the sandbox was disposed', ms: 0 }));
+    for (const job of this.queue.splice(0)) job.resolve({ results: fill([], expectedCount(job.request), { verdict: 'engine-crash', message: 'the sandbox was disposed', ms: 0 }), memoryBytes: 0 });
     for (const lane of [...this.lanes]) {
       if (lane.running) this.finish(lane, { verdict: 'engine-crash', message: 'the sandbox was disposed', ms: 0 });
       this.retire(lane);
@@ -106,7 +119,7 @@ export class ExecutorPool {
   private assign(lane: Lane, job: Job): void {
     const now = performance.now();
     const id = this.nextId++;
-    const running: Running = { id, job, results: [], started: now, deadline: now + job.maxTimeMs, instantiated: false, timer: undefined as unknown as NodeJS.Timeout };
+    const running: Running = { id, job, results: [], started: now, deadline: now + job.maxTimeMs, instantiated: false, timer: undefined as unknown as NodeJS.Timeout, memoryBytes: job.request.hiddenMemoryBytes };
     running.timer = setTimeout(() => this.checkDeadline(lane, running), job.maxTimeMs);
     lane.state = 'busy';
     lane.running = running;
@@ -128,9 +141,12 @@ export class ExecutorPool {
     // Each sign of progress gives the next call a full time limit; a progress report may lag its calls by one interval.
     running.deadline = performance.now() + running.job.maxTimeMs + (message.type === 'instantiated' ? 0 : PROGRESS_INTERVAL_MS);
     if (message.type === 'instantiated') running.instantiated = true;
-    else if (message.type === 'progress') appendChunk(message.chunk, running.results);
-    else {
+    else if (message.type === 'progress') {
       appendChunk(message.chunk, running.results);
+      running.memoryBytes = message.memoryBytes;
+    } else {
+      appendChunk(message.chunk, running.results);
+      running.memoryBytes = message.memoryBytes;
       this.finish(lane, message.failure);
       lane.state = 'idle';
       lane.executor.hold(false);
@@ -158,7 +174,7 @@ export class ExecutorPool {
     if (lane.running) this.finish(lane, { verdict: 'engine-crash', message: description, ms: performance.now() - lane.running.started });
     this.retire(lane);
     if (wasStarting && ++this.startFailures >= MAX_START_FAILURES) {
-      for (const job of this.queue.splice(0)) job.resolve(fill([], expectedCount(job.request), { verdict: 'engine-crash', message: `the sandbox could not start: ${description}`, ms: 0 }));
+      for (const job of this.queue.splice(0)) job.resolve({ results: fill([], expectedCount(job.request), { verdict: 'engine-crash', message: `the sandbox could not start: ${description}`, ms: 0 }), memoryBytes: 0 });
       return;
     }
     this.refill();
@@ -171,7 +187,7 @@ export class ExecutorPool {
     clearTimeout(running.timer);
     lane.running = undefined;
     const expected = expectedCount(running.job.request);
-    running.job.resolve(rest ? fill(running.results, expected, rest) : running.results.slice(0, expected));
+    running.job.resolve({ results: rest ? fill(running.results, expected, rest) : running.results.slice(0, expected), memoryBytes: running.memoryBytes });
   }
 
   private retire(lane: Lane): void {

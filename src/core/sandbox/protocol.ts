@@ -18,6 +18,8 @@ export interface ExecuteRequest {
   args: BatchArguments;
   maxFuel: number;
   metered: boolean;
+  /** Initial bytes of the memories the module does not export (the executor cannot see them; they may only be larger). */
+  hiddenMemoryBytes: number;
 }
 
 /**
@@ -41,8 +43,8 @@ export interface ResultChunk {
 export type ExecutorMessage =
   | { type: 'online' }
   | { id: number; type: 'instantiated' }
-  | { id: number; type: 'progress'; chunk: ResultChunk }
-  | { id: number; type: 'done'; chunk: ResultChunk; failure?: SandboxResult };
+  | { id: number; type: 'progress'; chunk: ResultChunk; memoryBytes: number }
+  | { id: number; type: 'done'; chunk: ResultChunk; failure?: SandboxResult; memoryBytes: number };
 
 /** Executors report progress at most this often; the parent adds it to the time limit so no call gets less than the limit. */
 export const PROGRESS_INTERVAL_MS = 25;

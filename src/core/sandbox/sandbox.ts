@@ -18,9 +18,18 @@ export interface SandboxRequest {
   limits?: Partial<SandboxLimits>;
 }
 
+export type SandboxPath = 'worker' | 'child' | 'refused';
+
+/** A run's results with what it cost: `memoryBytes` is the peak WebAssembly memory of the run (0 when refused). */
+export interface SandboxRun {
+  results: SandboxResult[];
+  memoryBytes: number;
+  path: SandboxPath;
+}
+
 /** Hooks for chimera_* metrics (wired by src/core/metrics); all optional and called synchronously. */
 export interface SandboxObserver {
-  runFinished?(event: { results: readonly SandboxResult[]; durationMs: number; declaredMemoryBytes: number; memoryLimitBytes: number; path: 'worker' | 'child' | 'refused' }): void;
+  runFinished?(event: { results: readonly SandboxResult[]; durationMs: number; declaredMemoryBytes: number; memoryLimitBytes: number; memoryBytes: number; path: SandboxPath }): void;
   securityViolation?(kind: SecurityViolationKind, importName: string): void;
 }
 
@@ -44,24 +53,33 @@ export class Sandbox {
   private readonly workers: ExecutorPool;
   private readonly children: ExecutorPool;
   private readonly observer: SandboxObserver;
+  private readonly workerCount: number;
+  private readonly childCount: number;
 
   constructor(options: SandboxOptions = {}) {
     this.limits = { ...DEFAULT_SANDBOX_LIMITS, ...options.limits };
     const workerScript = options.workerScript ?? join(__dirname, 'sandbox-worker.js');
     const childScript = options.childScript ?? join(__dirname, 'sandbox-child.js');
     const poolSize = options.poolSize ?? Math.max(1, Math.min(4, availableParallelism() - 1));
-    this.workers = new ExecutorPool((events) => spawnWorker(workerScript, events), poolSize);
-    this.children = new ExecutorPool((events) => spawnChild(childScript, events), options.childPoolSize ?? 1);
+    this.workerCount = poolSize;
+    this.childCount = options.childPoolSize ?? 1;
+    this.workers = new ExecutorPool((events) => spawnWorker(workerScript, events), this.workerCount);
+    this.children = new ExecutorPool((events) => spawnChild(childScript, events), this.childCount);
     this.observer = options.observer ?? {};
   }
 
   async run(request: SandboxRequest): Promise<SandboxResult[]> {
+    return (await this.runMeasured(request)).results;
+  }
+
+  /** Like run(), with the run's peak WebAssembly memory and the path it took. */
+  async runMeasured(request: SandboxRequest): Promise<SandboxRun> {
     const started = performance.now();
     const limits: SandboxLimits = { ...this.limits, ...request.limits };
     const count = Math.max(1, request.args.length);
-    const report = (results: SandboxResult[], path: 'worker' | 'child' | 'refused', declaredMemoryBytes = 0) => {
-      this.observer.runFinished?.({ results, durationMs: performance.now() - started, declaredMemoryBytes, memoryLimitBytes: limits.maxMemoryBytes, path });
-      return results;
+    const report = (results: SandboxResult[], path: SandboxPath, declaredMemoryBytes = 0, memoryBytes = 0): SandboxRun => {
+      this.observer.runFinished?.({ results, durationMs: performance.now() - started, declaredMemoryBytes, memoryLimitBytes: limits.maxMemoryBytes, memoryBytes, path });
+      return { results, memoryBytes, path };
     };
     const inspection = inspectModule(request.module, limits);
     if (!inspection.ok) {
@@ -87,8 +105,19 @@ export class Sandbox {
     // A worker cannot be stopped quickly in a bulk-memory loop, so only memory- and table-free modules may use one.
     const path = request.trusted === true && !facts.hasMemoryOrTable ? 'worker' : 'child';
     const pool = path === 'worker' ? this.workers : this.children;
-    const results = await pool.run({ module: request.module, exportName: request.export, params, results: resultTypes, args: packArguments(params, request.args), maxFuel: limits.maxFuel, metered: facts.metered }, limits.maxTimeMs);
-    return report(results, path, facts.declaredMemoryBytes);
+    const run = await pool.run(
+      { module: inspection.module, exportName: request.export, params, results: resultTypes, args: packArguments(params, request.args), maxFuel: limits.maxFuel, metered: facts.metered, hiddenMemoryBytes: facts.hiddenMemoryBytes },
+      limits.maxTimeMs,
+    );
+    return report(run.results, path, facts.declaredMemoryBytes, run.memoryBytes);
+  }
+
+  /**
+   * WebAssembly memory in use across the whole sandbox (runs in progress, as last reported) against what the pool may
+   * hold (the memory limit per executor): chimera_memory_bytes and chimera_memory_limit_bytes, for periodic sampling.
+   */
+  memoryInUse(): { memoryBytes: number; memoryLimitBytes: number } {
+    return { memoryBytes: this.workers.memoryInUse() + this.children.memoryInUse(), memoryLimitBytes: this.limits.maxMemoryBytes * (this.workerCount + this.childCount) };
   }
 
   /** Pool state, for tests and the status view: how many executors are alive and how many were killed. */

@@ -1,5 +1,6 @@
 // Content addressing: CIDs, the local module cache, genome CARs and trustless gateway fetch.
-import type { CacheLookup, ModuleCache } from './cache';
+import type { CacheLookup, CachePut, ModuleCache } from './cache';
+import { cidOfSync } from './cid';
 import { type FetchByCidOptions, type FetchByCidResult, fetchByCid } from './gateway';
 
 export { RAW_CODEC, SHA2_256, cidOf, cidOfSync, parseCid, verifyBlock, type BlockCheck, type CidProblem, type ParsedCid } from './cid';
@@ -29,4 +30,18 @@ export async function loadModule(cid: string, cache: ModuleCache, fetchOptions: 
   if (!fetched.ok) return { ok: false, cid: fetched.cid, cached, fetched };
   await cache.put(fetched.bytes);
   return { ok: true, cid: fetched.cid, bytes: fetched.bytes, source: 'gateway', cached, fetched };
+}
+
+/** Whether a compiled module was already in the store: a hit counts toward the plan's "IPFS hit rate". */
+export type StoredModule = { cache: 'hit' | 'miss'; cid: string; bytes: Uint8Array; put?: CachePut };
+
+/**
+ * Keeps a freshly compiled module in the content-addressed store: unchanged source compiles to the same bytes, so the
+ * same CID, and is a hit whose verified bytes are the ones that run. A store that cannot write still answers the bytes.
+ */
+export async function storeCompiledModule(cache: ModuleCache, bytes: Uint8Array): Promise<StoredModule> {
+  const cid = cidOfSync(bytes);
+  const cached = await cache.get(cid);
+  if (cached.hit) return { cache: 'hit', cid, bytes: cached.bytes };
+  return { cache: 'miss', cid, bytes, put: await cache.put(bytes) };
 }

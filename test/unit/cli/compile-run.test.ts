@@ -1,15 +1,19 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { compileCommand } from '../../../src/cli/commands/compile';
-import { runCommand } from '../../../src/cli/commands/run';
+import { createRunCommand } from '../../../src/cli/commands/run';
 import { UsageError } from '../../../src/cli/command';
-import { repoRoot } from '../../support/repo';
+import { distFile, repoRoot } from '../../support/repo';
 
 const workspace = join(repoRoot, 'test/fixtures/void-sample');
 const context = { workspace, respectFlags: false, log: () => {} };
+const runCommand = createRunCommand({ workerScript: distFile('sandbox-worker.js'), childScript: distFile('sandbox-child.js') });
+const cacheDir = mkdtempSync(join(tmpdir(), 'chimera-run-cache-'));
+/** Every run keeps its modules in a temporary cache, never in the user's. */
+const run = (ctx: typeof context, options: Record<string, unknown>, positionals: string[]) => runCommand.run(ctx, { cache: cacheDir, ...options }, positionals);
 const numbers = 'src/vs/base/common/numbers.ts';
 const easing = 'src/vs/editor/common/easing.ts';
 
@@ -35,12 +39,16 @@ test('compile selects a gene by @LINE and answers unsupported for an impure gene
 });
 
 test('run compares WASM and JavaScript for one tuple, with NaN, -0 and Infinity spelled as strings', async () => {
-  const result = await runCommand.run(context, {}, [numbers, 'clamp', '-0', '-0', '5']);
+  const result = await run(context, {}, [numbers, 'clamp', '-0', '-0', '5']);
   assert.equal(result.exitCode, 0);
-  assert.deepEqual({ ...(result.data as object), ms: 0, cid: '' }, { verdict: 'ok', value: '-0', js: '-0', match: true, cid: '', fuel: 1, ms: 0 });
-  const nan = await runCommand.run(context, {}, [numbers, 'clamp', 'NaN', '0', 'Infinity']);
+  const { results, cache, memoryBytes, ...single } = result.data as { results: unknown[]; cache: string; memoryBytes: number };
+  assert.deepEqual({ ...single, ms: 0, cid: '' }, { verdict: 'ok', value: '-0', js: '-0', match: true, cid: '', fuel: 1, ms: 0 });
+  assert.equal(results.length, 1);
+  assert.ok(cache === 'hit' || cache === 'miss');
+  assert.equal(memoryBytes, 0, 'a compiled gene has no linear memory');
+  const nan = await run(context, {}, [numbers, 'clamp', 'NaN', '0', 'Infinity']);
   assert.equal((nan.data as { value: unknown }).value, 'NaN');
-  const inside = await runCommand.run(context, {}, [numbers, 'isPointWithinTriangle', '0.2', '0.2', '0', '0', '1', '0', '0', '1']);
+  const inside = await run(context, {}, [numbers, 'isPointWithinTriangle', '0.2', '0.2', '0', '0', '1', '0', '0', '1']);
   assert.equal((inside.data as { value: unknown }).value, true);
 });
 
@@ -50,7 +58,7 @@ test('run --inputs runs every tuple and models a short tuple as a JavaScript cal
   writeFileSync(source, 'export function scale(x: number, factor = 2): number { return x * factor; }\n');
   const inputs = join(dir, 'inputs.json');
   writeFileSync(inputs, JSON.stringify([[3], [3, 10], ['-Infinity', '-0'], []]));
-  const result = await runCommand.run({ ...context, workspace: dir }, { inputs }, ['gene.ts', 'scale']);
+  const result = await run({ ...context, workspace: dir }, { inputs }, ['gene.ts', 'scale']);
   const results = (result.data as { results: { verdict: string; value?: unknown; match?: boolean }[] }).results;
   assert.deepEqual(results.slice(0, 3).map((r) => [r.verdict, r.value, r.match]), [['ok', 6, true], ['ok', 30, true], ['ok', 'NaN', true]]);
   assert.equal(results[3]!.verdict, 'unsupported');
@@ -60,11 +68,40 @@ test('run --inputs runs every tuple and models a short tuple as a JavaScript cal
 test('run stops a gene that never ends with out-of-fuel', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'chimera-run-'));
   writeFileSync(join(dir, 'spin.ts'), 'export function spin(x: number): number { while (true) { x++; } }\n');
-  const result = await runCommand.run({ ...context, workspace: dir }, { fuel: '1000' }, ['spin.ts', 'spin', '1']);
+  const result = await run({ ...context, workspace: dir }, { fuel: '1000' }, ['spin.ts', 'spin', '1']);
   assert.equal((result.data as { verdict: string }).verdict, 'out-of-fuel');
   assert.equal(result.exitCode, 1);
 });
 
 test('run refuses arguments that are not numbers or booleans as a usage error', async () => {
-  await assert.rejects(runCommand.run(context, {}, [numbers, 'clamp', 'banana', '0', '1']), UsageError);
+  await assert.rejects(run(context, {}, [numbers, 'clamp', 'banana', '0', '1']), UsageError);
 });
+
+test('run stores the compiled module by CID under <cache>/modules: a miss, then a hit for unchanged source, nothing in the workspace', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chimera-run-'));
+  const cache = mkdtempSync(join(tmpdir(), 'chimera-run-store-'));
+  writeFileSync(join(dir, 'gene.ts'), 'export function twice(x: number): number { return 2 * x; }\n');
+  const first = await runCommand.run({ ...context, workspace: dir }, { cache }, ['gene.ts', 'twice', '21']);
+  const second = await runCommand.run({ ...context, workspace: dir }, { cache }, ['gene.ts', 'twice', '4']);
+  const data = (r: typeof first) => r.data as { value: number; cid: string; cache: string; memoryBytes: number };
+  assert.deepEqual([data(first).value, data(first).cache, data(second).value, data(second).cache], [42, 'miss', 8, 'hit']);
+  assert.deepEqual(readdirSync(join(cache, 'modules', 'blocks')), [data(first).cid]);
+  assert.deepEqual(readdirSync(dir), ['gene.ts']);
+  const batch = await runCommand.run({ ...context, workspace: dir }, { cache, inputs: writeInputs([[1], [2]]) }, ['gene.ts', 'twice']);
+  assert.deepEqual(Object.keys(batch.data as object).sort(), ['cache', 'memoryBytes', 'results']);
+  assert.equal((batch.data as { cache: string }).cache, 'hit');
+});
+
+test('run obeys the time limit through the sandbox: a call over --max-time is a timeout, not a hang', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chimera-run-'));
+  writeFileSync(join(dir, 'spin.ts'), 'export function spin(x: number): number { while (true) { x++; } }\n');
+  const result = await run({ ...context, workspace: dir }, { fuel: '100000000000', 'max-time': '200' }, ['spin.ts', 'spin', '1']);
+  assert.equal((result.data as { verdict: string }).verdict, 'timeout');
+  assert.equal(existsSync(join(dir, '.chimera')), false);
+});
+
+function writeInputs(tuples: number[][]): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'chimera-inputs-')), 'inputs.json');
+  writeFileSync(path, JSON.stringify(tuples));
+  return path;
+}

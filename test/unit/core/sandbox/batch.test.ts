@@ -40,7 +40,7 @@ test('bigints, i64 parameters, a wrong arity and an empty batch stay tuples', ()
 test('packed arguments are moved to the receiver, not copied', () => {
   const batch = packArguments(['f64'], [[1], [2], [3]]);
   assert.ok('packed' in batch);
-  const request = { id: 1, module: new Uint8Array(8), exportName: 'f', params: ['f64'], results: ['f64'], args: batch, maxFuel: 1, metered: false };
+  const request = { id: 1, module: new Uint8Array(8), exportName: 'f', params: ['f64'], results: ['f64'], args: batch, maxFuel: 1, metered: false, hiddenMemoryBytes: 0 };
   assert.deepEqual(transferables(request), [batch.packed.buffer]);
 });
 
@@ -51,7 +51,7 @@ test('a batch answered in one chunk moves its columns and comes back as the same
   writer.other(trap);
   writer.okNumber(-0, 0, 0.125);
   writer.okNumber(NaN, 7, 1);
-  const sent: ExecutorMessage = { id: 1, type: 'done', chunk: writer.take() };
+  const sent: ExecutorMessage = { id: 1, type: 'done', chunk: writer.take(), memoryBytes: 0 };
   assert.equal(transferables(sent).length, 3);
   const received = throughPort(sent);
   assert.equal((sent as { chunk: { ms: Float64Array } }).chunk.ms.byteLength, 0, 'the sender’s column was transferred');
@@ -77,7 +77,7 @@ test('progress cuts a batch into chunks whose rows and explicit results line up 
   chunks.push(writer.take());
   assert.deepEqual(chunks.map((c) => c.count), [2, 2, 1]);
   const results: SandboxResult[] = [];
-  for (const chunk of chunks) appendChunk((throughPort({ id: 1, type: 'progress', chunk }) as Extract<ExecutorMessage, { type: 'progress' }>).chunk, results);
+  for (const chunk of chunks) appendChunk((throughPort({ id: 1, type: 'progress', chunk, memoryBytes: 0 }) as Extract<ExecutorMessage, { type: 'progress' }>).chunk, results);
   assert.deepEqual(results.map((r) => r.verdict), ['ok', 'out-of-fuel', 'stack-overflow', 'ok', 'ok']);
   assert.deepEqual(results.map((r) => r.ms), [1, 2, 3, 4, 5]);
   assert.deepEqual(results.filter((r) => r.verdict === 'ok').map((r) => [r.value, r.fuelUsed]), [[1, null], [4, null], [5, null]]);
@@ -93,7 +93,7 @@ test('i64 and multi-value results travel as plain values; an export without resu
   const none = new ResultChunkWriter(1, [], false);
   none.ok(null, null, 1);
   const results: SandboxResult[] = [];
-  for (const writer of [wide, pair, none]) appendChunk((throughPort({ id: 1, type: 'done', chunk: writer.take() }) as Extract<ExecutorMessage, { type: 'done' }>).chunk, results);
+  for (const writer of [wide, pair, none]) appendChunk((throughPort({ id: 1, type: 'done', chunk: writer.take(), memoryBytes: 0 }) as Extract<ExecutorMessage, { type: 'done' }>).chunk, results);
   assert.deepEqual(results.map((r) => (r.verdict === 'ok' ? r.value : r.verdict)), [42n, 'unsupported', -7n, [2, 1], null]);
 });
 
@@ -102,9 +102,9 @@ test('a chunk taken after the whole batch went out (its columns transferred) is 
   writer.okNumber(1, 1, 1);
   writer.okNumber(2, 2, 2);
   const results: SandboxResult[] = [];
-  appendChunk((throughPort({ id: 1, type: 'progress', chunk: writer.take() }) as Extract<ExecutorMessage, { type: 'progress' }>).chunk, results);
+  appendChunk((throughPort({ id: 1, type: 'progress', chunk: writer.take(), memoryBytes: 0 }) as Extract<ExecutorMessage, { type: 'progress' }>).chunk, results);
   const last = writer.take();
   assert.equal(last.count, 0);
-  appendChunk((throughPort({ id: 1, type: 'done', chunk: last }) as Extract<ExecutorMessage, { type: 'done' }>).chunk, results);
+  appendChunk((throughPort({ id: 1, type: 'done', chunk: last, memoryBytes: 0 }) as Extract<ExecutorMessage, { type: 'done' }>).chunk, results);
   assert.deepEqual(results.map((r) => (r as { value: number }).value), [1, 2]);
 });

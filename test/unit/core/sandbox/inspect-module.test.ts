@@ -36,10 +36,28 @@ test('4 GiB of declared memory is refused as memory-limit before instantiation',
   assert.match(result.message, /65536 pages/);
 });
 
-test('a memory without a maximum is refused as memory-limit', async () => {
-  const result = refusal(await fixture('memory-no-max'));
-  assert.equal(result.verdict, 'memory-limit');
-  assert.match(result.message, /no maximum/);
+test('a memory without a maximum passes, bounded at the memory limit in the module that runs', async () => {
+  const inspection = inspectModule(await fixture('memory-no-max'), limits);
+  assert.ok(inspection.ok);
+  assert.equal(inspection.facts.declaredMemoryBytes, limits.maxMemoryBytes);
+  assert.ok(WebAssembly.validate(inspection.module as Uint8Array<ArrayBuffer>));
+  assert.notEqual(inspection.module.length, (await fixture('memory-no-max')).length, 'the maximum was added');
+});
+
+test('a memory maximum over the limit passes when the initial size fits; the initial size over it is refused', async () => {
+  const inspection = inspectModule(await fixture('memory-max-over-limit'), limits);
+  assert.ok(inspection.ok);
+  assert.equal(inspection.facts.declaredMemoryBytes, limits.maxMemoryBytes);
+  assert.match(refusal(await fixture('memory-4gib')).message, /starts at 65536 pages/);
+});
+
+test('a module within its limits runs byte for byte as given', async () => {
+  for (const name of ['add', 'fill-loop', 'traps']) {
+    const bytes = await fixture(name);
+    const inspection = inspectModule(bytes, limits);
+    assert.ok(inspection.ok);
+    assert.equal(inspection.module, bytes, name);
+  }
 });
 
 test('memory within the limit passes, and a smaller limit refuses the same module', async () => {
@@ -51,9 +69,18 @@ test('memory within the limit passes, and a smaller limit refuses the same modul
   assert.equal(inspectModule(bytes, { maxMemoryBytes: 1024 * 1024 }).ok, false);
 });
 
-test('a 10,000,000-entry table and a table without a maximum are refused as memory-limit', async () => {
-  assert.equal(refusal(await fixture('huge-table')).verdict, 'memory-limit');
-  assert.equal(refusal(await fixture('table-no-max')).verdict, 'memory-limit');
+test('a table starting at 10,000,000 entries is refused as memory-limit', async () => {
+  const result = refusal(await fixture('huge-table'));
+  assert.equal(result.verdict, 'memory-limit');
+  assert.match(result.message, /starts at 10000000 entries/);
+});
+
+test('tables without a maximum or with one over the cap pass, with the cap as their maximum', async () => {
+  for (const name of ['table-no-max', 'table-no-max-trap', 'table-grow-no-max', 'table-max-over-cap']) {
+    const inspection = inspectModule(await fixture(name), limits);
+    assert.ok(inspection.ok, name);
+    assert.ok(WebAssembly.validate(inspection.module as Uint8Array<ArrayBuffer>), `${name} stays valid once bounded`);
+  }
 });
 
 test('env.fetch and wasi fd_write are forbidden imports, reported as security violations', async () => {

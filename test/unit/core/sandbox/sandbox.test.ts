@@ -121,10 +121,54 @@ test('a metered gene reports fuel used, and runs out of fuel at the budget', asy
 });
 
 test('static refusals never start anything: 4 GiB memory, huge table, forbidden and mis-typed imports', async () => {
-  const expectations: [string, string][] = [['memory-4gib', 'memory-limit'], ['memory-no-max', 'memory-limit'], ['huge-table', 'memory-limit'], ['env-fetch', 'forbidden-import'], ['wasi-fd-write', 'forbidden-import'], ['pow-wrong-signature', 'forbidden-import']];
+  const expectations: [string, string][] = [['memory-4gib', 'memory-limit'], ['huge-table', 'memory-limit'], ['env-fetch', 'forbidden-import'], ['wasi-fd-write', 'forbidden-import'], ['pow-wrong-signature', 'forbidden-import']];
   for (const [name, verdict] of expectations) {
     const run = await runWatched({ module: await fixture(name), export: 'f', args: [[]] });
     assert.equal(run.results[0]?.verdict, verdict, name);
+  }
+});
+
+test('tables and memories without a usable maximum run: no grow runs as declared, a grow stops at the limit', async () => {
+  const verdict = (r: SandboxResult | undefined) => (r?.verdict === 'ok' ? r.value : r?.verdict === 'trap' ? r.trap : r?.verdict);
+  assert.equal(verdict((await sandbox.run({ module: await fixture('table-no-max'), export: 'f', args: [[]] }))[0]), 0);
+  assert.equal(verdict((await sandbox.run({ module: await fixture('memory-no-max'), export: 'f', args: [[]] }))[0]), 0);
+  assert.equal(verdict((await sandbox.run({ module: await fixture('memory-max-over-limit'), export: 'f', args: [[]] }))[0]), 7);
+  assert.equal(verdict((await sandbox.run({ module: await fixture('table-max-over-cap'), export: 'f', args: [[]] }))[0]), 10);
+  assert.equal(verdict((await sandbox.run({ module: await fixture('table-no-max-trap'), export: 'f', args: [[]] }))[0]), 'indirect-call');
+  // 1 + 1,000,000 entries is over the 100,000-entry cap: the grow answers -1 and the guest goes on.
+  assert.equal(verdict((await sandbox.run({ module: await fixture('table-grow-no-max'), export: 'grow', args: [[]] }))[0]), -1);
+  // 16 MiB is 256 pages: growing 1 page to 256 succeeds (answers the old size 1), one more page fails with -1.
+  const grows = await sandbox.run({ module: await fixture('memory-grow-no-max'), export: 'grow', args: [[255], [1]] });
+  assert.deepEqual(grows.map(verdict), [1, -1]);
+});
+
+test('each run reports its peak WebAssembly memory: none for a gene, the grown size of an exported memory, the initial size of a hidden one', async () => {
+  const gene = await sandbox.runMeasured({ module: await fixture('add'), export: 'add', args: [[1, 2]], trusted: true });
+  assert.deepEqual({ memoryBytes: gene.memoryBytes, path: gene.path }, { memoryBytes: 0, path: 'worker' });
+  const grown = await sandbox.runMeasured({ module: await fixture('memory-grow-no-max'), export: 'grow', args: [[3], [4]] });
+  assert.equal(grown.memoryBytes, 8 * 65536);
+  const hidden = await sandbox.runMeasured({ module: await fixture('memory-max-over-limit'), export: 'f', args: [[]] });
+  assert.equal(hidden.memoryBytes, 65536);
+  const refused = await sandbox.runMeasured({ module: await fixture('memory-4gib'), export: 'f', args: [[]] });
+  assert.deepEqual({ memoryBytes: refused.memoryBytes, path: refused.path }, { memoryBytes: 0, path: 'refused' });
+});
+
+test('memory in use across the pool is sampled while a run holds memory, against the limit of every executor', async () => {
+  const sampled = new Sandbox({ limits, childScript: entry('sandbox-child'), workerScript: entry('sandbox-worker'), poolSize: 2, childPoolSize: 1 });
+  try {
+    assert.deepEqual(sampled.memoryInUse(), { memoryBytes: 0, memoryLimitBytes: 3 * limits.maxMemoryBytes });
+    // fill-loop holds 16 MiB and spins until the time limit: sample it mid-run.
+    const running = sampled.runMeasured({ module: await fixture('fill-loop'), export: 'fill', args: [[]] });
+    let peak = 0;
+    for (let i = 0; i < 40 && peak === 0; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      peak = sampled.memoryInUse().memoryBytes;
+    }
+    assert.equal(peak, 16 * 1024 * 1024);
+    assert.equal((await running).results[0]?.verdict, 'timeout');
+    assert.equal(sampled.memoryInUse().memoryBytes, 0, 'a finished run holds nothing');
+  } finally {
+    await sampled.dispose();
   }
 });
 
@@ -219,7 +263,7 @@ test('a call that hangs in the middle of a batch times out; the calls reported b
 });
 
 test('the observer hears every run and every security violation, with the declared memory and its limit', async () => {
-  const events: { verdicts: string[]; declared: number; limit: number; path: string }[] = [];
+  const events: { verdicts: string[]; declared: number; limit: number; path: string; memory: number }[] = [];
   const violations: string[] = [];
   const observed = new Sandbox({
     limits,
@@ -227,7 +271,7 @@ test('the observer hears every run and every security violation, with the declar
     workerScript: entry('sandbox-worker'),
     poolSize: 1,
     observer: {
-      runFinished: (e) => events.push({ verdicts: e.results.map((r) => r.verdict), declared: e.declaredMemoryBytes, limit: e.memoryLimitBytes, path: e.path }),
+      runFinished: (e) => events.push({ verdicts: e.results.map((r) => r.verdict), declared: e.declaredMemoryBytes, limit: e.memoryLimitBytes, path: e.path, memory: e.memoryBytes }),
       securityViolation: (kind, name) => violations.push(`${kind}:${name}`),
     },
   });
@@ -239,9 +283,9 @@ test('the observer hears every run and every security violation, with the declar
     await observed.dispose();
   }
   assert.deepEqual(events, [
-    { verdicts: ['trap'], declared: 65536, limit: limits.maxMemoryBytes, path: 'child' },
-    { verdicts: ['forbidden-import'], declared: 0, limit: limits.maxMemoryBytes, path: 'refused' },
-    { verdicts: ['forbidden-import'], declared: 0, limit: limits.maxMemoryBytes, path: 'refused' },
+    { verdicts: ['trap'], declared: 65536, limit: limits.maxMemoryBytes, path: 'child', memory: 65536 },
+    { verdicts: ['forbidden-import'], declared: 0, limit: limits.maxMemoryBytes, path: 'refused', memory: 0 },
+    { verdicts: ['forbidden-import'], declared: 0, limit: limits.maxMemoryBytes, path: 'refused', memory: 0 },
   ]);
   assert.deepEqual(violations, ['forbidden-import:env.fetch', 'import-signature:Math.pow']);
 });

@@ -1,0 +1,54 @@
+import { type GeneExecutor, prepareCall, type RunOutcome } from '../compiler/gene-executor';
+import type { CompiledGene } from '../compiler/types';
+import type { GeneValue } from '../compiler/values';
+import type { Sandbox } from './sandbox';
+import type { SandboxResult, WasmScalar } from './verdict';
+
+/** A gene executor whose calls run in the sandbox's warm worker pool, plus the peak memory of what it ran. */
+export interface SandboxGeneExecutor extends GeneExecutor {
+  /** The largest WebAssembly memory any of its runs reached, in bytes. */
+  peakMemoryBytes(): number;
+}
+
+/**
+ * Runs our own compiled genes through a Sandbox (warm worker pool, the sandbox's time and memory limits, the fuel
+ * budget of each batch), so verification and `chimera run` obey the same limits and verdicts as foreign modules.
+ */
+export function createSandboxExecutor(sandbox: Sandbox): SandboxGeneExecutor {
+  let peak = 0;
+  return {
+    peakMemoryBytes: () => peak,
+    async runBatch(gene, inputs, limits) {
+      const outcomes: RunOutcome[] = new Array(inputs.length);
+      // One sandbox run per export: a short tuple calls the export of its arity, as a JavaScript call would.
+      const byExport = new Map<string, { rows: number[]; args: WasmScalar[][] }>();
+      inputs.forEach((input, row) => {
+        const call = prepareCall(gene, input);
+        if ('refused' in call) {
+          outcomes[row] = { verdict: 'unsupported', message: call.refused };
+          return;
+        }
+        const group = byExport.get(call.exportName) ?? { rows: [], args: [] };
+        group.rows.push(row);
+        group.args.push(call.args.map(Number));
+        byExport.set(call.exportName, group);
+      });
+      for (const [exportName, group] of byExport) {
+        const run = await sandbox.runMeasured({ module: gene.bytes, export: exportName, args: group.args, trusted: true, limits: { maxFuel: limits.fuel } });
+        peak = Math.max(peak, run.memoryBytes);
+        group.rows.forEach((row, i) => (outcomes[row] = toOutcome(gene, run.results[i])));
+      }
+      return outcomes;
+    },
+  };
+}
+
+function toOutcome(gene: CompiledGene, result: SandboxResult | undefined): RunOutcome {
+  if (!result) return { verdict: 'engine-crash', message: 'the sandbox answered no result' };
+  if (result.verdict === 'ok') {
+    const raw = Number(result.value);
+    const value: GeneValue = gene.signature.result === 'boolean' ? raw !== 0 : raw;
+    return { verdict: 'ok', value, fuelUsed: result.fuelUsed ?? 0 };
+  }
+  return { verdict: result.verdict, message: result.message };
+}
