@@ -74,3 +74,13 @@ for (const statement of sourceFile.statements) {
     assert.ok(report.compared > 50, `only ${report.compared} inputs compared`);
   });
 }
+
+test('a getter is a gene without parameters, checked against the getter itself', async () => {
+  const file = parse('export class Tree {\n  public get listHeight(): number {\n    return 22 * 2;\n  }\n  static get hidden() { return 1 > 2; }\n}\n');
+  const tree = file.statements[0] as ts.ClassDeclaration;
+  for (const member of tree.members.filter(ts.isGetAccessorDeclaration)) {
+    const report = await verifyGene(file, member, { seed: 3, randomInputs: 5 });
+    assert.equal(report.verdict, 'ok', JSON.stringify(report));
+    assert.ok(report.compared >= 1);
+  }
+});
