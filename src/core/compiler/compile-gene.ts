@@ -218,7 +218,9 @@ function checkFunctionShape(node: ts.FunctionLikeDeclaration): void {
   if (node.asteriskToken) throw new Refusal(node, 'generator', 'generators return iterators');
   if (node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) throw new Refusal(node, 'async function', 'async functions return promises');
   if (node.typeParameters?.length) throw new Refusal(node.typeParameters[0]!, 'type parameters', 'generic functions are outside the numeric subset');
-  if (ts.isGetAccessor(node) || ts.isSetAccessor(node) || ts.isConstructorDeclaration(node)) throw new Refusal(node, describeKind(node), 'accessors and constructors are not genes');
+  if (ts.isGetAccessor(node) && !ts.isIdentifier(node.name)) throw new Refusal(node.name, 'computed getter name', 'the getter has no plain name');
+  // A getter is a function without parameters; setters and constructors only have effects.
+  if (ts.isSetAccessor(node) || ts.isConstructorDeclaration(node)) throw new Refusal(node, describeKind(node), 'setters and constructors are not genes');
 }
 
 const describeKind = (node: ts.Node) => ts.SyntaxKind[node.kind].replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
@@ -241,9 +243,9 @@ function entryForm(node: ts.FunctionLikeDeclaration, builder: ModuleBuilder): Ge
     builder.addDependency(named.declaration, ts.isFunctionDeclaration(node) ? 'function' : 'const', named.name);
     return { form: 'declared', name: named.name };
   }
-  if (ts.isMethodDeclaration(node) && ts.isIdentifier(node.name)) {
+  if ((ts.isMethodDeclaration(node) || ts.isGetAccessor(node)) && ts.isIdentifier(node.name)) {
     const start = node.modifiers ? node.modifiers.end : node.getStart(builder.sourceFile);
-    return { form: 'method', name: node.name.text, start, end: node.end };
+    return { form: ts.isGetAccessor(node) ? 'getter' : 'method', name: node.name.text, start, end: node.end };
   }
   return { form: 'expression', start: node.getStart(builder.sourceFile), end: node.end };
 }

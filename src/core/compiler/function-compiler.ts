@@ -5,6 +5,7 @@
  */
 import ts from 'typescript';
 import { CodeBuffer, type FunctionRef, Op, ValType } from './wasm-encoder';
+import { canCompleteNormally } from '../genes/control-flow';
 import type { GeneType } from './types';
 
 /** Thrown inside the compiler only; never escapes compileGene. */
@@ -49,14 +50,18 @@ interface Local {
   mutable: boolean;
   /** False between the start of its block and its declaration (the temporal dead zone). */
   initialized: boolean;
+  /** Declared without a value (`let x;`, `var x`): undefined until assigned on every path, so reads are refused. */
+  unset?: boolean;
 }
 
 /** A structured instruction on the wasm control stack; JavaScript break/continue targets are marked. */
 interface ControlFrame {
   breakLabels?: readonly string[];
-  breakable?: 'loop' | 'labelled';
+  breakable?: 'loop' | 'switch' | 'labelled';
   continueLabels?: readonly string[];
   continuable?: boolean;
+  /** Which deferred locals were unset at each `break` out of this switch or labelled block. */
+  exits?: boolean[][];
 }
 
 const MAX_DEPTH = 4000;
@@ -119,6 +124,8 @@ export class FunctionCompiler {
   /** Set while compiling a module-level const initializer: locals are invisible there. */
   private outerOnly = false;
   private readonly scratch = new Map<ValType, number[]>();
+  /** Every local declared without a value, for the definite-assignment state saved around branches. */
+  private readonly deferred: Local[] = [];
 
   constructor(
     private readonly services: ModuleServices,
@@ -185,6 +192,7 @@ export class FunctionCompiler {
   /** The body of a gene: a block, or an arrow function's expression. */
   compileBody(body: ts.ConciseBody): void {
     if (ts.isBlock(body)) {
+      this.hoistVars(body);
       this.statements(body.statements);
       if (canCompleteNormally(body)) throw new Refusal(body, 'missing return', 'the function can end without `return`, so it may return undefined');
       // Every path returned; the validator still wants the stack typed at the end.
@@ -237,13 +245,60 @@ export class FunctionCompiler {
   private declareNames(list: ts.VariableDeclarationList, scope: Map<string, Local>): void {
     const isLet = (list.flags & ts.NodeFlags.Let) !== 0;
     const isConst = (list.flags & ts.NodeFlags.Const) !== 0;
-    if (!isLet && !isConst) throw new Refusal(list, 'var', '`var` declarations are hoisted and start undefined; use let or const');
+    if (!isLet && !isConst) return; // `var`: hoisted to the function's scope by hoistVars
     for (const declaration of list.declarations) {
       if (!ts.isIdentifier(declaration.name)) throw new Refusal(declaration.name, 'destructuring', 'destructuring needs objects or arrays');
       const name = declaration.name.text;
       if (scope.has(name)) throw new Refusal(declaration, 'redeclaration', `'${name}' is declared twice in one block`);
+      if (this.varNames.has(name)) throw new Refusal(declaration, 'redeclaration', `'${name}' is also declared with var in this function`);
       scope.set(name, { index: -1, type: 'number', mutable: isLet, initialized: false });
     }
+  }
+
+  private readonly varNames = new Set<string>();
+
+  /** `var` names belong to the whole function and start undefined; a parameter of the same name is the same binding. */
+  private hoistVars(body: ts.Block): void {
+    const scope = new Map<string, Local>();
+    const visit = (node: ts.Node): void => {
+      if (ts.isFunctionLike(node) || ts.isClassLike(node)) return;
+      if (ts.isVariableDeclarationList(node) && (node.flags & ts.NodeFlags.BlockScoped) === 0) {
+        for (const declaration of node.declarations) {
+          if (!ts.isIdentifier(declaration.name)) throw new Refusal(declaration.name, 'destructuring', 'destructuring needs objects or arrays');
+          const name = declaration.name.text;
+          this.varNames.add(name);
+          if (scope.has(name) || this.scopes[0]!.has(name)) continue;
+          const local: Local = { index: -1, type: 'number', mutable: true, initialized: true, unset: true };
+          this.typeFromDeclaration(local, declaration);
+          scope.set(name, local);
+          this.deferred.push(local);
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    body.statements.forEach(visit);
+    this.scopes.push(scope);
+  }
+
+  /** An annotated variable gets its storage at once; an unannotated one at its first assignment. */
+  private typeFromDeclaration(local: Local, declaration: ts.VariableDeclaration): void {
+    const annotated = typeFromAnnotation(declaration.type);
+    if (annotated === 'other') throw new Refusal(declaration.type!, 'type annotation', `'${declaration.name.getText()}' is declared ${declaration.type!.getText()}`);
+    if (annotated !== undefined && local.index < 0) {
+      local.type = annotated;
+      local.index = this.newLocal(valTypeOf(annotated), declaration.name.getText());
+    }
+  }
+
+  /** Which deferred locals are still unset, saved before a branch and restored or merged after it. */
+  private unsetState(): boolean[] {
+    return this.deferred.map((local) => local.unset === true);
+  }
+
+  private restoreUnset(state: readonly boolean[], orWith?: readonly boolean[]): void {
+    state.forEach((unset, i) => {
+      this.deferred[i]!.unset = unset || (orWith?.[i] ?? false);
+    });
   }
 
   private statement(node: ts.Statement): void {
@@ -257,10 +312,17 @@ export class FunctionCompiler {
       case ts.SyntaxKind.VariableStatement:
         this.variableDeclarations((node as ts.VariableStatement).declarationList);
         break;
-      case ts.SyntaxKind.ExpressionStatement:
-        this.expression((node as ts.ExpressionStatement).expression);
+      case ts.SyntaxKind.ExpressionStatement: {
+        const expression = (node as ts.ExpressionStatement).expression;
+        this.expression(expression);
         this.code.op(Op.drop);
+        // Only an assignment that is a whole statement surely runs whenever the statement does.
+        if (ts.isBinaryExpression(expression) && expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+          const target = unparenthesized(expression.left);
+          if (ts.isIdentifier(target)) this.lookupLocal(target.text)!.unset = false;
+        }
         break;
+      }
       case ts.SyntaxKind.ReturnStatement: {
         const value = (node as ts.ReturnStatement).expression;
         if (!value) throw new Refusal(node, 'return without value', '`return;` returns undefined');
@@ -271,17 +333,24 @@ export class FunctionCompiler {
       case ts.SyntaxKind.IfStatement: {
         const statement = node as ts.IfStatement;
         this.condition(statement.expression);
+        const before = this.unsetState();
         this.code.open(Op.if);
         this.control.push({});
         this.nested(statement.thenStatement);
+        const afterThen = this.unsetState();
+        this.restoreUnset(before);
         if (statement.elseStatement) {
           this.code.op(Op.else);
           this.nested(statement.elseStatement);
         }
+        this.restoreUnset(this.unsetState(), afterThen);
         this.control.pop();
         this.code.op(Op.end);
         break;
       }
+      case ts.SyntaxKind.SwitchStatement:
+        this.switchStatement(node as ts.SwitchStatement, []);
+        break;
       case ts.SyntaxKind.WhileStatement:
       case ts.SyntaxKind.DoStatement:
       case ts.SyntaxKind.ForStatement:
@@ -311,7 +380,23 @@ export class FunctionCompiler {
       const name = (declaration.name as ts.Identifier).text;
       const local = this.lookupLocal(name);
       if (!local) throw new Refusal(declaration, 'declaration', `'${name}' was not pre-declared`);
-      if (!declaration.initializer) throw new Refusal(declaration, 'uninitialized variable', `'${name}' has no initializer, so it starts undefined`);
+      const isVar = (list.flags & ts.NodeFlags.BlockScoped) === 0;
+      if (!declaration.initializer) {
+        // `let x;` is undefined until assigned; `var x;` again changes nothing.
+        if (!isVar) {
+          local.initialized = true;
+          local.unset = true;
+          this.deferred.push(local);
+          this.typeFromDeclaration(local, declaration);
+        }
+        continue;
+      }
+      if (isVar) {
+        this.storeInto(local, this.expression(declaration.initializer), declaration, name);
+        this.code.op(Op.drop);
+        local.unset = false;
+        continue;
+      }
       const type = this.expression(declaration.initializer);
       const annotated = typeFromAnnotation(declaration.type);
       if (annotated === 'other' || (annotated !== undefined && annotated !== type)) {
@@ -338,11 +423,91 @@ export class FunctionCompiler {
       this.depth--;
       return;
     }
+    if (ts.isSwitchStatement(inner)) {
+      this.enter(inner);
+      this.switchStatement(inner, labels);
+      this.depth--;
+      return;
+    }
+    const frame: ControlFrame = { breakLabels: labels, breakable: 'labelled', exits: [] };
     this.code.open(Op.block);
-    this.control.push({ breakLabels: labels, breakable: 'labelled' });
+    this.control.push(frame);
     this.nested(inner);
     this.control.pop();
     this.code.op(Op.end);
+    // After the block: the end of its body, or any `break` out of it, may have been the way out.
+    this.mergeExits(frame.exits!, this.unsetState());
+  }
+
+  /** The definite-assignment state after a construct left by any of `exits` (empty: the end is unreachable). */
+  private mergeExits(exits: readonly boolean[][], ...more: boolean[][]): void {
+    const all = [...exits, ...more];
+    if (all.length === 0) return;
+    const merged = all[0]!.map((_, i) => all.some((state) => state[i] === true));
+    this.restoreUnset(merged);
+  }
+
+  /**
+   * JavaScript's switch: the discriminant once, then `===` against each case in order (lazily), a jump to the
+   * first match (or `default`, wherever it stands) and fall-through from there:
+   * block $exit { block $c[n-1] … block $c[0] { k; br_table $c[0] … $c[n-1] $exit } clause 0 … } clause n-1 }
+   */
+  private switchStatement(node: ts.SwitchStatement, labels: readonly string[]): void {
+    const clauses = node.caseBlock.clauses;
+    const scope = new Map<string, Local>();
+    for (const clause of clauses) {
+      for (const statement of clause.statements) {
+        if (ts.isVariableStatement(statement)) this.declareNames(statement.declarationList, scope);
+        else if (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) throw new Refusal(statement, 'nested declaration', 'functions and classes declared inside a gene are closures');
+      }
+    }
+    const discriminantType = this.expression(node.expression);
+    const discriminant = this.temp(valTypeOf(discriminantType));
+    const target = this.temp(ValType.I32);
+    this.code.set(discriminant);
+    // Which clause runs first: the first case equal to the discriminant, else default, else none (n).
+    const defaultIndex = clauses.findIndex(ts.isDefaultClause);
+    this.code.open(Op.block);
+    clauses.forEach((clause, index) => {
+      if (!ts.isCaseClause(clause)) return;
+      const type = this.expression(clause.expression);
+      if (type !== discriminantType) {
+        this.code.op(Op.drop).i32(0); // a number is never === a boolean
+      } else {
+        this.code.get(discriminant).op(type === 'number' ? Op.f64_eq : Op.i32_eq);
+      }
+      this.code.open(Op.if).i32(index).set(target).withIndex(Op.br, 1).op(Op.end);
+    });
+    this.code.i32(defaultIndex < 0 ? clauses.length : defaultIndex).set(target);
+    this.code.op(Op.end);
+    this.release(valTypeOf(discriminantType), discriminant);
+
+    const before = this.unsetState();
+    this.scopes.push(scope);
+    const frame: ControlFrame = { breakLabels: labels, breakable: 'switch', exits: [] };
+    this.code.open(Op.block);
+    this.control.push(frame);
+    for (let i = clauses.length - 1; i >= 0; i--) {
+      this.code.open(Op.block);
+      this.control.push({});
+    }
+    this.code.get(target).brTable(clauses.map((_, index) => index), clauses.length);
+    this.release(ValType.I32, target);
+    clauses.forEach((clause) => {
+      this.control.pop();
+      this.code.op(Op.end);
+      // Entered directly or by fall-through: nothing assigned in earlier clauses is sure here.
+      this.restoreUnset(before);
+      for (const local of scope.values()) local.initialized = false;
+      for (const statement of clause.statements) this.statement(statement);
+    });
+    this.control.pop();
+    this.code.op(Op.end);
+    this.scopes.pop();
+    // Ways out: a break, falling off the last clause, or no clause at all when there is no default.
+    const last = clauses[clauses.length - 1];
+    const fallsOff = !last || last.statements.every(canCompleteNormally);
+    this.mergeExits(frame.exits!, ...(fallsOff ? [this.unsetState()] : []), ...(defaultIndex < 0 ? [before] : []));
   }
 
   /** block $break { loop $top { fuel; [test]; block $continue { body }; [update | do-test]; br $top } } */
@@ -359,6 +524,8 @@ export class FunctionCompiler {
         this.code.op(Op.drop);
       }
     }
+    // The initializer always runs; the body may not, or may leave early.
+    const before = this.unsetState();
     this.code.open(Op.block);
     this.control.push({ breakLabels: labels, breakable: 'loop' });
     this.code.open(Op.loop);
@@ -389,6 +556,7 @@ export class FunctionCompiler {
     this.control.pop();
     this.code.op(Op.end);
     if (forScope) this.scopes.pop();
+    this.restoreUnset(before);
   }
 
   private jump(node: ts.BreakOrContinueStatement): void {
@@ -397,9 +565,10 @@ export class FunctionCompiler {
     for (let i = this.control.length - 1; i >= 0; i--) {
       const frame = this.control[i]!;
       const matches = isBreak
-        ? frame.breakable !== undefined && (label === undefined ? frame.breakable === 'loop' : frame.breakLabels!.includes(label))
+        ? frame.breakable !== undefined && (label === undefined ? frame.breakable !== 'labelled' : frame.breakLabels!.includes(label))
         : frame.continuable === true && (label === undefined || frame.continueLabels!.includes(label));
       if (matches) {
+        if (isBreak) frame.exits?.push(this.unsetState());
         this.code.withIndex(Op.br, this.control.length - 1 - i);
         return;
       }
@@ -495,6 +664,7 @@ export class FunctionCompiler {
     const local = this.lookupLocal(node.text);
     if (local) {
       if (!local.initialized) throw new Refusal(node, 'temporal dead zone', `'${node.text}' is read before its declaration (a ReferenceError)`);
+      this.requireAssigned(local, node);
       this.code.get(local.index);
       return local.type;
     }
@@ -573,15 +743,30 @@ export class FunctionCompiler {
   }
 
   /** The local a compound assignment or ++/-- writes: a `let` or parameter, never a const. */
-  private assignable(target: ts.Expression): Local {
-    let inner = target;
-    while (ts.isParenthesizedExpression(inner)) inner = inner.expression;
+  private assignable(target: ts.Expression, reads = true): Local {
+    const inner = unparenthesized(target);
     if (!ts.isIdentifier(inner)) throw new Refusal(target, 'assignment target', 'only local variables and parameters can be assigned');
     const local = this.lookupLocal(inner.text);
     if (!local) throw new Refusal(target, 'assignment to outer variable', `'${inner.text}' is not a local of the gene (a side effect)`);
     if (!local.initialized) throw new Refusal(target, 'temporal dead zone', `'${inner.text}' is assigned before its declaration`);
     if (!local.mutable) throw new Refusal(target, 'assignment to const', `'${inner.text}' is a const (a TypeError)`);
+    if (reads) this.requireAssigned(local, inner);
     return local;
+  }
+
+  private requireAssigned(local: Local, at: ts.Identifier): void {
+    if (local.unset) throw new Refusal(at, 'possibly undefined', `'${at.text}' may still be undefined here (declared without a value)`);
+  }
+
+  /** Stores the value on the stack into `local` (keeping it on the stack); its first store fixes its type. */
+  private storeInto(local: Local, type: GeneType, at: ts.Node, name: string): GeneType {
+    if (local.index < 0) {
+      local.type = type;
+      local.index = this.newLocal(valTypeOf(type), name);
+    }
+    if (type !== local.type) throw new Refusal(at, 'assignment of another type', `assigns a ${type} to a ${local.type} variable`);
+    this.code.tee(local.index);
+    return type;
   }
 
   private increment(operand: ts.Expression, op: Op.f64_add | Op.f64_sub, prefix: boolean): GeneType {
@@ -599,11 +784,8 @@ export class FunctionCompiler {
     const operator = node.operatorToken.kind;
     switch (operator) {
       case ts.SyntaxKind.EqualsToken: {
-        const local = this.assignable(node.left);
-        const type = this.expression(node.right);
-        if (type !== local.type) throw new Refusal(node, 'assignment of another type', `assigns a ${type} to a ${local.type} variable`);
-        this.code.tee(local.index);
-        return type;
+        const local = this.assignable(node.left, false);
+        return this.storeInto(local, this.expression(node.right), node, unparenthesized(node.left).getText());
       }
       case ts.SyntaxKind.AmpersandAmpersandToken:
       case ts.SyntaxKind.BarBarToken:
@@ -907,6 +1089,11 @@ export class FunctionCompiler {
   }
 }
 
+function unparenthesized(node: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(node)) node = node.expression;
+  return node;
+}
+
 function describe(node: ts.Node): string {
   switch (node.kind) {
     case ts.SyntaxKind.StringLiteral:
@@ -939,56 +1126,4 @@ function describe(node: ts.Node): string {
     default:
       return ts.SyntaxKind[node.kind].replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
   }
-}
-
-/**
- * Whether control can reach the end of a statement (conservatively: `true` when unsure), so a function
- * that might return undefined is refused.
- */
-export function canCompleteNormally(node: ts.Statement): boolean {
-  switch (node.kind) {
-    case ts.SyntaxKind.ReturnStatement:
-    case ts.SyntaxKind.BreakStatement:
-    case ts.SyntaxKind.ContinueStatement:
-    case ts.SyntaxKind.ThrowStatement:
-      return false;
-    case ts.SyntaxKind.Block:
-      return (node as ts.Block).statements.every(canCompleteNormally);
-    case ts.SyntaxKind.IfStatement: {
-      const statement = node as ts.IfStatement;
-      return !statement.elseStatement || canCompleteNormally(statement.thenStatement) || canCompleteNormally(statement.elseStatement);
-    }
-    case ts.SyntaxKind.LabeledStatement: {
-      const statement = node as ts.LabeledStatement;
-      return canCompleteNormally(statement.statement) || breaksTo(statement.statement, statement.label.text, false);
-    }
-    case ts.SyntaxKind.WhileStatement:
-    case ts.SyntaxKind.ForStatement:
-    case ts.SyntaxKind.DoStatement: {
-      const loop = node as ts.WhileStatement | ts.ForStatement | ts.DoStatement;
-      const test = ts.isForStatement(loop) ? loop.condition : loop.expression;
-      const forever = test === undefined || test.kind === ts.SyntaxKind.TrueKeyword;
-      return !forever || breaksTo(loop.statement, undefined, true);
-    }
-    default:
-      return true;
-  }
-}
-
-/** Whether `body` contains a break that leaves the enclosing statement (unlabelled at loop depth 0, or `label`). */
-function breaksTo(body: ts.Node, label: string | undefined, unlabelled: boolean): boolean {
-  const stack: { node: ts.Node; loopDepth: number }[] = [{ node: body, loopDepth: 0 }];
-  while (stack.length > 0) {
-    const { node, loopDepth } = stack.pop()!;
-    if (ts.isBreakStatement(node)) {
-      if (node.label ? node.label.text === label : unlabelled && loopDepth === 0) return true;
-      continue;
-    }
-    if (ts.isFunctionLike(node)) continue;
-    const inner = ts.isIterationStatement(node, false) || ts.isSwitchStatement(node) ? loopDepth + 1 : loopDepth;
-    ts.forEachChild(node, (child) => {
-      stack.push({ node: child, loopDepth: inner });
-    });
-  }
-  return false;
 }

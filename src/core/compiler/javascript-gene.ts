@@ -22,6 +22,7 @@ export function javascriptSource(sourceFile: ts.SourceFile, gene: CompiledGene):
   const entry = gene.entry;
   if (entry.form === 'declared') lines.push(`const ${ENTRY} = ${entry.name};`);
   else if (entry.form === 'method') lines.push(`const ${ENTRY} = ({ ${text.slice(entry.start, entry.end).trim()} }).${entry.name};`);
+  else if (entry.form === 'getter') lines.push(`const ${ENTRY} = Object.getOwnPropertyDescriptor({ ${text.slice(entry.start, entry.end).trim()} }, '${entry.name}').get;`);
   else lines.push(`const ${ENTRY} = (${text.slice(entry.start, entry.end)});`);
   return `"use strict";\n${lines.join('\n')}\n`;
 }

@@ -37,7 +37,8 @@ export interface GeneDependency {
 export type GeneEntry =
   | { form: 'declared'; name: string }
   | { form: 'expression'; start: number; end: number }
-  | { form: 'method'; name: string; start: number; end: number };
+  | { form: 'method'; name: string; start: number; end: number }
+  | { form: 'getter'; name: string; start: number; end: number };
 
 export interface CompiledGene {
   verdict: 'ok';

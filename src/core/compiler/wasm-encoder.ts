@@ -23,6 +23,7 @@ export const enum Op {
   end = 0x0b,
   br = 0x0c,
   br_if = 0x0d,
+  br_table = 0x0e,
   return = 0x0f,
   call = 0x10,
   drop = 0x1a,
@@ -213,6 +214,15 @@ export class CodeBuffer {
 
   tee(local: number): this {
     return this.withIndex(Op.local_tee, local);
+  }
+
+  /** br_table: jumps to labels[i] for the i32 on the stack, to `fallback` when it is out of range. */
+  brTable(labels: readonly number[], fallback: number): this {
+    this.bytes.push(Op.br_table);
+    writeU32(this.bytes, labels.length);
+    for (const label of labels) writeU32(this.bytes, label);
+    writeU32(this.bytes, fallback);
+    return this;
   }
 
   /** block, loop or if, with a result type or BLOCK_VOID. */

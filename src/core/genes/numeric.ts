@@ -1,6 +1,7 @@
 // The `numeric` mark: pure genes whose parameters and result are all number or boolean, declared or (in plain JS) inferred.
 import ts from 'typescript';
 import { BOOLEAN_FUNCTIONS, NUMBER_FUNCTIONS } from './builtins';
+import { canCompleteNormally } from './control-flow';
 import { type Binding, type FileModel, type FunctionInfo, isGeneNode, skipInnerWrappers } from './collect';
 
 export type Scalar = 'number' | 'boolean';
@@ -135,7 +136,8 @@ export function inferNumeric(
   const typeOfBinding = (binding: Binding, depth: number): Inferred => {
     if (localMemo.has(binding)) return localMemo.get(binding);
     localMemo.set(binding, 'pending'); // a loop variable refers to itself: decided by its other values
-    let result: Inferred = binding.typeNode ? scalarOfType(binding.typeNode) : binding.initializer ? typeOf(binding.initializer, depth + 1) : undefined;
+    // Declared without a value (`let x;`): its type is that of what is assigned to it.
+    let result: Inferred = binding.typeNode ? scalarOfType(binding.typeNode) : binding.initializer ? typeOf(binding.initializer, depth + 1) : binding.writes.length > 0 ? 'pending' : undefined;
     if (binding.kind === 'const' || binding.typeNode) {
       localMemo.set(binding, result);
       return result;
@@ -307,7 +309,7 @@ function returnTypeOf(node: ts.FunctionLikeDeclaration, typeOf: (expression: ts.
   const body = node.body;
   if (!body) return undefined;
   if (!ts.isBlock(body)) return typeOf(body, 0);
-  if (!alwaysExits(body, 0)) return undefined;
+  if (canCompleteNormally(body)) return undefined;
   let result: Inferred = 'pending';
   let returns = 0;
   const pending: ts.Node[] = [body];
@@ -326,23 +328,4 @@ function returnTypeOf(node: ts.FunctionLikeDeclaration, typeOf: (expression: ts.
     });
   }
   return returns > 0 ? result : undefined;
-}
-
-/** Control cannot reach the end of this statement (it returns or throws on every path), as far as a quick look tells. */
-function alwaysExits(statement: ts.Statement, nesting: number): boolean {
-  let current: ts.Statement | undefined = statement;
-  for (let depth = nesting; current && depth < MAX_DEPTH; depth++) {
-    if (ts.isReturnStatement(current) || ts.isThrowStatement(current)) return true;
-    if (ts.isBlock(current)) {
-      current = current.statements[current.statements.length - 1];
-      continue;
-    }
-    if (ts.isIfStatement(current)) {
-      if (!current.elseStatement || !alwaysExits(current.thenStatement, depth + 1)) return false;
-      current = current.elseStatement;
-      continue;
-    }
-    return false;
-  }
-  return false;
 }
