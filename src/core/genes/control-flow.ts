@@ -59,4 +59,3 @@ function breaksTo(body: ts.Node, label: string | undefined, unlabelled: boolean)
   }
   return false;
 }
-
