@@ -4,6 +4,7 @@ import type { Features } from '../core/rollout/detect';
 import { type Need, permission } from '../core/rollout/gate';
 import { AnalysisWorker, type WorkerCall } from '../core/analysis/worker-client';
 import type { WorkerOp, WorkerOps } from '../core/analysis/protocol';
+import { readConfig } from './config';
 import type { Observability } from './observability';
 import type { RolloutService } from './rollout-service';
 
@@ -84,7 +85,7 @@ export class AnalysisController implements vscode.Disposable {
       features: { compile: true, verify, proteinHash: snapshot.features.proteinHash },
       maxFuel: flags.WASM_MAX_GAS.value as number,
       maxTimeMs: flags.WASM_MAX_TIME.value as number,
-      maxBytes: vscode.workspace.getConfiguration('chimera', document.uri).get<number>('analysis.maxFileBytes', 2 * 1024 * 1024),
+      maxBytes: readConfig(document.uri)['analysis.maxFileBytes'],
       deadline: Date.now() + 30_000,
     });
     const version = document.version;

@@ -1,21 +1,16 @@
 import * as vscode from 'vscode';
-import type { CanaryOverride } from '../core/canary/bucket';
+import { type ChimeraSettings, SETTINGS_SECTION, type SettingKey, qualifiedKey, readSettings } from '../core/config/settings';
 
-/** The one typed view of the `chimera.*` settings declared in package.json. */
-export interface ChimeraConfig {
-  flags: Record<string, unknown>;
-  envFile: string;
-  canarySalt: string;
-  canaryOverride: CanaryOverride;
+/**
+ * The one typed view of the `chimera.*` settings (the table is src/core/config/settings.ts). Restricted Mode needs no
+ * code here: VS Code drops the workspace's values of the `restrictedConfigurations` keys in an untrusted workspace.
+ */
+export function readConfig(scope?: vscode.ConfigurationScope): ChimeraSettings {
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
+  return readSettings((key) => config.get(key));
 }
 
-export function readConfig(scope?: vscode.ConfigurationScope): ChimeraConfig {
-  const config = vscode.workspace.getConfiguration('chimera', scope);
-  const override = config.get<string>('canary.override', 'auto');
-  return {
-    flags: config.get<Record<string, unknown>>('flags', {}),
-    envFile: config.get<string>('envFile', '.env'),
-    canarySalt: config.get<string>('canary.salt', 'chimera'),
-    canaryOverride: override === 'in' || override === 'out' ? override : 'auto',
-  };
+/** Whether a configuration change touches any of these settings. */
+export function affectsConfig(event: vscode.ConfigurationChangeEvent, ...keys: SettingKey[]): boolean {
+  return keys.some((key) => event.affectsConfiguration(qualifiedKey(key)));
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { readConfig } from './config';
 import { EnvLanguageFeatures } from './env-language';
 import type { Features } from './features';
 import { LazyFeatures } from './lazy-features';
@@ -57,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): ChimeraApi {
   void rollout.reload();
   // Adoption is a share of all machines, so machines with Chimera off report too: with a telemetry endpoint set, the
   // features bundle (which sends the daily adoption event) loads a little after start-up, never during activation.
-  if (vscode.workspace.getConfiguration('chimera').get<string>('telemetry.endpoint', '').trim()) {
+  if (readConfig()['telemetry.endpoint']) {
     const timer = setTimeout(() => features.load(), 10_000);
     context.subscriptions.push(new vscode.Disposable(() => clearTimeout(timer)));
   }

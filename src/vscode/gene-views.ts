@@ -3,6 +3,7 @@ import type { FileAnalysis, GeneAnalysis } from '../core/analysis/pipeline';
 import { RECEIVER_MARK } from '../core/genes/types';
 import { compareProteins } from '../core/protein/similarity';
 import type { AnalysisController } from './analysis-controller';
+import { affectsConfig, readConfig } from './config';
 
 export type GeneGroup = 'pure-numeric' | 'pure' | 'conditional' | 'impure' | 'skipped';
 
@@ -118,11 +119,11 @@ export class GeneLensProvider implements vscode.CodeLensProvider, vscode.Disposa
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
   constructor(private readonly analysis: AnalysisController) {
-    this.disposables.push(analysis.onDidAnalyze(() => this.changed.fire()), vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('chimera.codeLens') && this.changed.fire()));
+    this.disposables.push(analysis.onDidAnalyze(() => this.changed.fire()), vscode.workspace.onDidChangeConfiguration((e) => affectsConfig(e, 'codeLens.enabled') && this.changed.fire()));
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    if (!vscode.workspace.getConfiguration('chimera', document.uri).get<boolean>('codeLens.enabled', true)) return [];
+    if (!readConfig(document.uri)['codeLens.enabled']) return [];
     const analysis = this.analysis.resultFor(document);
     if (!analysis) return [];
     const lenses: vscode.CodeLens[] = [];

@@ -41,6 +41,7 @@ import {
   toTelemetrySender,
 } from '../core/telemetry';
 import type { CommandRegistrar } from './command-table';
+import { affectsConfig, readConfig } from './config';
 import type { RolloutService } from './rollout-service';
 
 type Metrics = typeof MetricsModule;
@@ -63,25 +64,15 @@ export interface ObservabilityConfig {
   telemetryEndpoint: string;
 }
 
-/**
- * Settings that send data somewhere or open a port: in Restricted Mode a workspace must not choose them (it could
- * point telemetry at its own server), so only the user's own value counts there.
- */
-function userChosen<T>(config: vscode.WorkspaceConfiguration, key: string, fallback: T): T {
-  if (vscode.workspace.isTrusted) return config.get<T>(key, fallback);
-  const inspected = config.inspect<T>(key);
-  return inspected?.globalValue ?? inspected?.defaultValue ?? fallback;
-}
-
+/** Exporter and telemetry settings come through the one Config; Restricted Mode is VS Code's restrictedConfigurations. */
 export function readObservabilityConfig(): ObservabilityConfig {
-  const config = vscode.workspace.getConfiguration('chimera');
-  const port = userChosen<unknown>(config, 'metrics.port', 0);
+  const config = readConfig();
   return {
-    metricsPort: typeof port === 'number' && Number.isInteger(port) && port > 0 && port <= 65535 ? port : 0,
-    pushgatewayUrl: String(userChosen(config, 'metrics.pushgatewayUrl', '')).trim(),
-    prometheusUrl: String(userChosen(config, 'prometheus.url', '')).trim(),
-    telemetryEnabled: config.get<boolean>('telemetry.enabled', true) !== false,
-    telemetryEndpoint: String(userChosen(config, 'telemetry.endpoint', '')).trim(),
+    metricsPort: config['metrics.port'],
+    pushgatewayUrl: config['metrics.pushgatewayUrl'],
+    prometheusUrl: config['prometheus.url'],
+    telemetryEnabled: config['telemetry.enabled'],
+    telemetryEndpoint: config['telemetry.endpoint'],
   };
 }
 
@@ -184,7 +175,7 @@ class ObservabilityService implements Observability {
     this.disposables.push(
       rollout.onDidChange((snapshot) => this.onSnapshot(snapshot)),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('chimera.metrics') || event.affectsConfiguration('chimera.prometheus')) this.configureExporters();
+        if (affectsConfig(event, 'metrics.port', 'metrics.pushgatewayUrl', 'prometheus.url')) this.configureExporters();
       }),
       // With trust, the workspace's own exporter settings and the sampling apply.
       vscode.workspace.onDidGrantWorkspaceTrust(() => {

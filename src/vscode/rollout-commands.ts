@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { applyPhaseMove, planPhaseMove, rearm, rollBack, rollbackDrill } from '../core/rollout/moves';
 import { PHASES, type PhaseId } from '../core/rollout/phases';
 import { whoAmI } from '../core/rollout/state';
+import { workspaceOptionsOf } from '../core/rollout/workspace';
 import { readConfig } from './config';
 import type { RolloutService } from './rollout-service';
 
@@ -85,7 +86,7 @@ export function registerRolloutCommands(rollout: RolloutService, log: vscode.Log
       if (!folder) return;
       const config = readConfig(folder.uri);
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Chimera: rollback drill on a copy…' }, async () =>
-        rollbackDrill(folder.uri.fsPath, { env: process.env, settings: config.flags, envFile: config.envFile, machineId: vscode.env.machineId }, await whoAmI(folder.uri.fsPath)),
+        rollbackDrill(folder.uri.fsPath, workspaceOptionsOf(config, process.env, vscode.env.machineId), await whoAmI(folder.uri.fsPath)),
       );
       for (const step of result.steps) log.info(`drill: ${step.ok ? 'ok' : 'FAILED'} ${step.name}: ${step.detail}`);
       if (result.ok) void vscode.window.showInformationMessage('Chimera: rollback drill passed (flags off, features refused, original restored).');

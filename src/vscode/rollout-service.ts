@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { type RolloutSnapshot, loadRolloutSnapshot, watchedFilesGlob } from '../core/rollout/workspace';
+import { type RolloutSnapshot, loadRolloutSnapshot, watchedFilesGlob, workspaceOptionsOf } from '../core/rollout/workspace';
+import { SETTINGS_SECTION } from '../core/config/settings';
 import { readConfig } from './config';
 
 /**
@@ -20,7 +21,7 @@ export class RolloutService implements vscode.Disposable {
     this.watch(watchedFilesGlob('.env'));
     this.disposables.push(
       this.changed,
-      vscode.workspace.onDidChangeConfiguration((event) => event.affectsConfiguration('chimera') && schedule()),
+      vscode.workspace.onDidChangeConfiguration((event) => event.affectsConfiguration(SETTINGS_SECTION) && schedule()),
       vscode.workspace.onDidChangeWorkspaceFolders(schedule),
     );
   }
@@ -56,14 +57,7 @@ export class RolloutService implements vscode.Disposable {
     }
     const config = readConfig(folder.uri);
     this.watch(watchedFilesGlob(config.envFile));
-    this.loading = loadRolloutSnapshot(folder.uri.fsPath, {
-      env: process.env,
-      settings: config.flags,
-      envFile: config.envFile,
-      machineId: vscode.env.machineId,
-      canarySalt: config.canarySalt,
-      canaryOverride: config.canaryOverride,
-    }).then(
+    this.loading = loadRolloutSnapshot(folder.uri.fsPath, workspaceOptionsOf(config, process.env, vscode.env.machineId)).then(
       (snapshot) => {
         this.current = snapshot;
         if (snapshot.rollback?.problem) this.log.warn(`rollback state: ${snapshot.rollback.reason}`);

@@ -5,7 +5,7 @@ import { type CheckReport, defaultCacheDir, renderReport, runCheck, styleFor, to
 import type { GeneExecutor } from '../../core/compiler';
 import { type Command, type CommandContext, UsageError } from '../command';
 import { ExitCode } from '../exit-codes';
-import { ROLLOUT_OPTIONS, readWorkspaceSettings, workspaceOptions } from '../workspace';
+import { ROLLOUT_OPTIONS, cliSettings, workspaceOptions } from '../workspace';
 
 const USAGE = `chimera check [paths…] [--exclude GLOB]… [--jobs N] [--cache DIR | --no-cache] [--junit FILE] [--format human|github] [--json] [--record] [--max-file-bytes N] [--file-timeout MS] [--protein-hash]`;
 
@@ -67,21 +67,21 @@ export function createCheckCommand(setup: CheckCommandOptions = {}): Command {
       if (format !== 'human' && format !== 'github') throw new UsageError(`--format takes human or github, not '${format}'`);
       if (format === 'github' && options.json === true) throw new UsageError('--format github and --json both write to stdout: choose one (--junit combines with either)');
       if (options.cache !== undefined && options['no-cache'] === true) throw new UsageError('--cache and --no-cache contradict each other');
-      const settings = readWorkspaceSettings(context.workspace, context.log);
-      const maxFileBytes = positiveInteger(options['max-file-bytes'], '--max-file-bytes') ?? positiveInteger(settings['chimera.check.maxFileBytes'], 'chimera.check.maxFileBytes in .vscode/settings.json');
-      const fileTimeoutMs = positiveInteger(options['file-timeout'], '--file-timeout') ?? positiveInteger(settings['chimera.check.fileTimeout'], 'chimera.check.fileTimeout in .vscode/settings.json');
+      const settings = cliSettings(context, ['check.maxFileBytes', 'check.fileTimeout']);
+      const maxFileBytes = positiveInteger(options['max-file-bytes'], '--max-file-bytes') ?? settings['check.maxFileBytes'];
+      const fileTimeoutMs = positiveInteger(options['file-timeout'], '--file-timeout') ?? settings['check.fileTimeout'];
       const jobs = positiveInteger(options.jobs, '--jobs');
       const progress = options.json === true ? undefined : progressLine(process.stderr);
       const outcome = await runCheck({
         workspace: context.workspace,
-        workspaceOptions: workspaceOptions(context, options),
+        workspaceOptions: workspaceOptions(context, options, settings),
         paths: positionals.map((path) => resolve(path)),
         excludes: (options.exclude as string[] | undefined) ?? [],
         ...(jobs !== undefined ? { jobs } : {}),
         cacheDir: options['no-cache'] === true ? null : typeof options.cache === 'string' ? resolve(options.cache) : defaultCacheDir(),
         workerScript: setup.workerScript ?? join(__dirname, 'analysis-worker.js'),
-        ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),
-        ...(fileTimeoutMs !== undefined ? { fileTimeoutMs } : {}),
+        maxFileBytes,
+        fileTimeoutMs,
         ...(options['protein-hash'] === true ? { proteinHash: true } : {}),
         record: options.record === true,
         ...(setup.executor ? { executor: setup.executor } : {}),

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { type CanaryOverride, type CanaryVerdict, canaryVerdict } from '../canary/bucket';
+import type { ChimeraSettings } from '../config/settings';
 import { diagnoseEnvDocument, missingExampleDiagnostic } from '../flags/diagnose';
 import type { FlagDiagnostic } from '../flags/diagnostic';
 import { envValues } from '../flags/env-document';
@@ -16,6 +17,11 @@ export interface WorkspaceOptions {
   machineId: string;
   canarySalt?: string;
   canaryOverride?: CanaryOverride;
+}
+
+/** The options the `chimera.*` settings give, the same in the extension and the CLI. */
+export function workspaceOptionsOf(settings: ChimeraSettings, env: WorkspaceOptions['env'], machineId: string): WorkspaceOptions {
+  return { env, settings: settings.flags, envFile: settings.envFile, machineId, canarySalt: settings['canary.salt'], canaryOverride: settings['canary.override'] };
 }
 
 /** Everything Chimera knows about a workspace's rollout at one moment: what the view, the CLI and the gate read. */
