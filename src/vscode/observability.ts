@@ -38,6 +38,7 @@ import {
   openTelemetryClient,
   parseTelemetryLevel,
   previewFeedback,
+  securityViolationEvent,
   submitFeedback,
   toTelemetrySender,
 } from '../core/telemetry';
@@ -208,8 +209,7 @@ class ObservabilityService implements Observability {
     this.withMetrics((metrics) => metrics.securityViolation(kind));
     this.violationsSinceArm++;
     this.log.warn(`security violation: ${kind}`);
-    const telemetryKind = kind === 'forbidden-import' ? 'forbidden-import' : kind === 'limit-bypass' ? 'limit-exceeded' : 'other';
-    this.logger?.logError('security.violation', { kind: telemetryKind, ...(kind === 'forbidden-import' ? { verdict: 'forbidden-import' } : {}) });
+    this.logger?.logError('security.violation', securityViolationEvent(kind));
     void this.evaluateNow();
   }
 

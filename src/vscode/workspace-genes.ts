@@ -51,7 +51,7 @@ export class WorkspaceGenes {
     const index = await this.load();
     const uris = await vscode.workspace.findFiles(SOURCES, EXCLUDED, MAX_FILES, token);
     const seen = new Set<string>();
-    let analysed = 0;
+    let analyzed = 0;
     for (const uri of uris) {
       if (token?.isCancellationRequested) break;
       const file = vscode.workspace.asRelativePath(uri, false);
@@ -66,10 +66,10 @@ export class WorkspaceGenes {
       if (!index.isStale(file, hash)) continue;
       const result = await this.analysis.request('analyze', { fileName: uri.fsPath, text, features: { compile: false, verify: false, proteinHash: true } });
       index.update(file, hash, result);
-      analysed++;
+      analyzed++;
     }
     if (!token?.isCancellationRequested) index.retain(seen);
-    this.log.info(`gene index: ${index.size} genes in ${seen.size} files (${analysed} analysed, the rest unchanged)`);
+    this.log.info(`gene index: ${index.size} genes in ${seen.size} files (${analyzed} analysed, the rest unchanged)`);
     await this.save(index);
     return index;
   }

@@ -7,10 +7,13 @@ export function chimeraDir(workspace: string): string {
   return join(workspace, '.chimera');
 }
 
+/** The trigger of a rollback a person made (or a state file that could not be read). */
+export const MANUAL_ROLLBACK = 'manual';
+
 export interface RollbackState {
   active: boolean;
   reason: string;
-  /** 'manual' or the trigger that fired (error-rate, p95, memory, security). */
+  /** MANUAL_ROLLBACK or the id of the rollback trigger that fired (metrics/plan.ts ROLLBACK_TRIGGERS). */
   trigger: string;
   at: string;
   by: string;
@@ -33,7 +36,7 @@ export async function readRollbackState(workspace: string): Promise<RollbackStat
     const state = JSON.parse(text) as RollbackState;
     return typeof state.active === 'boolean' ? state : undefined;
   } catch {
-    return { active: true, reason: `${ROLLBACK_FILE} is unreadable; treated as rolled back until re-armed`, trigger: 'manual', at: new Date(0).toISOString(), by: 'unknown' };
+    return { active: true, reason: `${ROLLBACK_FILE} is unreadable; treated as rolled back until re-armed`, trigger: MANUAL_ROLLBACK, at: new Date(0).toISOString(), by: 'unknown' };
   }
 }
 

@@ -2,4 +2,4 @@ export { inspectModule, type ExportFacts, type FunctionSignature, type ModuleFac
 export { DEFAULT_SANDBOX_LIMITS, MODULE_CAPS, type SandboxLimits } from './limits';
 export { Sandbox, type SandboxObserver, type SandboxOptions, type SandboxRequest } from './sandbox';
 export { jsonResult, jsonScalar, jsonValue, parseArgument } from './values';
-export { VERDICTS, type SandboxResult, type SecurityViolation, type SecurityViolationKind, type TrapKind, type Verdict, type WasmScalar, type WasmValue } from './verdict';
+export { VERDICTS, VIOLATION_KIND_OF_VERDICT, verdictOfViolation, type SecurityVerdict, type SandboxResult, type SecurityViolation, type ImportViolationKind, type TrapKind, type Verdict, type WasmScalar, type WasmValue } from './verdict';
