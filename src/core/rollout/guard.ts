@@ -354,7 +354,7 @@ export const MIN_MEMORY_READINGS = 4;
 export const MEMORY_STABLE_POINTS = 0.1;
 
 function compare(value: number, op: PassOp, bound: number): boolean {
-  return op === '<' ? value < bound : op === '<=' ? value <= bound : value > bound;
+  return op === '<' ? value < bound : op === '<=' ? value <= bound : op === '>' ? value > bound : value >= bound;
 }
 
 function rateCriterion(criterion: Criterion, value: QueryValue, requests: QueryValue): Omit<CriterionResult, 'id' | 'text' | 'kind'> {

@@ -31,7 +31,7 @@ export const CRITERION_MEASURES = ['errorRate', 'p95Latency', 'securityViolation
 export type CriterionMeasure = (typeof CRITERION_MEASURES)[number];
 
 /** The condition that passes: value `op` bound. Its negation is the condition an alert rule fires on. */
-export type PassOp = '<' | '<=' | '>';
+export type PassOp = '<' | '<=' | '>' | '>=';
 
 export interface Criterion {
   /** Also the `criterion` label of its alert rule, so the same id everywhere. */
@@ -106,7 +106,7 @@ export const PHASES: readonly Phase[] = [
         metric: { name: 'securityViolations', op: '<=', bound: 0, unit: 'count' },
         alert: { name: 'ChimeraPhase2SecurityIncident', summary: 'Phase 2 needs no security incidents' },
       },
-      { id: 'feedback', text: 'Positive developer feedback (≥ 80% positive, ≥ 10 responses)', kind: 'metric', metric: { name: 'feedbackPositive', op: '>', bound: 0.8, unit: 'ratio' } },
+      { id: 'feedback', text: 'Positive developer feedback (≥ 80% positive, ≥ 10 responses)', kind: 'metric', metric: { name: 'feedbackPositive', op: '>=', bound: 0.8, unit: 'ratio' } },
     ],
   },
   {
@@ -155,7 +155,7 @@ export function phaseCriteria(): { phase: PhaseId; criterion: Criterion }[] {
 }
 
 /** The condition under which a criterion fails (the alert rule's comparison): the negation of its pass condition. */
-export const FAIL_OP: Readonly<Record<PassOp, '>=' | '>' | '<='>> = { '<': '>=', '<=': '>', '>': '<=' };
+export const FAIL_OP: Readonly<Record<PassOp, '>=' | '>' | '<=' | '<'>> = { '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
 
 /** A row of the Rollout view's criteria list. */
 export interface CriterionRow {
