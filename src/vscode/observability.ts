@@ -440,7 +440,7 @@ class ObservabilityService implements Observability {
   }
 
   private publishFeatures(snapshot: RolloutSnapshot): void {
-    this.loaded?.metrics.setFeatures({ chimera: snapshot.features.analysis, wasmExec: snapshot.features.execution, proteinHash: snapshot.features.proteinHash }, snapshot.canary.fraction);
+    this.loaded?.metrics.setFeatures(snapshot.features, snapshot.canary.fraction);
   }
 
   // ---- exporters ------------------------------------------------------------------------------------------------
