@@ -15,7 +15,7 @@ const fixtureDir = join(repoRoot, 'test', 'fixtures', 'void-sample', 'src', 'vs'
 const sources = readdirSync(fixtureDir).filter((name) => name.endsWith('.ts')).map((name) => readFileSync(join(fixtureDir, name), 'utf8'));
 
 /** A representative unit of analysis work: parse a Void source file and count the function-like nodes, as gene extraction does. */
-function analyse(text: string): number {
+function analyze(text: string): number {
   const file = ts.createSourceFile('x.ts', text, ts.ScriptTarget.ES2022, true);
   let functions = 0;
   const stack: ts.Node[] = [file];
@@ -34,7 +34,7 @@ let sink = 0;
 /** One unit: the sample workspace analysed file by file, with no metrics. */
 function withoutMetrics(): number {
   const start = performance.now();
-  for (let i = 0; i < UNITS; i++) for (const text of sources) sink += analyse(text);
+  for (let i = 0; i < UNITS; i++) for (const text of sources) sink += analyze(text);
   return performance.now() - start;
 }
 
@@ -45,7 +45,7 @@ function withMetrics(): number {
     let total = 0;
     for (const text of sources) {
       const began = performance.now();
-      const found = analyse(text);
+      const found = analyze(text);
       total += found;
       metrics.observe('extract', (performance.now() - began) / 1000);
       metrics.geneExtraction(found > 0);

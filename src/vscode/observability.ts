@@ -37,6 +37,7 @@ import {
   openTelemetryClient,
   parseTelemetryLevel,
   previewFeedback,
+  securityViolationEvent,
   submitFeedback,
   toTelemetrySender,
 } from '../core/telemetry';
@@ -198,8 +199,7 @@ class ObservabilityService implements Observability {
     this.withMetrics((metrics) => metrics.securityViolation(kind));
     this.violationsSinceArm++;
     this.log.warn(`security violation: ${kind}`);
-    const telemetryKind = kind === 'forbidden-import' ? 'forbidden-import' : kind === 'limit-bypass' ? 'limit-exceeded' : 'other';
-    this.logger?.logError('security.violation', { kind: telemetryKind, ...(kind === 'forbidden-import' ? { verdict: 'forbidden-import' } : {}) });
+    this.logger?.logError('security.violation', securityViolationEvent(kind));
     void this.evaluateNow();
   }
 
@@ -429,7 +429,7 @@ class ObservabilityService implements Observability {
   }
 
   private publishFeatures(snapshot: RolloutSnapshot): void {
-    this.loaded?.metrics.setFeatures({ chimera: snapshot.features.analysis, wasmExec: snapshot.features.execution, proteinHash: snapshot.features.proteinHash }, snapshot.canary.fraction);
+    this.loaded?.metrics.setFeatures(snapshot.features, snapshot.canary.fraction);
   }
 
   // ---- exporters ------------------------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import type { CriterionRow } from '../core/rollout/phases';
 import type { FlagsReport } from '../core/rollout/report';
 
 /** The typed message protocol between the Rollout webview (src/webview/rollout.ts) and the extension. */
@@ -8,7 +9,7 @@ export interface RolloutState {
   /** Undefined until the flags were read, or without a workspace folder. */
   report?: FlagsReport;
   phases: { id: number; name: string; timeline: string }[];
-  criteria: { text: string; status: 'pass' | 'fail' | 'no-data' | 'person' }[];
+  criteria: CriterionRow[];
   nextPhase?: { id: number; name: string; checklist: { text: string; status: string; detail?: string }[] };
   /** The plan's rollback triggers: this machine's value next to the fleet's (from a team Prometheus, when set). */
   triggers: { summary: string; status: string; local: string; fleet: string | null; limit: string }[];

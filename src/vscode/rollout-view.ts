@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { isFlagName } from '../core/flags/catalog';
 import { PRODUCT } from '../core/product';
 import { preflightChecklist } from '../core/rollout/moves';
-import { PHASES } from '../core/rollout/phases';
+import { PHASES, criterionRows } from '../core/rollout/phases';
 import { flagsReport } from '../core/rollout/report';
 import { type FromWebview, type RolloutState, type ToWebview, WEBVIEW_COMMANDS } from './rollout-protocol';
 import type { Observability } from './observability';
@@ -74,11 +74,7 @@ export class RolloutViewProvider implements vscode.WebviewViewProvider, vscode.D
     };
     if (!snapshot) return base;
     const current = snapshot.phase.id === 'custom' ? snapshot.phase.nearest : snapshot.phase.id;
-    // Until there is enough data a criterion says so rather than passing.
-    const evaluated = this.live?.current().criteria ?? [];
-    const criteria = evaluated.length > 0
-      ? evaluated.map((c) => ({ text: c.detail ? `${c.text} — ${c.detail}` : c.text, status: c.status === 'pass' ? ('pass' as const) : c.status === 'fail' ? ('fail' as const) : c.kind === 'person' ? ('person' as const) : ('no-data' as const) }))
-      : PHASES[current]!.criteria.map((c) => ({ text: c.text, status: c.kind === 'person' ? ('person' as const) : ('no-data' as const) }));
+    const criteria = criterionRows(PHASES[current]!, this.live?.current().criteria ?? []);
     const next = PHASES[current + 1];
     const checklist = next ? await preflightChecklist(snapshot, { confirmed: false, exampleFixedByMove: [] }) : [];
     return {

@@ -17,9 +17,9 @@ export const genesCommand: Command = {
     const files: FileGenes[] = [];
     let unreadable = false;
     for (const file of positionals) {
-      const analysed = await analyseFile(file, maxBytes);
-      if (analysed.errors.some((error) => error.code === 'unreadable' || error.code === 'not-utf8')) unreadable = true;
-      files.push(analysed);
+      const analyzed = await extractFileGenes(file, maxBytes);
+      if (analyzed.errors.some((error) => error.code === 'unreadable' || error.code === 'not-utf8')) unreadable = true;
+      files.push(analyzed);
     }
     // Impure genes are what the analysis is for, not findings; only files that could not be read fail the run.
     return { exitCode: unreadable ? ExitCode.Error : ExitCode.Ok, data: { files }, text: files.map(renderFile).join('\n\n') };
@@ -33,7 +33,7 @@ function parseMaxBytes(value: unknown): number | undefined {
   return bytes;
 }
 
-async function analyseFile(file: string, maxBytes: number | undefined): Promise<FileGenes> {
+async function extractFileGenes(file: string, maxBytes: number | undefined): Promise<FileGenes> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(resolve(file));

@@ -36,7 +36,7 @@ export interface GeneCheckResult {
 }
 
 type FileOutcome =
-  | { kind: 'analysed'; summary: FileSummary; fromCache: boolean }
+  | { kind: 'analyzed'; summary: FileSummary; fromCache: boolean }
   | { kind: 'failed'; findings: Finding[]; broken: boolean };
 
 const FILE_ERROR_CODES: Record<FileError['code'], string> = {
@@ -120,7 +120,7 @@ async function checkFile(options: GeneCheckOptions, file: string, statted: StatO
   const known = options.cache?.knownDigest(file, statSignature(info));
   if (known !== undefined) {
     const cached = options.cache?.get(cacheKey(file, known, settings), file);
-    if (cached) return { kind: 'analysed', summary: cached, fromCache: true };
+    if (cached) return { kind: 'analyzed', summary: cached, fromCache: true };
   }
   let bytes: Uint8Array;
   const readAt = Date.now();
@@ -136,7 +136,7 @@ async function checkFile(options: GeneCheckOptions, file: string, statted: StatO
   options.cache?.rememberDigest(file, info, digest, readAt);
   const key = cacheKey(file, digest, settings);
   const cached = options.cache?.get(key, file);
-  if (cached) return { kind: 'analysed', summary: cached, fromCache: true };
+  if (cached) return { kind: 'analyzed', summary: cached, fromCache: true };
 
   const outcome = await analyze(options, { fileName: file, text, features, maxBytes: options.maxFileBytes, ...limits }, options.fileTimeoutMs);
   if (!outcome.ok) return { kind: 'failed', broken: true, findings: [outcomeFailure(file, outcome, 'genes')] };
@@ -151,7 +151,7 @@ async function checkFile(options: GeneCheckOptions, file: string, statted: StatO
   // Time-dependent outcomes are not facts about the file: they are analysed again next time.
   const timedOut = analysis.errors.some((e) => e.code === 'budget-exceeded' || e.code === 'cancelled');
   if (options.cache && !timedOut) options.cache.set(key, summary);
-  return { kind: 'analysed', summary, fromCache: false };
+  return { kind: 'analyzed', summary, fromCache: false };
 }
 
 /** What the report needs of one analysed file, and all the cache keeps: counts, findings and protein digests. */

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import ts from 'typescript';
 import { type FileModel, type FunctionInfo, collect } from './collect';
 import { type NumericSignature, inferNumeric } from './numeric';
-import { type Fact, analysePurity } from './purity';
+import { type Fact, analyzePurity } from './purity';
 import { DEFAULT_MAX_BYTES, type ExtractOptions, type FileGenes, type Gene, type GeneParam, type Reason, type SkippedGene } from './types';
 
 export function scriptKindOf(fileName: string): ts.ScriptKind {
@@ -39,7 +39,7 @@ export function extractGenesWithSource(fileName: string, text: string, options: 
       result.errors.push({ code: collected.code, message: collected.message });
       return { genes: result };
     }
-    analyse(collected.model, text, result);
+    analyzeModel(collected.model, text, result);
     return { genes: result, sourceFile };
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
@@ -51,7 +51,7 @@ export function extractGenesWithSource(fileName: string, text: string, options: 
   }
 }
 
-function analyse(model: FileModel, text: string, result: FileGenes): void {
+function analyzeModel(model: FileModel, text: string, result: FileGenes): void {
   const { sourceFile, functions } = model;
   const plainJs = /\.[cm]?jsx?$/i.test(sourceFile.fileName);
   const locate = locator(sourceFile, text);
@@ -72,7 +72,7 @@ function analyse(model: FileModel, text: string, result: FileGenes): void {
     const [endLine, endColumn] = locate(node.end);
     result.skipped.push({ name, kind, line, column, endLine, endColumn, start, end: node.end, reason: syntaxReason(hit, locate) });
   }
-  const purity = analysePurity(model, new Set(broken.keys()));
+  const purity = analyzePurity(model, new Set(broken.keys()));
   const pure = new Set(functions.filter((fn) => !broken.has(fn) && purity.impure[fn.index]!.length === 0));
   const numeric = inferNumeric(model, pure, purity.bindingOf, purity.geneAt, plainJs);
 

@@ -46,7 +46,7 @@ export interface PurityResult {
 }
 
 /** `skipped` functions (syntax errors) count as impure for everything that calls or contains them. */
-export function analysePurity(model: FileModel, skipped: ReadonlySet<FunctionInfo>): PurityResult {
+export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInfo>): PurityResult {
   const count = model.functions.length;
   const impure: Fact[][] = Array.from({ length: count }, () => []);
   const notes: Fact[][] = Array.from({ length: count }, () => []);

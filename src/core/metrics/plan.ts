@@ -1,5 +1,6 @@
-// The plan's metric names, queries and thresholds, as data in one place. No prom-client here:
-// the CLI's monitoring export and the rollout code import this without loading the registry.
+// The plan's metric names, queries and rollback thresholds, as data in one place (the phase criteria are in
+// rollout/phases.ts). No prom-client here: the CLI's monitoring export and the rollout code import this without loading the registry.
+import type { CriterionMeasure } from '../rollout/phases';
 
 /** Operations of one analysis; identical label sets on requests and errors keep the plan's ratio matchable (pitfall P4). */
 export const OPS = ['extract', 'compile', 'verify', 'exec', 'hash', 'fetch'] as const;
@@ -88,17 +89,6 @@ export const ROLLBACK_TRIGGERS = [
 ] as const satisfies readonly (Threshold & { id: string; alert: string; summary: string })[];
 export type TriggerId = (typeof ROLLBACK_TRIGGERS)[number]['id'];
 
-/** The measurable success criteria of the plan's phases, as failing conditions (the rollout phase table owns the rest). */
-export const PHASE_CRITERIA = [
-  { phase: 2, id: 'error-rate', alert: 'ChimeraPhase2ErrorRate', summary: 'Phase 2 needs an error rate below 0.1%', query: 'errorRate', op: '>=', limit: 0.001, unit: 'ratio' },
-  { phase: 2, id: 'p95-latency', alert: 'ChimeraPhase2P95Latency', summary: 'Phase 2 needs a P95 latency below 300 ms', query: 'p95Latency', op: '>=', limit: 0.3, unit: 'seconds' },
-  { phase: 2, id: 'security', alert: 'ChimeraPhase2SecurityIncident', summary: 'Phase 2 needs no security incidents', query: 'securityViolations', op: '>', limit: 0, unit: 'count' },
-  { phase: 3, id: 'error-rate', alert: 'ChimeraPhase3ErrorRate', summary: 'Phase 3 needs an error rate below 0.05%', query: 'errorRate', op: '>=', limit: 0.0005, unit: 'ratio' },
-] as const satisfies readonly (Threshold & { phase: number; id: string; alert: string; summary: string })[];
-
-/** Phase 3: "IPFS availability > 99%", measured on gateway fetches. */
-export const GATEWAY_AVAILABILITY_MIN = 0.99;
-
 /** Secondary metrics of the plan; compile and hash times come from the one op-labelled histogram, so nothing is observed twice. */
 export function secondaryQueries(window = '5m'): Record<'geneExtractionSuccess' | 'wasmCompileP50' | 'wasmCompileMean' | 'cacheHitRatio' | 'gatewayAvailability' | 'proteinHashP50' | 'proteinHashMean' | 'adoption' | 'canaryFraction', string> {
   const w = checkDuration(window);
@@ -115,6 +105,30 @@ export function secondaryQueries(window = '5m'): Record<'geneExtractionSuccess' 
     proteinHashMean: mean('hash'),
     adoption: `avg(${METRIC.featuresEnabled}{feature="chimera"})`,
     canaryFraction: `max(${METRIC.canaryFraction})`,
+  };
+}
+
+/** A success criterion's value as PromQL, and the volume below MIN_REQUESTS_IN_WINDOW of which it means nothing yet. */
+export interface CriterionQuery {
+  expr: string;
+  volume?: string;
+}
+
+/**
+ * The PromQL of each criterion measure (rollout/phases.ts); null where Prometheus cannot compute it (feedback lives
+ * in telemetry, memory stability and the benchmark ratio are read locally). A Record, so a new measure must be decided here.
+ */
+export function criterionQueries(windows: QueryWindows = {}): Record<CriterionMeasure, CriterionQuery | null> {
+  const w = checkDuration(windows.window ?? '5m');
+  const plan = planQueries(windows);
+  return {
+    errorRate: { expr: plan.errorRate, volume: requestsInWindow(w) },
+    p95Latency: { expr: plan.p95Latency, volume: requestsInWindow(w) },
+    securityViolations: { expr: plan.securityViolations },
+    gatewayAvailability: { expr: secondaryQueries(w).gatewayAvailability, volume: `sum(increase(${METRIC.gatewayRequests}[${w}]))` },
+    feedbackPositive: null,
+    memoryStable: null,
+    performanceRatio: null,
   };
 }
 

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DURATION_BUCKETS, METRIC, OPS, type Op, VIOLATION_KINDS, type ViolationKind } from './plan';
+import type { Features } from '../rollout/detect';
 import type { MetricsSample } from './sample';
 
 export interface ObserveOptions {
@@ -10,11 +11,8 @@ export interface ObserveOptions {
   error?: boolean;
 }
 
-export interface EnabledFeatures {
-  chimera: boolean;
-  wasmExec: boolean;
-  proteinHash: boolean;
-}
+/** The features as the rollout names them (rollout/detect.ts); exported as the plan's labels chimera, wasm_exec, protein_hash. */
+export type EnabledFeatures = Pick<Features, 'analysis' | 'execution' | 'proteinHash'>;
 
 /** What the rest of the code calls; nothing outside src/core/metrics touches prom-client. */
 export interface ChimeraMetrics {
@@ -101,8 +99,8 @@ export function createChimeraMetrics(options: MetricsOptions = {}): ChimeraMetri
       gatewayBy[succeeded ? 'success' : 'failure'].inc();
     },
     setFeatures(enabled, canaryFraction) {
-      featuresBy.chimera.set(enabled.chimera ? 1 : 0);
-      featuresBy.wasm_exec.set(enabled.wasmExec ? 1 : 0);
+      featuresBy.chimera.set(enabled.analysis ? 1 : 0);
+      featuresBy.wasm_exec.set(enabled.execution ? 1 : 0);
       featuresBy.protein_hash.set(enabled.proteinHash ? 1 : 0);
       canary.set(canaryFraction);
     },

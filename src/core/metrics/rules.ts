@@ -1,18 +1,17 @@
-// Prometheus alerting rules for the plan's rollback triggers and phase criteria, and promtool unit
-// tests for them, generated from the data in plan.ts so rules, dashboard and editor never disagree.
+// Prometheus alerting rules for the plan's rollback triggers and phase criteria, and promtool unit tests for
+// them, generated from plan.ts and the phase table (rollout/phases.ts) so rules, dashboard and editor never disagree.
+import { FAIL_OP, phaseCriteria } from '../rollout/phases';
 import {
   DURATION_BUCKETS,
-  GATEWAY_AVAILABILITY_MIN,
   METRIC,
   MIN_REQUESTS_IN_WINDOW,
-  PHASE_CRITERIA,
   type PlanQuery,
   ROLLBACK_TRIGGERS,
   type Threshold,
+  criterionQueries,
   parseDuration,
   planQueries,
   requestsInWindow,
-  secondaryQueries,
 } from './plan';
 import type { YamlValue } from './yaml';
 
@@ -43,7 +42,7 @@ export function alertRules(options: RuleOptions = {}): YamlValue {
   const minRequests = options.minRequests ?? MIN_REQUESTS_IN_WINDOW;
   const queries = planQueries({ window, securityWindow });
   const interval = options.evaluationInterval ? { interval: options.evaluationInterval } : {};
-  const gateway = secondaryQueries(window).gatewayAvailability;
+  const measures = criterionQueries({ window, securityWindow });
   return {
     groups: [
       {
@@ -60,22 +59,20 @@ export function alertRules(options: RuleOptions = {}): YamlValue {
       {
         name: RULE_GROUPS.criteria,
         ...interval,
-        rules: [
-          ...PHASE_CRITERIA.map((criterion) => ({
-            alert: criterion.alert,
-            expr: condition(queries, criterion, window, minRequests),
-            for: '0s',
-            labels: { severity: 'criterion', phase: String(criterion.phase), criterion: criterion.id },
-            annotations: { summary: criterion.summary, description: `Success criterion not met. Query: ${queries[criterion.query]}` },
-          })),
-          {
-            alert: 'ChimeraPhase3GatewayAvailability',
-            expr: `(${gateway}) < ${GATEWAY_AVAILABILITY_MIN} and sum(increase(${METRIC.gatewayRequests}[${window}])) >= ${minRequests}`,
-            for: '0s',
-            labels: { severity: 'criterion', phase: '3', criterion: 'ipfs-availability' },
-            annotations: { summary: 'Phase 3 needs IPFS (gateway) availability above 99%', description: `Success criterion not met. Query: ${gateway}` },
-          },
-        ],
+        rules: phaseCriteria().flatMap(({ phase, criterion }) => {
+          const query = criterion.metric && measures[criterion.metric.name];
+          if (!criterion.alert || !criterion.metric || !query) return [];
+          const failing = `(${query.expr}) ${FAIL_OP[criterion.metric.op]} ${criterion.metric.bound}`;
+          return [
+            {
+              alert: criterion.alert.name,
+              expr: query.volume && minRequests > 0 ? `${failing} and ${query.volume} >= ${minRequests}` : failing,
+              for: '0s',
+              labels: { severity: 'criterion', phase: String(phase), criterion: criterion.id },
+              annotations: { summary: criterion.alert.summary, description: `Success criterion not met. Query: ${query.expr}` },
+            },
+          ];
+        }),
       },
     ],
   };

@@ -7,8 +7,11 @@ export interface PhaseDifference {
   actual: boolean | number;
 }
 
+/** A phase of the plan, or `custom` for flags that match none. */
+export type DetectedPhaseId = PhaseId | 'custom';
+
 export interface DetectedPhase {
-  id: PhaseId | 'custom';
+  id: DetectedPhaseId;
   /** The phase this set is closest to (itself when it matches). */
   nearest: PhaseId;
   /** What differs from the nearest phase; empty when it matches. */

@@ -4,7 +4,7 @@ import { type QueryValue, evaluatePlanQueries, extrapolatedIncrease } from '../m
 import { MIN_REQUESTS_IN_WINDOW, OPS, ROLLBACK_TRIGGERS, type Threshold, type TriggerId, parseDuration } from '../metrics/plan';
 import type { MetricsSample } from '../metrics/sample';
 import { type CriterionStatus, type FeedbackSummary, evaluateFeedbackCriterion } from '../telemetry/feedback';
-import { type Criterion, type Phase, type PhaseId, phaseById } from './phases';
+import { type Criterion, type PassOp, type Phase, type PhaseId, phaseById } from './phases';
 import type { RollbackState } from './state';
 
 export type { CriterionStatus } from '../telemetry/feedback';
@@ -328,7 +328,7 @@ function ms(seconds: number): string {
 export interface CriteriaValues extends PlanValues {
   feedback?: FeedbackSummary;
   /** Gateway ("IPFS") availability and the fetches behind it. */
-  ipfs?: { availability: number | null; requests: number };
+  gatewayAvailability?: { availability: number | null; requests: number };
   /** Analysis time with Chimera divided by without (bench), for "within 5% of baseline". */
   performanceRatio?: number;
   /** Whether the memory trigger fired in the window (the guard's or a persisted rollback). */
@@ -353,12 +353,13 @@ export const MIN_MEMORY_READINGS = 4;
 /** "Resource usage stable": the memory ratio moved less than this over the window. */
 export const MEMORY_STABLE_POINTS = 0.1;
 
-function compare(value: number, op: '<' | '>' | '=', bound: number): boolean {
-  return op === '<' ? value < bound : op === '>' ? value > bound : value === bound;
+function compare(value: number, op: PassOp, bound: number): boolean {
+  return op === '<' ? value < bound : op === '<=' ? value <= bound : op === '>' ? value > bound : value >= bound;
 }
 
-function rateCriterion(criterion: Criterion, value: QueryValue, requests: QueryValue, unit: Threshold['unit']): Omit<CriterionResult, 'id' | 'text' | 'kind'> {
+function rateCriterion(criterion: Criterion, value: QueryValue, requests: QueryValue): Omit<CriterionResult, 'id' | 'text' | 'kind'> {
   const metric = criterion.metric!;
+  const unit = metric.unit;
   const count = usable(requests) ? requests : 0;
   // Too few requests decide nothing either way: a rate over 3 requests neither passes nor fails a phase.
   if (count < MIN_REQUESTS_IN_WINDOW || !usable(value)) return { status: 'not-enough-data', bound: metric.bound, detail: `${Math.floor(count)} of ${MIN_REQUESTS_IN_WINDOW} requests in the window` };
@@ -375,14 +376,14 @@ function evaluateCriterion(criterion: Criterion, values: CriteriaValues): Omit<C
   const metric = criterion.metric;
   switch (metric.name) {
     case 'errorRate':
-      return rateCriterion(criterion, values.errorRate, values.requests, 'ratio');
-    case 'p95Seconds':
-      return rateCriterion(criterion, values.p95Latency, values.requests, 'seconds');
+      return rateCriterion(criterion, values.errorRate, values.requests);
+    case 'p95Latency':
+      return rateCriterion(criterion, values.p95Latency, values.requests);
     case 'securityViolations': {
       // No minimum: one violation is an incident however little ran.
       if (!usable(values.securityViolations)) return { status: 'not-enough-data', bound: metric.bound, detail: 'no samples in the security window yet' };
       const count = values.securityViolations;
-      return count > 0 ? { status: 'fail', value: count, bound: metric.bound, detail: `${formatValue(count, 'count')} violation(s) in the window` } : { status: 'pass', value: 0, bound: metric.bound, detail: 'none in the window' };
+      return !compare(count, metric.op, metric.bound) ? { status: 'fail', value: count, bound: metric.bound, detail: `${formatValue(count, 'count')} violation(s) in the window` } : { status: 'pass', value: 0, bound: metric.bound, detail: 'none in the window' };
     }
     case 'feedbackPositive': {
       if (!values.feedback) return { status: 'not-enough-data', bound: metric.bound, detail: 'no feedback summary' };
@@ -401,11 +402,11 @@ function evaluateCriterion(criterion: Criterion, values: CriteriaValues): Omit<C
       const pass = moved < metric.bound;
       return { status: pass ? 'pass' : 'fail', value: moved, bound: metric.bound, detail: `memory ratio moved ${(moved * 100).toFixed(1)} points (${percent(range.min)}–${percent(range.max)}; must stay under ${Math.round(metric.bound * 100)})` };
     }
-    case 'ipfsAvailability': {
-      const ipfs = values.ipfs;
-      if (!ipfs || ipfs.requests < MIN_REQUESTS_IN_WINDOW || !usable(ipfs.availability)) return { status: 'not-enough-data', bound: metric.bound, detail: `${Math.floor(ipfs?.requests ?? 0)} of ${MIN_REQUESTS_IN_WINDOW} gateway fetches in the window` };
-      const pass = compare(ipfs.availability, metric.op, metric.bound);
-      return { status: pass ? 'pass' : 'fail', value: ipfs.availability, bound: metric.bound, detail: `${percent(ipfs.availability)} of ${Math.round(ipfs.requests)} fetches succeeded` };
+    case 'gatewayAvailability': {
+      const gateway = values.gatewayAvailability;
+      if (!gateway || gateway.requests < MIN_REQUESTS_IN_WINDOW || !usable(gateway.availability)) return { status: 'not-enough-data', bound: metric.bound, detail: `${Math.floor(gateway?.requests ?? 0)} of ${MIN_REQUESTS_IN_WINDOW} gateway fetches in the window` };
+      const pass = compare(gateway.availability, metric.op, metric.bound);
+      return { status: pass ? 'pass' : 'fail', value: gateway.availability, bound: metric.bound, detail: `${percent(gateway.availability)} of ${Math.round(gateway.requests)} fetches succeeded` };
     }
     case 'performanceRatio': {
       if (values.performanceRatio === undefined || !Number.isFinite(values.performanceRatio)) return { status: 'not-enough-data', bound: metric.bound, detail: 'no benchmark against the baseline yet' };

@@ -6,7 +6,7 @@ import { type EditConflict, type EnvEdit, setEnvValues, writeEnvFile } from '../
 import { parseEnvDocument } from '../flags/env-document';
 import { formatFraction } from '../flags/values';
 import { PHASE_FLAG_NAMES, PREFLIGHT, type PhaseId, phaseById } from './phases';
-import { appendRolloutLog, chimeraDir, readRolloutLog, writeRollbackState } from './state';
+import { MANUAL_ROLLBACK, appendRolloutLog, chimeraDir, readRolloutLog, writeRollbackState } from './state';
 import { type RolloutSnapshot, type WorkspaceOptions, loadRolloutSnapshot } from './workspace';
 
 export type ChecklistStatus = 'pass' | 'fail' | 'unknown' | 'confirmed' | 'unconfirmed';
@@ -137,18 +137,18 @@ export async function rollBack(snapshot: RolloutSnapshot, request: RollbackReque
   const document = snapshot.env.status === 'ok' ? snapshot.env.document : parseEnvDocument('');
   const edit = setEnvValues(document, Object.fromEntries(ROLLBACK_FLAGS.map((name) => [name, '0'])));
   // The state first: even if the file cannot be written, nothing runs any more.
-  await writeRollbackState(snapshot.workspace, { active: true, reason: request.reason, trigger: request.trigger ?? 'manual', at: new Date().toISOString(), by: request.who, ...(request.values ? { values: request.values } : {}) });
+  await writeRollbackState(snapshot.workspace, { active: true, reason: request.reason, trigger: request.trigger ?? MANUAL_ROLLBACK, at: new Date().toISOString(), by: request.who, ...(request.values ? { values: request.values } : {}) });
   if (edit.changes.length > 0 && snapshot.env.status !== 'unusable') {
     const written = await writeEnvFile(join(snapshot.workspace, snapshot.envFile), edit.text, { expected: expectedText(snapshot, 'env'), bom: snapshot.env.status === 'ok' && snapshot.env.bom, backupDir: join(chimeraDir(snapshot.workspace), 'backups') });
     if (!written.ok) return { edit, conflict: written.conflict };
   }
-  await appendRolloutLog(snapshot.workspace, { time: new Date().toISOString(), action: 'rollback', from: snapshot.phase.id, to: 0, who: request.who, reason: request.reason, details: { trigger: request.trigger ?? 'manual', ...(request.values ? { values: request.values } : {}) } });
+  await appendRolloutLog(snapshot.workspace, { time: new Date().toISOString(), action: 'rollback', from: snapshot.phase.id, to: 0, who: request.who, reason: request.reason, details: { trigger: request.trigger ?? MANUAL_ROLLBACK, ...(request.values ? { values: request.values } : {}) } });
   return { edit };
 }
 
 /** Re-arming is explicit: no automatic recovery, so a flapping metric cannot switch features on and off. */
 export async function rearm(workspace: string, who: string): Promise<void> {
-  await writeRollbackState(workspace, { active: false, reason: 're-armed', trigger: 'manual', at: new Date().toISOString(), by: who });
+  await writeRollbackState(workspace, { active: false, reason: 're-armed', trigger: MANUAL_ROLLBACK, at: new Date().toISOString(), by: who });
   await appendRolloutLog(workspace, { time: new Date().toISOString(), action: 'rearm', who });
 }
 

@@ -26,12 +26,22 @@ export interface PhaseFlags {
 
 export type CriterionKind = 'metric' | 'person' | 'automatic';
 
+/** What a metric criterion reads; guard.ts evaluates each, metrics/rules.ts exports those Prometheus can compute. */
+export const CRITERION_MEASURES = ['errorRate', 'p95Latency', 'securityViolations', 'gatewayAvailability', 'feedbackPositive', 'memoryStable', 'performanceRatio'] as const;
+export type CriterionMeasure = (typeof CRITERION_MEASURES)[number];
+
+/** The condition that passes: value `op` bound. Its negation is the condition an alert rule fires on. */
+export type PassOp = '<' | '<=' | '>' | '>=';
+
 export interface Criterion {
+  /** Also the `criterion` label of its alert rule, so the same id everywhere. */
   id: string;
   text: string;
   kind: CriterionKind;
-  /** For metrics: which value and the bound it must stay under/over. */
-  metric?: { name: 'errorRate' | 'p95Seconds' | 'securityViolations' | 'ipfsAvailability' | 'feedbackPositive' | 'memoryStable' | 'performanceRatio'; op: '<' | '>' | '='; bound: number };
+  /** For metrics: which value, the bound it must stay under/over to pass, and the unit it is shown in. */
+  metric?: { name: CriterionMeasure; op: PassOp; bound: number; unit: 'ratio' | 'seconds' | 'count' };
+  /** The Prometheus alert that fires while the criterion fails (metric criteria Prometheus can compute). */
+  alert?: { name: string; summary: string };
 }
 
 export interface Phase {
@@ -65,7 +75,7 @@ export const PHASES: readonly Phase[] = [
     criteria: [
       { id: 'zero-impact', text: 'Zero impact on existing functionality', kind: 'automatic' },
       { id: 'smoke-tests', text: 'All smoke tests passing', kind: 'automatic' },
-      { id: 'performance', text: 'Performance within 5% of baseline', kind: 'metric', metric: { name: 'performanceRatio', op: '<', bound: 1.05 } },
+      { id: 'performance', text: 'Performance within 5% of baseline', kind: 'metric', metric: { name: 'performanceRatio', op: '<', bound: 1.05, unit: 'ratio' } },
     ],
   },
   {
@@ -75,10 +85,28 @@ export const PHASES: readonly Phase[] = [
     flags: { ...off, CHIMERA_ENABLED: true, CHIMERA_CANARY: 0.01 },
     goals: ['Enable for 1% of development traffic', 'Test actual WASM execution in sandbox', 'Monitor resource usage and errors', 'Gather developer feedback'],
     criteria: [
-      { id: 'error-rate', text: 'Error rate < 0.1%', kind: 'metric', metric: { name: 'errorRate', op: '<', bound: 0.001 } },
-      { id: 'p95', text: 'P95 latency < 300ms', kind: 'metric', metric: { name: 'p95Seconds', op: '<', bound: 0.3 } },
-      { id: 'security', text: 'No security incidents', kind: 'metric', metric: { name: 'securityViolations', op: '=', bound: 0 } },
-      { id: 'feedback', text: 'Positive developer feedback (≥ 80% positive, ≥ 10 responses)', kind: 'metric', metric: { name: 'feedbackPositive', op: '>', bound: 0.8 } },
+      {
+        id: 'error-rate',
+        text: 'Error rate < 0.1%',
+        kind: 'metric',
+        metric: { name: 'errorRate', op: '<', bound: 0.001, unit: 'ratio' },
+        alert: { name: 'ChimeraPhase2ErrorRate', summary: 'Phase 2 needs an error rate below 0.1%' },
+      },
+      {
+        id: 'p95-latency',
+        text: 'P95 latency < 300ms',
+        kind: 'metric',
+        metric: { name: 'p95Latency', op: '<', bound: 0.3, unit: 'seconds' },
+        alert: { name: 'ChimeraPhase2P95Latency', summary: 'Phase 2 needs a P95 latency below 300 ms' },
+      },
+      {
+        id: 'security',
+        text: 'No security incidents',
+        kind: 'metric',
+        metric: { name: 'securityViolations', op: '<=', bound: 0, unit: 'count' },
+        alert: { name: 'ChimeraPhase2SecurityIncident', summary: 'Phase 2 needs no security incidents' },
+      },
+      { id: 'feedback', text: 'Positive developer feedback (≥ 80% positive, ≥ 10 responses)', kind: 'metric', metric: { name: 'feedbackPositive', op: '>=', bound: 0.8, unit: 'ratio' } },
     ],
   },
   {
@@ -88,9 +116,22 @@ export const PHASES: readonly Phase[] = [
     flags: { ...off, CHIMERA_ENABLED: true, CHIMERA_CANARY: 0.1, WASM_EXEC_ENABLED: true },
     goals: ['Increase to 10% of traffic', 'Enable protein hash computation', 'Test IPFS integration at scale', 'Document edge cases'],
     criteria: [
-      { id: 'error-rate', text: 'Error rate < 0.05%', kind: 'metric', metric: { name: 'errorRate', op: '<', bound: 0.0005 } },
-      { id: 'ipfs', text: 'IPFS availability > 99%', kind: 'metric', metric: { name: 'ipfsAvailability', op: '>', bound: 0.99 } },
-      { id: 'resources', text: 'Resource usage stable (memory ratio moved < 10 points, never triggered)', kind: 'metric', metric: { name: 'memoryStable', op: '<', bound: 0.1 } },
+      {
+        id: 'error-rate',
+        text: 'Error rate < 0.05%',
+        kind: 'metric',
+        metric: { name: 'errorRate', op: '<', bound: 0.0005, unit: 'ratio' },
+        alert: { name: 'ChimeraPhase3ErrorRate', summary: 'Phase 3 needs an error rate below 0.05%' },
+      },
+      {
+        // Measured on gateway fetches: the CIDs Chimera fetches are IPFS content.
+        id: 'ipfs-availability',
+        text: 'IPFS availability > 99%',
+        kind: 'metric',
+        metric: { name: 'gatewayAvailability', op: '>', bound: 0.99, unit: 'ratio' },
+        alert: { name: 'ChimeraPhase3GatewayAvailability', summary: 'Phase 3 needs IPFS (gateway) availability above 99%' },
+      },
+      { id: 'resources', text: 'Resource usage stable (memory ratio moved < 10 points, never triggered)', kind: 'metric', metric: { name: 'memoryStable', op: '<', bound: 0.1, unit: 'ratio' } },
       { id: 'docs', text: 'Documentation complete', kind: 'person' },
     ],
   },
@@ -106,6 +147,41 @@ export const PHASES: readonly Phase[] = [
 
 export function phaseById(id: PhaseId): Phase {
   return PHASES[id]!;
+}
+
+/** Every phase's criteria with the phase they belong to: the one table the evaluator, the view and the alert rules read. */
+export function phaseCriteria(): { phase: PhaseId; criterion: Criterion }[] {
+  return PHASES.flatMap((phase) => phase.criteria.map((criterion) => ({ phase: phase.id, criterion })));
+}
+
+/** The condition under which a criterion fails (the alert rule's comparison): the negation of its pass condition. */
+export const FAIL_OP: Readonly<Record<PassOp, '>=' | '>' | '<=' | '<'>> = { '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
+
+/** A row of the Rollout view's criteria list. */
+export interface CriterionRow {
+  id: string;
+  text: string;
+  status: 'pass' | 'fail' | 'no-data' | 'person';
+}
+
+/** What an evaluation says about one criterion (guard.ts CriterionResult), as far as the view needs it. */
+export interface CriterionReading {
+  id: string;
+  status: 'pass' | 'fail' | 'not-enough-data';
+  detail?: string;
+}
+
+/**
+ * The view's rows: every criterion of the phase, in table order, with its evaluated status when there is one; until
+ * there is enough data a criterion says so rather than passing, and one a person confirms says that.
+ */
+export function criterionRows(phase: Phase, readings: readonly CriterionReading[]): CriterionRow[] {
+  return phase.criteria.map((criterion) => {
+    const reading = readings.find((r) => r.id === criterion.id);
+    const text = reading?.detail ? `${criterion.text} — ${reading.detail}` : criterion.text;
+    if (reading?.status === 'pass' || reading?.status === 'fail') return { id: criterion.id, text, status: reading.status };
+    return { id: criterion.id, text, status: criterion.kind === 'person' ? 'person' : 'no-data' };
+  });
 }
 
 /** The pre-flight checklist before every phase move; the first four are checked automatically where possible. */

@@ -7,10 +7,13 @@ export function chimeraDir(workspace: string): string {
   return join(workspace, '.chimera');
 }
 
+/** The trigger of a rollback a person made (or a state file that could not be read). */
+export const MANUAL_ROLLBACK = 'manual';
+
 export interface RollbackState {
   active: boolean;
   reason: string;
-  /** 'manual' or the trigger that fired (error-rate, p95, memory, security). */
+  /** MANUAL_ROLLBACK or the id of the rollback trigger that fired (metrics/plan.ts ROLLBACK_TRIGGERS). */
   trigger: string;
   at: string;
   by: string;
@@ -25,7 +28,7 @@ const LOG_FILE = 'rollout-log.jsonl';
 
 /** Why a rollback file that exists could not be used; the state read from it is then frozen (off is the safe side). */
 function unusableState(problem: string): RollbackState {
-  return { active: true, reason: `${ROLLBACK_FILE} ${problem}; treated as rolled back until re-armed`, trigger: 'manual', at: new Date(0).toISOString(), by: 'unknown', problem };
+  return { active: true, reason: `${ROLLBACK_FILE} ${problem}; treated as rolled back until re-armed`, trigger: MANUAL_ROLLBACK, at: new Date(0).toISOString(), by: 'unknown', problem };
 }
 
 function isRollbackState(value: unknown): value is RollbackState {

@@ -1,7 +1,7 @@
 import { FUEL_GLOBAL, findHostImport, STATUS_GLOBAL } from '../wasm-abi';
 import { type BoundedLimits, type BoundedSection, withBoundedLimits } from './bound-limits';
 import { MODULE_CAPS, type SandboxLimits, WASM_PAGE_BYTES } from './limits';
-import type { SandboxResult } from './verdict';
+import type { ImportViolationKind, SandboxResult } from './verdict';
 import { MalformedModule, WasmReader } from './wasm-reader';
 
 export type ValueType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'funcref' | 'externref';
@@ -46,7 +46,7 @@ class LimitViolation extends Error {}
 class ImportViolation extends Error {
   constructor(
     message: string,
-    readonly kind: 'forbidden-import' | 'import-signature',
+    readonly kind: ImportViolationKind,
     readonly importName: string,
   ) {
     super(message);

@@ -5,7 +5,7 @@ import { packArguments } from './batch-arguments';
 import { inspectModule } from './inspect-module';
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './limits';
 import { ExecutorPool, type PoolSnapshot } from './pool';
-import type { SandboxResult, SecurityViolationKind, WasmScalar } from './verdict';
+import type { SandboxResult, ImportViolationKind, WasmScalar } from './verdict';
 
 export interface SandboxRequest {
   module: Uint8Array;
@@ -30,7 +30,7 @@ export interface SandboxRun {
 /** Hooks for chimera_* metrics (wired by src/core/metrics); all optional and called synchronously. */
 export interface SandboxObserver {
   runFinished?(event: { results: readonly SandboxResult[]; durationMs: number; declaredMemoryBytes: number; memoryLimitBytes: number; memoryBytes: number; path: SandboxPath }): void;
-  securityViolation?(kind: SecurityViolationKind, importName: string): void;
+  securityViolation?(kind: ImportViolationKind, importName: string): void;
 }
 
 export interface SandboxOptions {

@@ -1,17 +1,8 @@
-/** What a sandbox run can end in: exactly one verdict per call (ARCHITECTURE.md, "Sandbox verdicts"). */
-export type Verdict =
-  | 'ok'
-  | 'trap'
-  | 'timeout'
-  | 'out-of-fuel'
-  | 'memory-limit'
-  | 'stack-overflow'
-  | 'forbidden-import'
-  | 'invalid-module'
-  | 'unsupported'
-  | 'engine-crash';
+import type { ViolationKind } from '../metrics/plan';
 
-export const VERDICTS: readonly Verdict[] = ['ok', 'trap', 'timeout', 'out-of-fuel', 'memory-limit', 'stack-overflow', 'forbidden-import', 'invalid-module', 'unsupported', 'engine-crash'];
+/** What a sandbox run can end in: exactly one verdict per call (ARCHITECTURE.md, "Sandbox verdicts"). */
+export const VERDICTS = ['ok', 'trap', 'timeout', 'out-of-fuel', 'memory-limit', 'stack-overflow', 'forbidden-import', 'invalid-module', 'unsupported', 'engine-crash'] as const;
+export type Verdict = (typeof VERDICTS)[number];
 
 /** The guest's own error, from V8's RuntimeError message. */
 export type TrapKind =
@@ -25,11 +16,20 @@ export type TrapKind =
   | 'host-error'
   | 'other';
 
-/** Security violations are counted apart (chimera_security_violations_total{kind}). */
-export type SecurityViolationKind = 'forbidden-import' | 'import-signature';
+/** The verdicts that are security violations, each with the kind chimera_security_violations_total counts it as. */
+export const VIOLATION_KIND_OF_VERDICT = { 'forbidden-import': 'forbidden-import' } as const satisfies Partial<Record<Verdict, ViolationKind>>;
+export type SecurityVerdict = keyof typeof VIOLATION_KIND_OF_VERDICT;
+
+/** The sandbox verdict that reports a violation of this kind; undefined for kinds found elsewhere (e.g. a CID mismatch). */
+export function verdictOfViolation(kind: ViolationKind): SecurityVerdict | undefined {
+  return (Object.keys(VIOLATION_KIND_OF_VERDICT) as SecurityVerdict[]).find((verdict) => VIOLATION_KIND_OF_VERDICT[verdict] === kind);
+}
+
+/** Which rule of the import whitelist a module broke: a name outside it, or a whitelisted name with another signature. */
+export type ImportViolationKind = 'forbidden-import' | 'import-signature';
 
 export interface SecurityViolation {
-  kind: SecurityViolationKind;
+  kind: ImportViolationKind;
   /** "module.name" of the offending import. */
   import: string;
 }

@@ -1,39 +1,31 @@
 import { createHash } from 'node:crypto';
+import { OPS, ROLLBACK_TRIGGERS, VIOLATION_KINDS, type ViolationKind } from '../metrics/plan';
+import type { DetectedPhaseId } from '../rollout/detect';
+import { PHASES } from '../rollout/phases';
+import { MANUAL_ROLLBACK } from '../rollout/state';
+import { VERDICTS, verdictOfViolation } from '../sandbox/verdict';
 
 /**
  * The telemetry event schema, as code: every event Chimera may send, each field with its kind.
  * Anything not described here never leaves the machine: unknown events are refused, unknown
  * fields and values of the wrong kind are stripped. Strings only ever leave as members of a
- * fixed set, as a salted hash, or (feedback only) as the person's own capped text.
+ * fixed set, as a salted hash, or (feedback only) as the person's own capped text. The sets are the domain's own
+ * constants (ops, verdicts, violation kinds, phases, rollback triggers), so the schema cannot drift from them.
  */
 
-export const OPS = ['extract', 'compile', 'verify', 'exec', 'hash', 'fetch'] as const;
-export const VERDICTS = [
-  'ok',
-  'trap',
-  'timeout',
-  'out-of-fuel',
-  'memory-limit',
-  'stack-overflow',
-  'forbidden-import',
-  'invalid-module',
-  'unsupported',
-  'engine-crash',
-] as const;
-export const PHASES = ['0', '1', '2', '3', '4', 'custom'] as const;
+/** Values of the `phase` field as sent: the plan's phase ids, or `custom`. */
+export const PHASE_VALUES = [...PHASES.map((phase) => String(phase.id)), 'custom'] as const;
 export const ERROR_KINDS = ['internal', 'sandbox-failure', 'mismatch', 'timeout'] as const;
 /** Error class names that are safe to send; anything else becomes 'other' (messages and stacks never leave). */
 export const ERROR_NAMES = ['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'AbortError', 'TimeoutError', 'other'] as const;
-export const SECURITY_KINDS = ['forbidden-import', 'invalid-module', 'limit-exceeded', 'other'] as const;
-export const ROLLBACK_TRIGGERS = ['error-rate', 'p95-latency', 'memory', 'security-violation', 'manual'] as const;
+/** What may cause a rollback: one of the plan's triggers, or a person. */
+export const ROLLBACK_CAUSES = [...ROLLBACK_TRIGGERS.map((trigger) => trigger.id), MANUAL_ROLLBACK] as const;
 export const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
 export const SENTIMENTS = ['positive', 'negative'] as const;
 export const FEEDBACK_SOURCES = ['view', 'command', 'cli'] as const;
 export const ENGINES = ['worker', 'wasmtime'] as const;
 
-export type Op = (typeof OPS)[number];
-export type Verdict = (typeof VERDICTS)[number];
-export type Phase = 0 | 1 | 2 | 3 | 4 | 'custom';
+export type Phase = DetectedPhaseId;
 export type Sentiment = (typeof SENTIMENTS)[number];
 export type FeedbackSource = (typeof FEEDBACK_SOURCES)[number];
 
@@ -87,8 +79,8 @@ export const TELEMETRY_EVENTS = {
   },
   'sandbox.run': { class: 'usage', fields: { verdict: oneOf(VERDICTS), durationMs: duration, fuelUsed: count, engine: oneOf(ENGINES) } },
   'operation.error': { class: 'error', fields: { op: oneOf(OPS), errorKind: oneOf(ERROR_KINDS), errorName: oneOf(ERROR_NAMES) } },
-  'security.violation': { class: 'error', fields: { kind: oneOf(SECURITY_KINDS), verdict: oneOf(VERDICTS) } },
-  rollback: { class: 'error', fields: { trigger: oneOf(ROLLBACK_TRIGGERS), severity: oneOf(SEVERITIES), phase, automatic: boolean } },
+  'security.violation': { class: 'error', fields: { kind: oneOf(VIOLATION_KINDS), verdict: oneOf(VERDICTS) } },
+  rollback: { class: 'error', fields: { trigger: oneOf(ROLLBACK_CAUSES), severity: oneOf(SEVERITIES), phase, automatic: boolean } },
   'phase.change': { class: 'usage', fields: { from: phase, to: phase } },
   'adoption.daily': {
     class: 'usage',
@@ -139,6 +131,12 @@ export interface SanitizedEvent {
 export type SanitizeResult =
   | { ok: true; event: SanitizedEvent; strippedFields: number; invalidFields: string[]; truncated: boolean }
   | { ok: false; reason: 'unknown-event' | 'not-an-object' };
+
+/** The `security.violation` event of a counted violation: its kind, and the sandbox verdict that reports it, if one does. */
+export function securityViolationEvent(kind: ViolationKind): EventInput<'security.violation'> {
+  const verdict = verdictOfViolation(kind);
+  return verdict ? { kind, verdict } : { kind };
+}
 
 /** The first 16 hex digits of sha-256(salt + id): stable per (salt, id), not reversible to the id. */
 export function hashId(salt: string, id: string): string {
@@ -243,7 +241,7 @@ export function isSanitizedData(name: string, data: unknown): data is Record<str
       case 'hashedId':
         return typeof value === 'string' && new RegExp(`^[0-9a-f]{${HASHED_ID_LENGTH}}$`).test(value);
       case 'phase':
-        return typeof value === 'string' && (PHASES as readonly string[]).includes(value);
+        return typeof value === 'string' && (PHASE_VALUES as readonly string[]).includes(value);
       case 'feedbackText':
         return typeof value === 'string' && value.length > 0 && capFeedbackText(value).text === value;
       default: {

@@ -67,7 +67,7 @@ test('the facade counts requests, errors and durations per op, and a broken cloc
   metrics.geneExtraction(true);
   metrics.cacheLookup(false);
   metrics.gatewayRequest(true);
-  metrics.setFeatures({ chimera: true, wasmExec: false, proteinHash: true }, 0.1);
+  metrics.setFeatures({ analysis: true, execution: false, proteinHash: true }, 0.1);
   const text = await metrics.registry.metrics();
   assert.equal(valueOf(text, 'chimera_requests_total{op="exec"}'), 2);
   assert.equal(valueOf(text, 'chimera_errors_total{op="exec"}'), 1);

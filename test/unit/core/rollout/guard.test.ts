@@ -199,7 +199,7 @@ test('a guard with a recorded baseline classes a P95 firing as SEV3', () => {
 test('Phase 2 criteria: pass, fail and not enough data, with the plan\'s bounds', () => {
   const feedback = summarizeFeedback([...Array(9).fill({ sentiment: 'positive', at: 1 }), { sentiment: 'negative', at: 1 }]);
   const healthy = evaluateCriteria(2, { ...values({ errorRate: 0.0005, p95Latency: 0.25 }), feedback });
-  assert.deepEqual(healthy.map((c) => [c.id, c.status]), [['error-rate', 'pass'], ['p95', 'pass'], ['security', 'pass'], ['feedback', 'pass']]);
+  assert.deepEqual(healthy.map((c) => [c.id, c.status]), [['error-rate', 'pass'], ['p95-latency', 'pass'], ['security', 'pass'], ['feedback', 'pass']]);
   assert.match(healthy.find((c) => c.id === 'feedback')!.detail, /90% positive of 10/);
 
   const bad = evaluateCriteria(2, { ...values({ errorRate: 0.001, p95Latency: 0.3, securityViolations: 1 }), feedback: summarizeFeedback([...Array(7).fill({ sentiment: 'positive', at: 1 }), ...Array(3).fill({ sentiment: 'negative', at: 1 })]) });
@@ -212,8 +212,8 @@ test('Phase 2 criteria: pass, fail and not enough data, with the plan\'s bounds'
 });
 
 test('Phase 3 criteria: memory stability, IPFS availability and the person-confirmed documentation', () => {
-  const stable = evaluateCriteria(3, { ...values({ errorRate: 0.0001, memoryRange: { min: 0.3, max: 0.39, readings: 8 } }), ipfs: { availability: 0.995, requests: 400 } });
-  assert.deepEqual(stable.map((c) => [c.id, c.status]), [['error-rate', 'pass'], ['ipfs', 'pass'], ['resources', 'pass'], ['docs', 'not-enough-data']]);
+  const stable = evaluateCriteria(3, { ...values({ errorRate: 0.0001, memoryRange: { min: 0.3, max: 0.39, readings: 8 } }), gatewayAvailability: { availability: 0.995, requests: 400 } });
+  assert.deepEqual(stable.map((c) => [c.id, c.status]), [['error-rate', 'pass'], ['ipfs-availability', 'pass'], ['resources', 'pass'], ['docs', 'not-enough-data']]);
   assert.match(stable.find((c) => c.id === 'docs')!.detail, /confirmed by a person/);
 
   const status = (v: Parameters<typeof evaluateCriteria>[1], id: string) => evaluateCriteria(3, v).find((c) => c.id === id)!.status;
@@ -222,8 +222,8 @@ test('Phase 3 criteria: memory stability, IPFS availability and the person-confi
   assert.equal(status({ ...values(), memoryTriggered: true }, 'resources'), 'fail');
   assert.equal(status(values({ memoryRange: { min: 0.3, max: 0.3, readings: 3 } }), 'resources'), 'not-enough-data');
   assert.equal(status(values({ memoryRange: null }), 'resources'), 'not-enough-data');
-  assert.equal(status({ ...values(), ipfs: { availability: 0.98, requests: 400 } }, 'ipfs'), 'fail');
-  assert.equal(status({ ...values(), ipfs: { availability: 0.5, requests: 5 } }, 'ipfs'), 'not-enough-data');
+  assert.equal(status({ ...values(), gatewayAvailability: { availability: 0.98, requests: 400 }}, 'ipfs-availability'), 'fail');
+  assert.equal(status({ ...values(), gatewayAvailability: { availability: 0.5, requests: 5 }}, 'ipfs-availability'), 'not-enough-data');
   assert.equal(status({ ...values(), checks: { docs: true } }, 'docs'), 'pass');
   assert.equal(status(values({ errorRate: 0.0005 }), 'error-rate'), 'fail');
 });

@@ -7,7 +7,7 @@ import * as fc from 'fast-check';
 import {
   FEEDBACK_TEXT_LIMIT,
   HASHED_ID_LENGTH,
-  PHASES,
+  PHASE_VALUES,
   TELEMETRY_EVENTS,
   TELEMETRY_EVENT_NAMES,
   TelemetryQueue,
@@ -60,7 +60,7 @@ function allowedString(spec: FieldSpec, value: string): boolean {
     case 'enum':
       return spec.values.includes(value);
     case 'phase':
-      return (PHASES as readonly string[]).includes(value);
+      return (PHASE_VALUES as readonly string[]).includes(value);
     case 'hashedId':
       return new RegExp(`^[0-9a-f]{${HASHED_ID_LENGTH}}$`).test(value);
     case 'utcDay':
