@@ -1,7 +1,11 @@
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
-/** Repository root: out/test/host/*.js sits three levels below it. */
-export const repoRoot = resolve(__dirname, '..', '..', '..');
+/** Repository root: the first folder above this module with esbuild.mjs (out/test/host/ and the bench bundles in out/bench/). */
+function findRoot(dir: string): string {
+  return existsSync(join(dir, 'esbuild.mjs')) || dirname(dir) === dir ? dir : findRoot(dirname(dir));
+}
+export const repoRoot = findRoot(__dirname);
 
 /** One test workbench: a pinned code-server under the Node major its postinstall insists on. */
 export interface Workbench {

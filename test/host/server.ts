@@ -3,10 +3,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Workbench, runsDir } from './paths';
+import { type Workbench, repoRoot, runsDir } from './paths';
 
 /** Registers --enable-smoke-test-driver in code-server 4.99.x's option table, which lacks it (vscode-test-host.md). */
-const SMOKE_DRIVER_PRELOAD = join(__dirname, 'smoke-driver-preload.js');
+const SMOKE_DRIVER_PRELOAD = join(repoRoot, 'out', 'test', 'host', 'smoke-driver-preload.js');
 
 /** Verified settings: no start page, no update checks, no chat back-end (~140 MB saved). */
 const SEED_SETTINGS = {
