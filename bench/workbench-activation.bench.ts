@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SessionBenchmark } from './benchmark';
-import { type ActivationTimes, ACTIVATED } from './workbench/activation-probe';
+import { type ActivationTimes, ACTIVATED } from './workbench/activation-ids';
 import { packageVsix, runSession } from './workbench/session';
 import { vsixPath } from '../test/host/paths';
 

@@ -2,12 +2,9 @@
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
+import { ACTIVATED, type ActivationTimes } from './activation-ids';
 import { resultFile, windowIndex } from './result-file';
 
-export const ACTIVATED = ['void-chimera.chimera-rollout', 'void-chimera.empty-extension'];
-
-/** Milliseconds of getExtension(id).activate() — loading the code and calling activate() — per extension id. */
-export type ActivationTimes = Record<string, number>;
 
 export async function run(): Promise<void> {
   const dir = process.env.HARNESS_DIR!;
