@@ -11,6 +11,17 @@ export interface Benchmark {
   warmup?(): Promise<void>;
 }
 
+/** A benchmark that measures both sides in one session of its own (e.g. alternating rounds in one workbench) and
+ *  returns every sample; `runs` counts rounds, and `ratio` says which statistic the ratio column compares. */
+export interface SessionBenchmark {
+  name: string;
+  description: string;
+  unit: string;
+  runs: number;
+  ratio: 'median' | 'p95';
+  session(): Promise<{ baseline: number[]; subject: number[]; description?: string }>;
+}
+
 export interface Summary {
   min: number;
   median: number;

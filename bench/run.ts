@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type Benchmark, type Summary, summarize } from './benchmark';
+import { type Benchmark, type SessionBenchmark, type Summary, summarize } from './benchmark';
 
 const repoRoot = resolve(__dirname, '..', '..');
 
@@ -14,6 +14,8 @@ interface Result {
   baseline: Summary;
   subject: Summary;
   ratio: number;
+  /** Which statistic the ratio compares; absent means the medians. */
+  ratioOf?: 'p95';
 }
 
 async function measure(benchmark: Benchmark): Promise<Result> {
@@ -30,6 +32,15 @@ async function measure(benchmark: Benchmark): Promise<Result> {
   return { name: benchmark.name, description: benchmark.description, unit: benchmark.unit, runs: benchmark.runs, baseline: b, subject: s, ratio: s.median / b.median };
 }
 
+async function measureSession(benchmark: SessionBenchmark): Promise<Result> {
+  const samples = await benchmark.session();
+  const b = summarize(samples.baseline);
+  const s = summarize(samples.subject);
+  const ratio = benchmark.ratio === 'p95' ? s.p95 / b.p95 : s.median / b.median;
+  const description = samples.description ?? benchmark.description;
+  return { name: benchmark.name, description, unit: benchmark.unit, runs: benchmark.runs, baseline: b, subject: s, ratio, ...(benchmark.ratio === 'p95' ? { ratioOf: 'p95' as const } : {}) };
+}
+
 const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
 const cell = (s: Summary) => `${fmt(s.min)} / ${fmt(s.median)} / ${fmt(s.p95)} / ${fmt(s.max)}`;
 
@@ -38,13 +49,13 @@ function markdown(results: Result[]): string {
     '# Benchmark results',
     '',
     `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, by \`npm run bench\`.`,
-    'Each row: min / median / P95 / max over the runs; the ratio is median(ours) / median(baseline), both measured in the same run.',
+    'Each row: min / median / P95 / max over the runs; the ratio is median(ours) / median(baseline), both measured in the same run (P95(ours) / P95(baseline) where the row says so).',
     '',
     '| benchmark | runs | baseline | ours | ratio |',
     '|---|---|---|---|---|',
     ...results.map((r) => `| ${r.name} (${r.unit}) | ${r.runs} | ${cell(r.baseline)} | ${cell(r.subject)} | ${r.ratio.toFixed(2)}× |`),
     '',
-    ...results.map((r) => `- **${r.name}**: ${r.description}.`),
+    ...results.map((r) => `- **${r.name}**: ${r.description}${r.ratioOf === 'p95' ? '; the ratio is P95(ours) / P95(baseline)' : ''}.`),
     '',
   ].join('\n');
 }
@@ -68,11 +79,11 @@ async function main(): Promise<void> {
   for (const file of files) {
     // A file exports one `benchmark`, or several as `benchmarks`.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the benchmark files are found at run time
-    const loaded = require(join(dir, file)) as { benchmark?: Benchmark; benchmarks?: Benchmark[] };
+    const loaded = require(join(dir, file)) as { benchmark?: Benchmark | SessionBenchmark; benchmarks?: (Benchmark | SessionBenchmark)[] };
     for (const benchmark of [...(loaded.benchmark ? [loaded.benchmark] : []), ...(loaded.benchmarks ?? [])]) {
       if (only && !benchmark.name.includes(only)) continue;
       process.stderr.write(`[bench] ${benchmark.name}…\n`);
-      const result = await measure(benchmark);
+      const result = 'session' in benchmark ? await measureSession(benchmark) : await measure(benchmark);
       process.stderr.write(`[bench] ${benchmark.name}: ours ${fmt(result.subject.median)} ${result.unit}, baseline ${fmt(result.baseline.median)} ${result.unit}, ratio ${result.ratio.toFixed(2)}×\n`);
       results.push(result);
     }

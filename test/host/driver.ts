@@ -2,7 +2,11 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'node:util';
+import type { Page } from 'playwright-core';
 import { launchBrowser } from './browser';
+
+/** What a test may ask the driver to do on the page: "[harness] <id> <action> <args…>". */
+export type HarnessActions = Record<string, (...args: string[]) => Promise<unknown>>;
 
 export interface WorkbenchRun {
   port: number;
@@ -16,7 +20,18 @@ export interface WorkbenchRun {
   timeoutSeconds: number;
   /** Echo the extension host's console (mocha's reporter) to this process. */
   echo: boolean;
+  /** More actions beside screenshot and clicks, e.g. the typing benchmark's. */
+  actions?: (page: Page) => HarnessActions;
 }
+
+export interface RunOutcome {
+  code: number;
+  /** `vscode.version` as the extension host reported it; undefined when the run never got that far. */
+  vscodeVersion?: string;
+}
+
+/** The line runMochaSuite logs first, from inside the extension host. */
+export const WORKBENCH_LINE = /^\[workbench\] VS Code (\S+), Node (\S+)/;
 
 /** Exit codes of a run: the workbench's own 0/1, or ours. */
 export const RUN_TIMEOUT = 124;
@@ -24,7 +39,7 @@ export const RUN_TIMEOUT = 124;
 /** Requests a test sends through its console: "[harness] <id> <action> <args…>". */
 const HARNESS_REQUEST = /^\[harness\] (\S+) (\S+) ?(.*)$/;
 
-export async function runWorkbench(run: WorkbenchRun): Promise<number> {
+export async function runWorkbench(run: WorkbenchRun): Promise<RunOutcome> {
   mkdirSync(run.artifactsDir, { recursive: true });
   const transcript = join(run.artifactsDir, 'console.log');
   writeFileSync(transcript, '');
@@ -41,7 +56,9 @@ export async function runWorkbench(run: WorkbenchRun): Promise<number> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1050 } });
     let finish!: (code: number) => void;
     const result = new Promise<number>((resolve) => (finish = resolve));
-    const actions: Record<string, (...args: string[]) => Promise<unknown>> = {
+    let vscodeVersion: string | undefined;
+    const actions: HarnessActions = {
+      ...run.actions?.(page),
       screenshot: (name) => page.screenshot({ path: join(run.artifactsDir, `${name}.png`) }),
       click: (selector) => page.locator(selector).first().click(),
       'click-webview': (extensionId, selector) =>
@@ -51,6 +68,7 @@ export async function runWorkbench(run: WorkbenchRun): Promise<number> {
       const line = format(...(args as [unknown, ...unknown[]]));
       appendFileSync(transcript, `${line}\n`);
       if (run.echo) (type === 'error' ? process.stderr : process.stdout).write(`${line}\n`);
+      vscodeVersion ??= WORKBENCH_LINE.exec(line.trim())?.[1];
       const request = HARNESS_REQUEST.exec(line.trim());
       if (!request) return;
       const [, id, action, rest] = request;
@@ -66,7 +84,7 @@ export async function runWorkbench(run: WorkbenchRun): Promise<number> {
     const code = await result;
     clearTimeout(timer);
     if (code !== 0) await page.screenshot({ path: join(run.artifactsDir, 'at-exit.png') }).catch(() => undefined);
-    return code;
+    return { code, vscodeVersion };
   } finally {
     await browser.close();
   }

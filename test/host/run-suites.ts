@@ -1,30 +1,29 @@
-// `npm run test:integration`: the driver's self-test, then the integration suite, in a real workbench.
+// `npm run test:integration`: the driver's self-test, the integration suite and the packaged .vsix in Restricted Mode,
+// in each real workbench: VS Code 1.99.3 (Void's base) and the current release. `VSCODE=1.99.3|latest` runs one.
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { RUN_TIMEOUT, runWorkbench } from './driver';
 import { ensureHost } from './install';
-import { probeExtension, repoRoot, resultsDir, sampleWorkspace, vsixPath } from './paths';
+import { WORKBENCHES, type Workbench, probeExtension, repoRoot, resultsDir, sampleWorkspace, selectWorkbenches, vsixPath } from './paths';
 import { type Server, copyWorkspace, startServer } from './server';
 
 interface Suite {
   name: string;
-  /** Which server runs it: the trusted one loads the repository as the extension under development; the
-   *  restricted one has the packaged .vsix installed and starts in Restricted Mode. */
-  server: 'trusted' | 'restricted';
+  /** trusted: the repository is the extension under development; restricted: the packaged .vsix is installed
+   *  and the workbench starts in Restricted Mode (the probe extension runs the tests). */
+  trust: 'trusted' | 'restricted';
   extensionPath: string;
   testsPath: string;
   /** The exit code the workbench must report; the self-test fails on purpose. */
   expect: number;
-  env: Record<string, string>;
 }
 
-const suite = (name: string, server: Suite['server'], tests: string, expect: number, extensionPath = repoRoot): Suite => ({
+const suite = (name: string, trust: Suite['trust'], tests: string, expect: number, extensionPath = repoRoot): Suite => ({
   name,
-  server,
+  trust,
   extensionPath,
   testsPath: join(repoRoot, 'out/test/integration', tests, 'index.js'),
   expect,
-  env: {},
 });
 
 const SUITES: Suite[] = [
@@ -33,57 +32,64 @@ const SUITES: Suite[] = [
   suite('packaged-restricted', 'restricted', 'packaged', 0, probeExtension),
 ];
 
-async function runSuite(server: Server, suite: Suite): Promise<boolean> {
-  const artifactsDir = join(resultsDir, suite.name);
-  rmSync(artifactsDir, { recursive: true, force: true });
-  const workspace = copyWorkspace(server, sampleWorkspace);
-  const started = Date.now();
-  const code = await runWorkbench({
-    port: server.port,
-    workspace,
-    extensionPath: suite.extensionPath,
-    testsPath: suite.testsPath,
-    env: suite.env,
-    artifactsDir,
-    timeoutSeconds: 300,
-    echo: suite.expect === 0,
-  });
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const passed = code === suite.expect;
-  const what = code === RUN_TIMEOUT ? 'timed out' : `exit ${code}`;
-  process.stderr.write(`[host] ${suite.name}: ${what}, expected ${suite.expect}: ${passed ? 'ok' : 'FAILED'} (${seconds} s)\n`);
-  if (!passed) {
-    // Keep the extension host's logs next to the screenshots for whoever reads the failure.
-    const logs = join(server.userDataDir, 'logs');
-    if (existsSync(logs)) cpSync(logs, join(artifactsDir, 'logs'), { recursive: true });
-    process.stderr.write(`[host] screenshots and logs: ${artifactsDir}\n`);
-  }
-  return passed;
-}
-
-async function startFor(kind: Suite['server']): Promise<Server> {
-  if (kind === 'trusted') return startServer({ name: 'trusted', trusted: true });
-  if (!existsSync(vsixPath)) throw new Error(`${vsixPath} is missing: run npm run package first (npm test does)`);
-  const server = await startServer({ name: 'restricted', trusted: false });
+/** One server per suite (≈ 0.5 s to start): 1.99.3 takes the extension host's environment only from the server process. */
+async function startFor(workbench: Workbench, s: Suite, artifactsDir: string): Promise<Server> {
+  const server = await startServer({ workbench, name: `${workbench.vscode}-${s.trust}`, trusted: s.trust === 'trusted', env: { HARNESS_DIR: artifactsDir } });
+  if (s.trust === 'trusted') return server;
   const installed = await server.cli(['--install-extension', vsixPath, '--force']);
   if (installed.code !== 0) {
     await server.stop();
-    throw new Error(`code-server could not install the .vsix:\n${installed.output}`);
+    throw new Error(`code-server ${workbench.codeServer} could not install the .vsix:\n${installed.output}`);
   }
   return server;
 }
 
+async function runSuite(workbench: Workbench, s: Suite): Promise<boolean> {
+  const artifactsDir = join(resultsDir, workbench.vscode, s.name);
+  rmSync(artifactsDir, { recursive: true, force: true });
+  const started = Date.now();
+  const server = await startFor(workbench, s, artifactsDir);
+  let outcome;
+  try {
+    outcome = await runWorkbench({
+      port: server.port,
+      workspace: copyWorkspace(server, sampleWorkspace),
+      extensionPath: s.extensionPath,
+      testsPath: s.testsPath,
+      env: { HARNESS_DIR: artifactsDir },
+      artifactsDir,
+      timeoutSeconds: 300,
+      echo: s.expect === 0,
+    });
+  } finally {
+    if (outcome?.code !== s.expect) keepLogs(server, artifactsDir);
+    await server.stop();
+  }
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  // A run in the wrong workbench proves nothing about the right one.
+  const rightVersion = outcome.vscodeVersion === workbench.vscode;
+  const passed = outcome.code === s.expect && rightVersion;
+  const version = rightVersion ? `VS Code ${workbench.vscode}` : `VS Code ${outcome.vscodeVersion ?? 'not reported'}, expected ${workbench.vscode}`;
+  const what = outcome.code === RUN_TIMEOUT ? 'timed out' : `exit ${outcome.code}`;
+  process.stderr.write(`[host] ${s.name} (${version}): ${what}, expected ${s.expect}: ${passed ? 'ok' : 'FAILED'} (${seconds} s)\n`);
+  if (!passed) process.stderr.write(`[host] screenshots and logs: ${artifactsDir}\n`);
+  return passed;
+}
+
+/** The extension host's logs go next to the screenshots for whoever reads a failure. */
+function keepLogs(server: Server, artifactsDir: string): void {
+  const logs = join(server.userDataDir, 'logs');
+  if (existsSync(logs)) cpSync(logs, join(artifactsDir, 'logs'), { recursive: true });
+}
+
 async function main(): Promise<number> {
-  ensureHost();
+  const workbenches = selectWorkbenches(process.env.VSCODE, WORKBENCHES);
+  if (!existsSync(vsixPath)) throw new Error(`${vsixPath} is missing: run npm run package first (npm test does)`);
+  ensureHost(workbenches);
   let allPassed = true;
-  // One server at a time: two workbenches side by side overload two cores.
-  for (const kind of ['trusted', 'restricted'] as const) {
-    const server = await startFor(kind);
-    try {
-      for (const s of SUITES.filter((s) => s.server === kind)) allPassed = (await runSuite(server, s)) && allPassed;
-    } finally {
-      await server.stop();
-    }
+  // One workbench at a time: two side by side overload two cores.
+  for (const workbench of workbenches) {
+    for (const s of SUITES) allPassed = (await runSuite(workbench, s)) && allPassed;
   }
   return allPassed ? 0 : 1;
 }

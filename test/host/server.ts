@@ -3,7 +3,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { codeServerEntry, node24, runsDir } from './paths';
+import { type Workbench, repoRoot, runsDir } from './paths';
+
+/** Registers --enable-smoke-test-driver in code-server 4.99.x's option table, which lacks it (vscode-test-host.md). */
+const SMOKE_DRIVER_PRELOAD = join(repoRoot, 'out', 'test', 'host', 'smoke-driver-preload.js');
 
 /** Verified settings: no start page, no update checks, no chat back-end (~140 MB saved). */
 const SEED_SETTINGS = {
@@ -18,15 +21,19 @@ const SEED_SETTINGS = {
 };
 
 export interface ServerOptions {
+  workbench: Workbench;
   /** A short name for this server's folders. */
   name: string;
   /** false starts the workbench in Restricted Mode (no --disable-workspace-trust). */
   trusted: boolean;
   /** A fixed port for the demo; tests use 0 and read the real one from the log. */
   port?: number;
+  /** For the extension host: VS Code 1.99.3 ignores the payload's extensionEnvironment, but inherits the server's. */
+  env?: Record<string, string>;
 }
 
 export interface Server {
+  workbench: Workbench;
   port: number;
   url: string;
   runDir: string;
@@ -49,30 +56,33 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(SEED_SETTINGS, null, 2));
   // Sockets live in TMPDIR, and their paths must stay under 107 bytes.
   const scratch = mkdtempSync(join(tmpdir(), 'chs-'));
-  const env = { ...process.env, XDG_CONFIG_HOME: join(runDir, 'config'), XDG_DATA_HOME: join(runDir, 'data'), TMPDIR: scratch };
+  const env = { ...process.env, ...options.env, XDG_CONFIG_HOME: join(runDir, 'config'), XDG_DATA_HOME: join(runDir, 'data'), TMPDIR: scratch };
   const folders = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
 
+  const { workbench } = options;
   const args = [
-    codeServerEntry,
+    ...(workbench.legacyCli ? ['--require', SMOKE_DRIVER_PRELOAD] : []),
+    workbench.entry,
     '--bind-addr', `127.0.0.1:${options.port ?? 0}`,
     '--auth', 'none',
     ...folders,
     '--disable-telemetry', '--disable-update-check',
     ...(options.trusted ? ['--disable-workspace-trust'] : []),
-    '--reconnection-grace-time', '5',
-    '--vscode-option', 'enable-smoke-test-driver',
+    // 4.99.x rejects both options; its orphaned extension hosts die with the process group instead (stop()).
+    ...(workbench.legacyCli ? ['--enable-smoke-test-driver'] : ['--reconnection-grace-time', '5', '--vscode-option', 'enable-smoke-test-driver']),
   ];
   // detached = setsid: the server leads a process group, so one kill ends its extension hosts and watchers too.
-  const child = spawn(node24, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(workbench.nodeBinary, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const port = await waitForPort(child, join(runDir, 'server.log'));
 
   return {
+    workbench,
     port,
     url: `http://127.0.0.1:${port}/`,
     runDir,
     userDataDir,
     extensionsDir,
-    cli: (cliArgs) => runCli(env, [...folders, ...cliArgs]),
+    cli: (cliArgs) => runCli(workbench, env, [...folders, ...cliArgs]),
     async stop() {
       await killGroup(child);
       rmSync(scratch, { recursive: true, force: true });
@@ -105,9 +115,9 @@ function waitForPort(child: ChildProcess, logPath: string): Promise<number> {
   });
 }
 
-function runCli(env: NodeJS.ProcessEnv, args: string[]): Promise<{ code: number | null; output: string }> {
+function runCli(workbench: Workbench, env: NodeJS.ProcessEnv, args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(node24, [codeServerEntry, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(workbench.nodeBinary, [workbench.entry, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c));
     child.stderr.on('data', (c: Buffer) => (output += c));
