@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type GeneRunResult, type GeneValue, parseGeneValue, runGene } from '../../core/compiler';
 import { type Command, UsageError } from '../command';
+import { RUN_SPEC } from '../analysis-specs';
 import { ExitCode } from '../exit-codes';
 import { describeRefusal, loadAndCompile } from './compile';
 
@@ -38,11 +39,7 @@ function readInputs(workspace: string, file: string): GeneValue[][] {
 const show = (r: GeneRunResult) => (r.verdict === 'ok' ? `${String(r.value)}  (js ${String(r.js)}, ${r.match ? 'match' : 'MISMATCH'}, fuel ${r.fuel}, ${r.ms} ms)` : `${r.verdict}: ${r.reason ?? ''}`);
 
 export const runCommand: Command = {
-  name: 'run',
-  needs: 'execution',
-  summary: 'Compile a gene, run it as WebAssembly and as JavaScript, and compare the results',
-  usage: 'chimera run <file> <gene|@LINE> [args…] [--inputs FILE] [--fuel N] [--json]',
-  options: { inputs: { type: 'string' }, fuel: { type: 'string' } },
+  ...RUN_SPEC,
   async run(context, options, [file, selector, ...args]) {
     const fuel = fuelBudget(options.fuel);
     const batch = typeof options.inputs === 'string';
