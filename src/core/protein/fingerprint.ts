@@ -148,15 +148,27 @@ export function structuralVector(tree: LabelledTree): Float64Array {
   const vector = new Float64Array(VECTOR_LENGTH);
   const children = childrenOf(tree);
   // A WL label carries its round (refine mixes k in), so each distinct label is counted once with its round.
-  const counts = new Map<number, { round: number; count: number }>();
+  // Parallel arrays in first-seen order (the order the sums below run in, so the floats stay the same), not an object per label.
+  const slots = new Map<number, number>();
+  const labels: number[] = [];
+  const firstRounds: number[] = [];
+  const counts: number[] = [];
   refine(tree, WL_ITERATIONS, children).forEach((round, k) => {
     for (const label of round) {
-      const entry = counts.get(label);
-      if (entry) entry.count++;
-      else counts.set(label, { round: k, count: 1 });
+      const slot = slots.get(label);
+      if (slot !== undefined) counts[slot]!++;
+      else {
+        slots.set(label, labels.length);
+        labels.push(label);
+        firstRounds.push(k);
+        counts.push(1);
+      }
     }
   });
-  for (const [label, { round, count }] of counts) {
+  for (let slot = 0; slot < labels.length; slot++) {
+    const label = labels[slot]!;
+    const round = firstRounds[slot]!;
+    const count = counts[slot]!;
     const inShallow = round < SHALLOW_WEIGHTS.length;
     const section = inShallow ? SHALLOW_SECTION : DEEP_SECTION;
     const weight = inShallow ? SHALLOW_WEIGHTS[round]! : DEEP_WEIGHTS[round]!;
