@@ -148,24 +148,34 @@ export function structuralVector(tree: LabelledTree): Float64Array {
   const vector = new Float64Array(VECTOR_LENGTH);
   const children = childrenOf(tree);
   // A WL label carries its round (refine mixes k in), so each distinct label is counted once with its round.
-  // Parallel arrays in first-seen order (the order the sums below run in, so the floats stay the same), not an object per label.
-  const slots = new Map<number, number>();
-  const labels: number[] = [];
-  const firstRounds: number[] = [];
-  const counts: number[] = [];
-  refine(tree, WL_ITERATIONS, children).forEach((round, k) => {
+  // Distinct labels in first-seen order (the order the sums below run in, so the floats stay the same), counted in an
+  // open-addressing table: the labels are already avalanche-mixed, and as Map keys most of them (≥ 2^30) would be boxed.
+  const rounds = refine(tree, WL_ITERATIONS, children);
+  const total = rounds.length * tree.labels.length;
+  let capacity = 16;
+  while (capacity < total * 2) capacity <<= 1;
+  const mask = capacity - 1;
+  const keys = new Uint32Array(capacity);
+  const slots = new Int32Array(capacity).fill(-1);
+  const labels = new Uint32Array(total);
+  const firstRounds = new Uint8Array(total);
+  const counts = new Uint32Array(total);
+  let distinct = 0;
+  rounds.forEach((round, k) => {
     for (const label of round) {
-      const slot = slots.get(label);
-      if (slot !== undefined) counts[slot]!++;
+      let at = label & mask;
+      while (slots[at] !== -1 && keys[at] !== label) at = (at + 1) & mask;
+      if (slots[at] !== -1) counts[slots[at]!]!++;
       else {
-        slots.set(label, labels.length);
-        labels.push(label);
-        firstRounds.push(k);
-        counts.push(1);
+        keys[at] = label;
+        slots[at] = distinct;
+        labels[distinct] = label;
+        firstRounds[distinct] = k;
+        counts[distinct++] = 1;
       }
     }
   });
-  for (let slot = 0; slot < labels.length; slot++) {
+  for (let slot = 0; slot < distinct; slot++) {
     const label = labels[slot]!;
     const round = firstRounds[slot]!;
     const count = counts[slot]!;
