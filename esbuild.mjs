@@ -11,6 +11,14 @@ const tsFiles = (dir, { recursive = false } = {}) =>
 
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked', logLevel: 'warning' };
 
+/** dist/cli.js loads src/cli/analysis-commands.ts as the separate bundle dist/cli-analysis.js, not inline. */
+const cliAnalysisApart = {
+  name: 'cli-analysis-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/analysis-commands$/ }, (args) => (args.importer.endsWith(join('src', 'cli', 'main.ts')) ? { path: './cli-analysis.js', external: true } : undefined));
+  },
+};
+
 /** What ships: self-contained bundles, so the .vsix carries no node_modules. */
 const shipped = {
   ...common,
@@ -18,6 +26,8 @@ const shipped = {
     extension: 'src/vscode/extension.ts',
     features: 'src/vscode/features.ts',
     cli: 'src/cli/main.ts',
+    // The CLI's commands that parse code, with the TypeScript compiler: dist/cli.js requires it only to run one.
+    'cli-analysis': 'src/cli/analysis-commands.ts',
     'analysis-worker': 'src/core/analysis/worker-main.ts',
     'sandbox-child': 'src/core/sandbox/child-main.ts',
     'sandbox-worker': 'src/core/sandbox/worker-main.ts',
@@ -28,6 +38,7 @@ const shipped = {
   external: ['vscode'],
   minifySyntax: true,
   metafile: true,
+  plugins: [cliAnalysisApart],
   // The CLI is an executable; the other bundles ignore the shebang line.
   banner: { js: '#!/usr/bin/env node' },
 };

@@ -30,5 +30,8 @@ export interface Command {
   run(context: CommandContext, options: Record<string, unknown>, positionals: string[]): Promise<CommandResult>;
 }
 
+/** What `chimera help` shows and the parser needs: a command without its implementation, so the help costs no module loads. */
+export type CommandSpec = Omit<Command, 'run'>;
+
 /** A mistake in how the command line was written: exit 2 with the usage hint. */
 export class UsageError extends Error {}

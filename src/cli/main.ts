@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { PRODUCT } from '../core/product';
 import { loadRolloutSnapshot } from '../core/rollout/workspace';
 import { type Need, permission } from '../core/rollout/gate';
-import { type Command, type CommandContext, type CommandResult, type OptionSpec, UsageError } from './command';
+import { type Command, type CommandContext, type CommandResult, type CommandSpec, type OptionSpec, UsageError } from './command';
+import { CHECK_SPEC, COMPILE_SPEC, EXPORT_SPEC, GENES_SPEC, HASH_SPEC, INDEX_SPEC, RUN_SPEC, SIMILAR_SPEC } from './analysis-specs';
 import { ROLLOUT_OPTIONS, workspaceOptions } from './workspace';
 import { monitoringCommand } from './commands/monitoring';
 import { ExitCode } from './exit-codes';
@@ -11,15 +12,7 @@ import { flagsCommand } from './commands/flags';
 import { phaseCommand } from './commands/phase';
 import { rearmCommand, rollbackCommand } from './commands/rollback';
 import { execCommand } from './commands/exec';
-import { hashCommand } from './commands/hash';
-import { similarCommand } from './commands/similar';
-import { compileCommand } from './commands/compile';
-import { runCommand } from './commands/run';
 import { feedbackCommand } from './commands/feedback';
-import { genesCommand } from './commands/genes';
-import { checkCommand } from './commands/check';
-import { exportCommand } from './commands/export';
-import { indexCommand } from './commands/index';
 
 const GLOBAL_OPTIONS: OptionSpec = {
   json: { type: 'boolean' },
@@ -61,8 +54,46 @@ const helpCommand: Command = {
   },
 };
 
-/** Every command, in the order `chimera help` lists them. */
-export const COMMANDS: readonly Command[] = [helpCommand, versionCommand, flagsCommand, phaseCommand, rollbackCommand, rearmCommand, monitoringCommand, execCommand, hashCommand, similarCommand, compileCommand, runCommand, feedbackCommand, genesCommand, exportCommand, checkCommand, indexCommand];
+/**
+ * A command whose implementation is in dist/cli-analysis.js (src/cli/analysis-commands.ts): the bundle with the
+ * TypeScript compiler loads only when the command runs, so help, version and the rollout commands start fast.
+ */
+function analysisCommand(spec: CommandSpec): Command {
+  return {
+    ...spec,
+    run(context, options, positionals) {
+      // esbuild.mjs points this require at the separate bundle dist/cli-analysis.js.
+      const { ANALYSIS_COMMANDS } = require('./analysis-commands') as typeof import('./analysis-commands');
+      const command = ANALYSIS_COMMANDS.find((c) => c.name === spec.name);
+      if (!command) throw new Error(`dist/cli-analysis.js has no command '${spec.name}'`);
+      return command.run(context, options, positionals);
+    },
+  };
+}
+
+/**
+ * Every command, in the order `chimera help` lists them. A command that needs the TypeScript compiler goes in as
+ * analysisCommand(ITS_SPEC): spec in analysis-specs.ts, implementation in commands/, listed in analysis-commands.ts.
+ */
+export const COMMANDS: readonly Command[] = [
+  helpCommand,
+  versionCommand,
+  flagsCommand,
+  phaseCommand,
+  rollbackCommand,
+  rearmCommand,
+  monitoringCommand,
+  execCommand,
+  analysisCommand(HASH_SPEC),
+  analysisCommand(SIMILAR_SPEC),
+  analysisCommand(COMPILE_SPEC),
+  analysisCommand(RUN_SPEC),
+  feedbackCommand,
+  analysisCommand(GENES_SPEC),
+  analysisCommand(EXPORT_SPEC),
+  analysisCommand(CHECK_SPEC),
+  analysisCommand(INDEX_SPEC),
+];
 
 function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name);

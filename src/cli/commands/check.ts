@@ -4,10 +4,9 @@ import { dirname, join, resolve } from 'node:path';
 import { type CheckReport, defaultCacheDir, renderReport, runCheck, styleFor, toGitHubAnnotations, toJUnitXml } from '../../core/check';
 import type { GeneExecutor } from '../../core/compiler';
 import { type Command, type CommandContext, UsageError } from '../command';
+import { CHECK_SPEC } from '../analysis-specs';
 import { ExitCode } from '../exit-codes';
-import { ROLLOUT_OPTIONS, cliSettings, workspaceOptions } from '../workspace';
-
-const USAGE = `chimera check [paths…] [--exclude GLOB]… [--jobs N] [--cache DIR | --no-cache] [--junit FILE] [--format human|github] [--json] [--record] [--max-file-bytes N] [--file-timeout MS] [--protein-hash]`;
+import { cliSettings, workspaceOptions } from '../workspace';
 
 function positiveInteger(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -45,23 +44,7 @@ export interface CheckCommandOptions {
 
 export function createCheckCommand(setup: CheckCommandOptions = {}): Command {
   return {
-    name: 'check',
-    needs: 'analysis',
-    summary: 'Smoke-test a whole workspace for CI: flags, genes compiled and verified, protein hashes, monitoring rules, a rollback drill',
-    usage: USAGE,
-    options: {
-      ...ROLLOUT_OPTIONS,
-      exclude: { type: 'string', multiple: true },
-      jobs: { type: 'string', short: 'j' },
-      cache: { type: 'string' },
-      'no-cache': { type: 'boolean' },
-      junit: { type: 'string' },
-      format: { type: 'string' },
-      record: { type: 'boolean' },
-      'max-file-bytes': { type: 'string' },
-      'file-timeout': { type: 'string' },
-      'protein-hash': { type: 'boolean' },
-    },
+    ...CHECK_SPEC,
     async run(context: CommandContext, options, positionals) {
       const format = (options.format as string | undefined) ?? 'human';
       if (format !== 'human' && format !== 'github') throw new UsageError(`--format takes human or github, not '${format}'`);

@@ -4,6 +4,7 @@ import type ts from 'typescript';
 import { type CompileResult, compileSelected } from '../../core/compiler';
 import { cidOf } from '../../core/store/cid';
 import { type Command, UsageError } from '../command';
+import { COMPILE_SPEC } from '../analysis-specs';
 import { ExitCode } from '../exit-codes';
 
 export interface LoadedGene {
@@ -29,11 +30,7 @@ export function loadAndCompile(workspace: string, file: string | undefined, sele
 export const describeRefusal = (result: Extract<CompileResult, { verdict: 'unsupported' }>) => `${result.construct} at ${result.line}:${result.column}: ${result.reason}`;
 
 export const compileCommand: Command = {
-  name: 'compile',
-  needs: 'analysis',
-  summary: 'Compile a pure numeric gene to WebAssembly (exactly JavaScript semantics) and print its CID',
-  usage: 'chimera compile <file> <gene|@LINE> [--out FILE] [--json]',
-  options: { out: { type: 'string', short: 'o' } },
+  ...COMPILE_SPEC,
   async run(context, options, [file, selector]) {
     const { compiled } = loadAndCompile(context.workspace, file, selector);
     if (compiled.verdict === 'unsupported') {

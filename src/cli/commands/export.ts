@@ -3,14 +3,11 @@ import { rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { exportGenome } from '../../core/store/genome';
 import { type Command, UsageError } from '../command';
+import { EXPORT_SPEC } from '../analysis-specs';
 import { ExitCode } from '../exit-codes';
 
 export const exportCommand: Command = {
-  name: 'export',
-  needs: 'analysis',
-  summary: 'Export the compiled genes of files as a CAR (a content-addressed genome)',
-  usage: 'chimera export --car OUT.car <file…> [--json]',
-  options: { car: { type: 'string' } },
+  ...EXPORT_SPEC,
   async run(context, options, files) {
     if (typeof options.car !== 'string') throw new UsageError('give the output file with --car OUT.car');
     if (files.length === 0) throw new UsageError('give at least one source file');

@@ -3,14 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type FileGenes, type Gene, RECEIVER_MARK, decodeSource, extractGenes } from '../../core/genes';
 import { type Command, UsageError } from '../command';
+import { GENES_SPEC } from '../analysis-specs';
 import { ExitCode } from '../exit-codes';
 
 export const genesCommand: Command = {
-  name: 'genes',
-  needs: 'analysis',
-  summary: 'List the functions (genes) of source files with their purity and the reasons',
-  usage: 'chimera genes <file…> [--max-bytes N] [--json]',
-  options: { 'max-bytes': { type: 'string' } },
+  ...GENES_SPEC,
   async run(_context, options, positionals) {
     if (positionals.length === 0) throw new UsageError('chimera genes needs at least one file');
     const maxBytes = parseMaxBytes(options['max-bytes']);

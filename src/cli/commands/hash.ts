@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import ts from 'typescript';
 import { listFunctions, proteinHash, type Protein } from '../../core/protein';
 import { type Command, UsageError } from '../command';
+import { HASH_SPEC } from '../analysis-specs';
 import { ExitCode } from '../exit-codes';
 
 /** One function of a file with its protein, as `chimera hash` and `chimera similar` report it. */
@@ -31,11 +32,7 @@ export function hashFiles(workspace: string, files: string[]): HashedGene[] {
 }
 
 export const hashCommand: Command = {
-  name: 'hash',
-  needs: 'proteinHash',
-  summary: 'Print the protein hash (structural fingerprint) of every function in the files',
-  usage: 'chimera hash <file…> [--vectors] [--json]',
-  options: { vectors: { type: 'boolean' } },
+  ...HASH_SPEC,
   async run(context, options, files) {
     const withVectors = options.vectors === true;
     const genes = hashFiles(context.workspace, files).map(({ file, name, line, protein }) => ({

@@ -1,6 +1,7 @@
 import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_MAX_FILES, INDEX_FILE_NAME, buildIndex, loadIndex, queryIndex } from '../../core/analysis/workspace-index';
+import { INDEX_SPEC } from '../analysis-specs';
 import { type Command, type CommandContext, UsageError } from '../command';
 import { ExitCode } from '../exit-codes';
 
@@ -35,11 +36,7 @@ async function build(context: CommandContext, indexFile: string, options: Record
 }
 
 export const indexCommand: Command = {
-  name: 'index',
-  needs: 'proteinHash',
-  summary: 'Build or refresh the workspace gene index (.chimera/index/), or query it with --query FILE#NAME',
-  usage: 'chimera index [--workspace DIR] [--index-dir DIR] [--exclude GLOB…] [--max-files N] [--jobs N] [--query FILE#NAME [--limit N]] [--json]',
-  options: { 'index-dir': { type: 'string' }, query: { type: 'string' }, exclude: { type: 'string', multiple: true }, 'max-files': { type: 'string' }, jobs: { type: 'string' }, limit: { type: 'string' } },
+  ...INDEX_SPEC,
   async run(context, options) {
     const indexDir = resolve(context.workspace, typeof options['index-dir'] === 'string' ? options['index-dir'] : join('.chimera', 'index'));
     const indexFile = join(indexDir, INDEX_FILE_NAME);

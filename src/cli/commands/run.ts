@@ -5,9 +5,10 @@ import { createSandboxExecutor } from '../../core/sandbox/sandbox-executor';
 import { Sandbox } from '../../core/sandbox/sandbox';
 import { storeCompiledModule } from '../../core/store';
 import { type Command, UsageError } from '../command';
+import { RUN_SPEC } from '../analysis-specs';
 import { ExitCode } from '../exit-codes';
 import { limitsFrom } from '../limits';
-import { CACHE_OPTION, openModuleStore } from '../module-store';
+import { openModuleStore } from '../module-store';
 import { describeRefusal, loadAndCompile } from './compile';
 
 /** WASM_MAX_GAS's default: the fuel budget per call. */
@@ -50,11 +51,7 @@ export interface RunCommandOptions {
 
 export function createRunCommand(setup: RunCommandOptions = {}): Command {
   return {
-    name: 'run',
-    needs: 'execution',
-    summary: 'Compile a gene, run it as WebAssembly in the sandbox and as JavaScript, and compare the results',
-    usage: 'chimera run <file> <gene|@LINE> [args…] [--inputs FILE] [--fuel N] [--max-time MS] [--max-memory BYTES] [--cache DIR] [--json]',
-    options: { inputs: { type: 'string' }, fuel: { type: 'string' }, 'max-time': { type: 'string' }, 'max-memory': { type: 'string' }, ...CACHE_OPTION },
+    ...RUN_SPEC,
     async run(context, options, [file, selector, ...args]) {
       const fuel = fuelBudget(options.fuel);
       const limits = { ...limitsFrom(options), maxFuel: fuel };

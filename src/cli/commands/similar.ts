@@ -1,5 +1,6 @@
 import { parseSimilarityClass, SimilarityIndex, type SimilarityClass } from '../../core/protein';
 import { type Command, UsageError } from '../command';
+import { SIMILAR_SPEC } from '../analysis-specs';
 import { ExitCode } from '../exit-codes';
 import { hashFiles } from './hash';
 
@@ -11,11 +12,7 @@ interface Pair {
 }
 
 export const similarCommand: Command = {
-  name: 'similar',
-  needs: 'proteinHash',
-  summary: 'List every pair of functions in the files that is at least as similar as the threshold',
-  usage: 'chimera similar <file…> [--threshold equivalent|very-similar|similar] [--json]',
-  options: { threshold: { type: 'string' } },
+  ...SIMILAR_SPEC,
   async run(context, options, files) {
     const threshold = parseSimilarityClass(typeof options.threshold === 'string' ? options.threshold : 'similar');
     if (!threshold || threshold === 'different') throw new UsageError(`--threshold must be equivalent, very-similar or similar`);

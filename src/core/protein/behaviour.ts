@@ -21,6 +21,9 @@ const RANDOM_TUPLES = 20;
 type Value = number | boolean | undefined;
 class Unsupported extends Error {}
 class OutOfFuel extends Error {}
+// One instance of each, thrown by reference: most genes leave the subset at once, and a new Error per gene (its stack trace) cost more than the evaluation.
+const UNSUPPORTED = new Unsupported();
+const OUT_OF_FUEL = new OutOfFuel();
 type Completion = { kind: 'normal' } | { kind: 'return'; value: Value } | { kind: 'break' } | { kind: 'continue' };
 const NORMAL: Completion = { kind: 'normal' };
 
@@ -63,7 +66,7 @@ class Evaluator {
   ) {}
 
   call(args: Value[]): Value {
-    if (++this.depth > MAX_DEPTH) throw new OutOfFuel();
+    if (++this.depth > MAX_DEPTH) throw OUT_OF_FUEL;
     try {
       const env = new Map<string, Value>();
       this.gene.parameters.forEach((p, i) => env.set((p.name as ts.Identifier).text, args[i]));
@@ -77,7 +80,7 @@ class Evaluator {
   }
 
   private tick(): void {
-    if (--this.fuel < 0) throw new OutOfFuel();
+    if (--this.fuel < 0) throw OUT_OF_FUEL;
   }
 
   private statement(node: ts.Statement, env: Map<string, Value>): Completion {
@@ -96,7 +99,7 @@ class Evaluator {
     }
     if (ts.isVariableStatement(node)) {
       for (const d of node.declarationList.declarations) {
-        if (!ts.isIdentifier(d.name) || env.has(d.name.text)) throw new Unsupported();
+        if (!ts.isIdentifier(d.name) || env.has(d.name.text)) throw UNSUPPORTED;
         env.set(d.name.text, d.initializer ? this.expression(d.initializer, env) : undefined);
       }
       return NORMAL;
@@ -109,7 +112,7 @@ class Evaluator {
     if (ts.isBreakStatement(node) && !node.label) return { kind: 'break' };
     if (ts.isContinueStatement(node) && !node.label) return { kind: 'continue' };
     if (ts.isEmptyStatement(node)) return NORMAL;
-    throw new Unsupported();
+    throw UNSUPPORTED;
   }
 
   private loop(node: ts.WhileStatement | ts.ForStatement, env: Map<string, Value>): Completion {
@@ -129,7 +132,7 @@ class Evaluator {
 
   private assign(target: ts.Expression, value: Value, env: Map<string, Value>): Value {
     const name = unwrap(target);
-    if (!ts.isIdentifier(name) || !env.has(name.text)) throw new Unsupported();
+    if (!ts.isIdentifier(name) || !env.has(name.text)) throw UNSUPPORTED;
     env.set(name.text, value);
     return value;
   }
@@ -143,11 +146,11 @@ class Evaluator {
     if (ts.isIdentifier(node)) {
       if (env.has(node.text)) return env.get(node.text);
       if (node.text in GLOBAL_CONSTANTS) return GLOBAL_CONSTANTS[node.text];
-      throw new Unsupported();
+      throw UNSUPPORTED;
     }
     if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Math' && !env.has('Math')) {
       const value = MATH_CONSTANTS[node.name.text];
-      if (value === undefined) throw new Unsupported();
+      if (value === undefined) throw UNSUPPORTED;
       return value;
     }
     if (ts.isCallExpression(node)) return this.callExpression(node, env);
@@ -159,22 +162,22 @@ class Evaluator {
       return old;
     }
     if (ts.isBinaryExpression(node)) return this.binary(node, env);
-    throw new Unsupported();
+    throw UNSUPPORTED;
   }
 
   private callExpression(node: ts.CallExpression, env: Map<string, Value>): Value {
     const callee = unwrap(node.expression);
     const args = node.arguments.map((a) => {
-      if (ts.isSpreadElement(a)) throw new Unsupported();
+      if (ts.isSpreadElement(a)) throw UNSUPPORTED;
       return this.expression(a, env);
     });
     if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Math' && !env.has('Math')) {
       const fn = MATH_FUNCTIONS[callee.name.text];
-      if (!fn) throw new Unsupported();
+      if (!fn) throw UNSUPPORTED;
       return fn(...(args as number[]));
     }
     if (ts.isIdentifier(callee) && callee.text === this.selfName && !env.has(callee.text)) return this.call(args);
-    throw new Unsupported();
+    throw UNSUPPORTED;
   }
 
   private prefix(node: ts.PrefixUnaryExpression, env: Map<string, Value>): Value {
@@ -246,7 +249,7 @@ function arithmetic(op: ts.SyntaxKind, a: number, b: number): Value {
     case K.LessThanLessThanToken: return a << b;
     case K.GreaterThanGreaterThanToken: return a >> b;
     case K.GreaterThanGreaterThanGreaterThanToken: return a >>> b;
-    default: throw new Unsupported();
+    default: throw UNSUPPORTED;
   }
 }
 

@@ -147,15 +147,37 @@ export function structuralVector(tree: LabelledTree): Float64Array {
   const vector = new Float64Array(VECTOR_LENGTH);
   const children = childrenOf(tree);
   // A WL label carries its round (refine mixes k in), so each distinct label is counted once with its round.
-  const counts = new Map<number, { round: number; count: number }>();
-  refine(tree, WL_ITERATIONS, children).forEach((round, k) => {
+  // Distinct labels in first-seen order (the order the sums below run in, so the floats stay the same), counted in an
+  // open-addressing table: the labels are already avalanche-mixed, and as Map keys most of them (≥ 2^30) would be boxed.
+  const rounds = refine(tree, WL_ITERATIONS, children);
+  const total = rounds.length * tree.labels.length;
+  let capacity = 16;
+  while (capacity < total * 2) capacity <<= 1;
+  const mask = capacity - 1;
+  const keys = new Uint32Array(capacity);
+  const slots = new Int32Array(capacity).fill(-1);
+  const labels = new Uint32Array(total);
+  const firstRounds = new Uint8Array(total);
+  const counts = new Uint32Array(total);
+  let distinct = 0;
+  rounds.forEach((round, k) => {
     for (const label of round) {
-      const entry = counts.get(label);
-      if (entry) entry.count++;
-      else counts.set(label, { round: k, count: 1 });
+      let at = label & mask;
+      while (slots[at] !== -1 && keys[at] !== label) at = (at + 1) & mask;
+      if (slots[at] !== -1) counts[slots[at]!]!++;
+      else {
+        keys[at] = label;
+        slots[at] = distinct;
+        labels[distinct] = label;
+        firstRounds[distinct] = k;
+        counts[distinct++] = 1;
+      }
     }
   });
-  for (const [label, { round, count }] of counts) {
+  for (let slot = 0; slot < distinct; slot++) {
+    const label = labels[slot]!;
+    const round = firstRounds[slot]!;
+    const count = counts[slot]!;
     const inShallow = round < SHALLOW_WEIGHTS.length;
     const section = inShallow ? SHALLOW_SECTION : DEEP_SECTION;
     const weight = inShallow ? SHALLOW_WEIGHTS[round]! : DEEP_WEIGHTS[round]!;

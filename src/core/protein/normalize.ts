@@ -69,12 +69,16 @@ function unwrap(node: ts.Node): ts.Node {
   return node;
 }
 
+// Kind sets instead of chains of ts.is* calls: these run for every node of every gene.
+const FUNCTION_KINDS = new Set([ts.SyntaxKind.FunctionDeclaration, ts.SyntaxKind.FunctionExpression, ts.SyntaxKind.ArrowFunction, ts.SyntaxKind.MethodDeclaration, ts.SyntaxKind.Constructor, ts.SyntaxKind.GetAccessor, ts.SyntaxKind.SetAccessor]);
+const BLOCK_SCOPE_KINDS = new Set([ts.SyntaxKind.Block, ts.SyntaxKind.CaseBlock, ts.SyntaxKind.ForStatement, ts.SyntaxKind.ForInStatement, ts.SyntaxKind.ForOfStatement, ts.SyntaxKind.CatchClause, ts.SyntaxKind.ClassDeclaration, ts.SyntaxKind.ClassExpression]);
+
 function isFunctionNode(node: ts.Node): node is ts.FunctionLikeDeclaration {
-  return ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node) || ts.isConstructorDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node);
+  return FUNCTION_KINDS.has(node.kind);
 }
 
 function createsBlockScope(node: ts.Node): boolean {
-  return ts.isBlock(node) || ts.isCaseBlock(node) || ts.isForStatement(node) || ts.isForInStatement(node) || ts.isForOfStatement(node) || ts.isCatchClause(node) || ts.isClassLike(node);
+  return BLOCK_SCOPE_KINDS.has(node.kind);
 }
 
 /** `const r = e; return r;` → the declaration of r, when the pair can be read as `return e;`. */
@@ -243,10 +247,21 @@ function labelOf(node: ts.Node, parent: ts.Node | undefined, chain: Chain | unde
   }
 }
 
+function keepsKind(kind: ts.SyntaxKind): boolean {
+  if (ts.isTypeNode({ kind } as ts.Node) || kind === ts.SyntaxKind.TypeParameter || kind === ts.SyntaxKind.Decorator) return false;
+  if (ts.isModifier({ kind } as ts.Node)) return KEPT_MODIFIERS.has(kind) && kind !== ts.SyntaxKind.AsyncKeyword;
+  return !DROPPED_TOKENS.has(kind) && kind !== ts.SyntaxKind.AsteriskToken;
+}
+
+/** Whether a child is kept depends on its kind alone, so each kind is decided once. */
+const keptByKind = new Map<ts.SyntaxKind, boolean>();
 function keepsChild(child: ts.Node): boolean {
-  if (ts.isTypeNode(child) || ts.isTypeParameterDeclaration(child) || ts.isDecorator(child)) return false;
-  if (ts.isModifier(child)) return KEPT_MODIFIERS.has(child.kind) && child.kind !== ts.SyntaxKind.AsyncKeyword;
-  return !DROPPED_TOKENS.has(child.kind) && child.kind !== ts.SyntaxKind.AsteriskToken;
+  let kept = keptByKind.get(child.kind);
+  if (kept === undefined) {
+    kept = keepsKind(child.kind);
+    keptByKind.set(child.kind, kept);
+  }
+  return kept;
 }
 
 /** A concise arrow body `e` as the block `{ return e; }`. */
