@@ -15,6 +15,7 @@ import {
   THROWING_GLOBALS,
 } from './builtins';
 import { type Binding, type FileModel, type FunctionInfo, type Scope, type Write, isAssignmentOperator, isGeneNode, skipInnerWrappers, skipOuterWrappers } from './collect';
+import { ModuleConstants } from './module-constants';
 import { ReceiverModel } from './receiver';
 import type { ReasonCode } from './types';
 
@@ -68,6 +69,7 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
   const freshMemo = new Map<Binding, boolean>();
   const isFresh = (binding: Binding): boolean => freshBinding(binding, freshMemo, bindingOf);
   const fresh = (expression: ts.Node): boolean => freshExpression(expression, freshMemo, bindingOf);
+  const constants = new ModuleConstants(sf, bindingOf, (expression) => isPrimitive(expression, bindingOf, 0));
 
   /** Records a fact on `from` and every function around it, stopping at the one that owns the binding involved. */
   const chain = (from: FunctionInfo, stop: FunctionInfo | undefined, code: ReasonCode, message: string, node: ts.Node) => {
@@ -167,6 +169,14 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
 
   function classifyConst(id: ts.Identifier, binding: Binding, use: Use, fn: FunctionInfo): void {
     const owner = binding.scope.owner;
+    if (!owner) {
+      const constant = constants.kindOf(binding);
+      if (constant === 'table' || constant === 'regex') return;
+      if (constant === 'stateful-regex') {
+        chain(fn, owner, 'reads-outer-mutable', `uses ${id.text}, a module-level RegExp with the g or y flag: its lastIndex is state shared between calls`, id);
+        return;
+      }
+    }
     const init = binding.initializer && skipInnerWrappers(binding.initializer);
     if (init && !binding.destructured) {
       const target = isGeneNode(init) ? model.functionByNode.get(init) : undefined;
@@ -347,6 +357,7 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
     }
     if (rootBinding && (rootBinding.kind === 'class' || rootBinding.kind === 'namespace' || rootBinding.kind === 'enum' || rootBinding.kind === 'import' || rootBinding.kind === 'function')) return;
     if (rootBinding && rootBinding.kind === 'const' && rootBinding.scope.owner !== fn && rootBinding.initializer && ts.isObjectLiteralExpression(skipInnerWrappers(rootBinding.initializer))) return;
+    if (rootBinding && !rootBinding.scope.owner && rootBinding.kind === 'const' && constants.kindOf(rootBinding) !== 'none') return; // its reference already decided
     const text = short(callee, sf);
     if (method === undefined) {
       everywhere(fn, 'calls-unknown', `calls ${text}, a computed method`, node);

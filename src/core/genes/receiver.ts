@@ -100,7 +100,7 @@ function isPrimitiveType(type: ts.TypeNode): boolean {
   return false;
 }
 
-function isWriteTarget(node: ts.Node): boolean {
+export function isWriteTarget(node: ts.Node): boolean {
   let current = node;
   // Through destructuring literals (`[this.a] = xs`, `({ a: this.a } = o)`) up to the assignment, if any.
   for (;;) {

@@ -354,3 +354,39 @@ class A {
 }`);
   for (const name of ['A.f', 'A.constructor', 'A.g', 'A.g.<anonymous>']) assert.equal(gene(result, name).purity, 'impure', name);
 });
+
+test('module constants: unexported primitive tables read only, as const, deep Object.freeze and plain RegExps are constants', () => {
+  const result = genesOf(`
+const LIMITS = { min: 0, max: 10 };
+const NAMES = ['a', 'b'];
+const NESTED = { a: { b: 1 } };
+const DEEP = { a: { b: 1 } };
+const SHARED = { count: 0 };
+const HANDED = [1, 2];
+export const EXPORTED = { x: 1 };
+export const TABLE = { x: { y: 1 } } as const;
+const FROZEN = Object.freeze({ a: Object.freeze({ b: 1 }) });
+const SHALLOW = Object.freeze({ a: { b: 1 } });
+const WORD = /\\w+/;
+const GLOBAL = /\\w+/g;
+enum Color { Red, Green }
+function clampTo(x: number) { return Math.min(LIMITS.max, Math.max(LIMITS.min, x)); }
+function isName(s: string) { return NAMES.includes(s) || s in LIMITS; }
+function deep() { return DEEP.a.b; }
+function deepButLeaked() { return NESTED.a.b; }
+function leak() { return NESTED.a; }
+function bump() { SHARED.count++; return SHARED.count; }
+function hand() { return HANDED; }
+function readExported() { return EXPORTED.x; }
+function readTable() { return TABLE.x.y; }
+function readFrozen() { return FROZEN.a.b; }
+function readShallow() { return SHALLOW.a.b; }
+function isWord(s: string) { return WORD.test(s); }
+function strip(s: string) { return s.replace(WORD, ''); }
+function nextWord(s: string) { return GLOBAL.exec(s); }
+function local(s: string) { const re = /x/g; return re.exec(s); }
+function red() { return Color.Red; }`);
+  for (const name of ['clampTo', 'isName', 'deep', 'readTable', 'readFrozen', 'isWord', 'strip', 'local', 'red']) assert.equal(gene(result, name).purity, 'pure', `${name}: ${JSON.stringify(gene(result, name).reasons)}`);
+  for (const name of ['leak', 'deepButLeaked', 'bump', 'hand', 'readExported', 'readShallow', 'nextWord']) assert.equal(gene(result, name).purity, 'impure', name);
+  assert.match(gene(result, 'nextWord').reasons[0]!.message, /g or y flag: its lastIndex is state shared/);
+});
