@@ -11,7 +11,7 @@ function parseBytes(text: string, option: string): number {
   return Number(match[1]) * unit;
 }
 
-function parseCount(text: string, option: string, unitSuffix?: string): number {
+export function parseCount(text: string, option: string, unitSuffix?: string): number {
   const stripped = unitSuffix ? text.trim().replace(new RegExp(`${unitSuffix}$`), '') : text.trim();
   const value = Number(stripped);
   if (stripped === '' || !Number.isSafeInteger(value) || value <= 0) throw new UsageError(`${option} takes a positive integer (got '${text}')`);
