@@ -5,7 +5,6 @@ import * as vscode from 'vscode';
 import { ACTIVATED, type ActivationTimes } from './activation-ids';
 import { resultFile, windowIndex } from './result-file';
 
-
 export async function run(): Promise<void> {
   const dir = process.env.HARNESS_DIR!;
   const order = windowIndex(dir) % 2 ? [...ACTIVATED].reverse() : ACTIVATED;

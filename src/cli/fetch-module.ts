@@ -30,10 +30,9 @@ export function requireModuleCid(text: string): string {
 }
 
 /** --gateway (repeatable), else IPFS_GATEWAY_URL, else the setting chimera.ipfs.gateways of the workspace. */
-export function gatewaysOf(option: unknown, settings: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): string[] {
+export function gatewaysOf(option: unknown, setting: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
   const given = Array.isArray(option) ? (option as string[]) : typeof option === 'string' ? [option] : undefined;
-  const setting = settings['chimera.ipfs.gateways'];
-  const text = given?.join(' ') ?? env.IPFS_GATEWAY_URL ?? (Array.isArray(setting) ? setting.filter((g) => typeof g === 'string').join(' ') : typeof setting === 'string' ? setting : '');
+  const text = given?.join(' ') ?? env.IPFS_GATEWAY_URL ?? setting.join(' ');
   const { gateways, problems } = gatewaysFromEnv(text);
   if (problems.length > 0) throw new UsageError(`--gateway: ${problems.join('; ')}`);
   if (gateways.length === 0) throw new UsageError('exec by CID needs a gateway: --gateway URL, IPFS_GATEWAY_URL or the setting chimera.ipfs.gateways');

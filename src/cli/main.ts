@@ -63,6 +63,7 @@ function analysisCommand(spec: CommandSpec): Command {
     ...spec,
     run(context, options, positionals) {
       // esbuild.mjs points this require at the separate bundle dist/cli-analysis.js.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time, only when the command runs
       const { ANALYSIS_COMMANDS } = require('./analysis-commands') as typeof import('./analysis-commands');
       const command = ANALYSIS_COMMANDS.find((c) => c.name === spec.name);
       if (!command) throw new Error(`dist/cli-analysis.js has no command '${spec.name}'`);

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { readConfig } from './config';
 import { excludeGlobs } from '../core/analysis/exclude-globs';
 import type { IndexBuildSummary, IndexQueryPayload } from '../core/analysis/protocol';
-import { DEFAULT_MAX_FILES } from '../core/analysis/workspace-index';
 import type { CompactMatch } from '../core/protein/compact-index';
 import type { AnalysisController } from './analysis-controller';
 
@@ -21,9 +21,8 @@ export interface IndexSettings {
 
 /** The one place the workspace index reads its settings. */
 export function readIndexSettings(folder: vscode.WorkspaceFolder): IndexSettings {
-  const maxFiles = vscode.workspace.getConfiguration('chimera', folder).get<number>('index.maxFiles', DEFAULT_MAX_FILES);
   return {
-    maxFiles: Number.isSafeInteger(maxFiles) && maxFiles > 0 ? maxFiles : DEFAULT_MAX_FILES,
+    maxFiles: readConfig(folder)['index.maxFiles'],
     excludes: excludeGlobs(vscode.workspace.getConfiguration('files', folder).get('exclude'), vscode.workspace.getConfiguration('search', folder).get('exclude')),
   };
 }

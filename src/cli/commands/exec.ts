@@ -9,7 +9,7 @@ import { ExitCode } from '../exit-codes';
 import { DEFAULT_FETCH_TIMEOUT_MS, fetchModule, gatewaysOf, looksLikeCid, requireModuleCid } from '../fetch-module';
 import { limitsFrom, parseCount } from '../limits';
 import { CACHE_OPTION, openModuleStore } from '../module-store';
-import { readWorkspaceSettings } from '../workspace';
+import { cliSettings } from '../workspace';
 
 /** Argument tuples from the command line or from --inputs (a JSON array of arrays), converted by the export's parameter types. */
 function argumentTuples(raw: (string | number)[][], params: string[] | undefined): WasmScalar[][] {
@@ -73,7 +73,7 @@ export const execCommand: Command = {
     if (looksLikeCid(modulePath) && !existsSync(resolve(modulePath))) {
       // By CID: fetched, verified and stored before anything runs; a refusal runs nothing.
       const cid = requireModuleCid(modulePath);
-      const gateways = gatewaysOf(options.gateway, readWorkspaceSettings(context.workspace, context.log));
+      const gateways = gatewaysOf(options.gateway, cliSettings(context)['ipfs.gateways']);
       const timeoutMs = typeof options['fetch-timeout'] === 'string' ? parseCount(options['fetch-timeout'], '--fetch-timeout', 'ms') : DEFAULT_FETCH_TIMEOUT_MS;
       const module = await fetchModule(cid, await openModuleStore(options), gateways, timeoutMs);
       const attempts = module.attempts.map((a) => ({ gateway: a.gateway, outcome: a.outcome, ...(a.status === undefined ? {} : { status: a.status }) }));

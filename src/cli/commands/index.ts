@@ -1,9 +1,10 @@
 import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_MAX_FILES, INDEX_FILE_NAME, buildIndex, loadIndex, queryIndex } from '../../core/analysis/workspace-index';
+import { INDEX_FILE_NAME, buildIndex, loadIndex, queryIndex } from '../../core/analysis/workspace-index';
 import { INDEX_SPEC } from '../analysis-specs';
 import { type Command, type CommandContext, UsageError } from '../command';
 import { ExitCode } from '../exit-codes';
+import { cliSettings } from '../workspace';
 
 function positiveInteger(value: unknown, option: string): number | undefined {
   if (value === undefined) return undefined;
@@ -14,7 +15,7 @@ function positiveInteger(value: unknown, option: string): number | undefined {
 
 async function build(context: CommandContext, indexFile: string, options: Record<string, unknown>) {
   const excludes = Array.isArray(options.exclude) ? (options.exclude as string[]) : [];
-  const maxFiles = positiveInteger(options['max-files'], '--max-files') ?? DEFAULT_MAX_FILES;
+  const maxFiles = positiveInteger(options['max-files'], '--max-files') ?? cliSettings(context)['index.maxFiles'];
   const jobs = positiveInteger(options.jobs, '--jobs');
   let shown = 0;
   const result = await buildIndex({

@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { selectFiles } from '../check/walk';
+import { SETTINGS } from '../config/settings';
 import { AnalysisPool } from '../check/pool';
 import type { CancellationToken } from '../genes';
 import { CompactGeneIndex, CompactIndexBuilder, type CompactMatch } from '../protein/compact-index';
@@ -17,7 +18,7 @@ import type { SimilarityClass } from '../protein/similarity';
 
 export const INDEX_FILE_NAME = 'genes.idx';
 /** Default cap on indexed files; the setting `chimera.index.maxFiles` and `--max-files` change it. Hitting it is reported. */
-export const DEFAULT_MAX_FILES = 50_000;
+export const DEFAULT_MAX_FILES = SETTINGS['index.maxFiles'].default;
 /** One file's analysis may take this long before the pool gives up on it (it is retried on the next build). */
 const FILE_TIMEOUT_MS = 30_000;
 

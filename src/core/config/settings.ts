@@ -43,6 +43,15 @@ function oneOf<const T extends string>(values: readonly T[], defaultValue: T): S
   return { default: defaultValue, values, expected: `one of ${values.join(', ')}`, read: (raw) => (values.includes(raw as T) ? (raw as T) : undefined) };
 }
 
+function stringList(options: Options = {}): Setting<readonly string[]> {
+  return {
+    default: [],
+    expected: 'a list of strings',
+    read: (raw) => (Array.isArray(raw) && raw.every((item) => typeof item === 'string') ? raw : undefined),
+    ...(options.restricted ? { restricted: true } : {}),
+  };
+}
+
 function stringMap(): Setting<Record<string, unknown>> {
   return { default: {}, expected: 'an object', read: (raw) => (raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : undefined) };
 }
@@ -62,6 +71,8 @@ export const SETTINGS = {
   'telemetry.endpoint': string('', { trim: true, restricted: true }),
   'check.maxFileBytes': integer(2 * 1024 * 1024, { minimum: 1 }),
   'check.fileTimeout': integer(30_000, { minimum: 1 }),
+  'index.maxFiles': integer(50_000, { minimum: 1 }),
+  'ipfs.gateways': stringList({ restricted: true }),
 } as const satisfies Record<string, Setting<unknown>>;
 
 export type SettingKey = keyof typeof SETTINGS;
