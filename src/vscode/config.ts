@@ -14,3 +14,15 @@ export function readConfig(scope?: vscode.ConfigurationScope): ChimeraSettings {
 export function affectsConfig(event: vscode.ConfigurationChangeEvent, ...keys: SettingKey[]): boolean {
   return keys.some((key) => event.affectsConfiguration(qualifiedKey(key)));
 }
+
+/** Exporter and telemetry settings; Restricted Mode is VS Code's restrictedConfigurations. */
+export function readObservabilityConfig() {
+  const config = readConfig();
+  return {
+    metricsPort: config['metrics.port'],
+    pushgatewayUrl: config['metrics.pushgatewayUrl'],
+    prometheusUrl: config['prometheus.url'],
+    telemetryEnabled: config['telemetry.enabled'],
+    telemetryEndpoint: config['telemetry.endpoint'],
+  };
+}

@@ -121,3 +121,13 @@ export function whoAmI(workspace: string): Promise<string> {
     });
   });
 }
+
+/** What `chimera check --record` wrote (.chimera/check.json), for the criteria that read automatic checks. */
+export async function readRecordedChecks(workspace: string): Promise<Record<string, boolean | undefined>> {
+  try {
+    const check = JSON.parse(await readFile(join(chimeraDir(workspace), 'check.json'), 'utf8')) as { ok?: unknown };
+    return typeof check.ok === 'boolean' ? { 'smoke-tests': check.ok } : {};
+  } catch {
+    return {};
+  }
+}
