@@ -3,7 +3,7 @@ import type { FileAnalysis } from '../core/analysis/pipeline';
 import type { Features } from '../core/rollout/detect';
 import { type Need, permission } from '../core/rollout/gate';
 import { AnalysisWorker, type WorkerCall } from '../core/analysis/worker-client';
-import type { WorkerOp, WorkerOps } from '../core/analysis/protocol';
+import type { WorkerEvent, WorkerOp, WorkerOps } from '../core/analysis/protocol';
 import { readConfig } from './config';
 import type { Observability } from './observability';
 import type { RolloutService } from './rollout-service';
@@ -34,14 +34,21 @@ export class AnalysisController implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<{ uri: vscode.Uri; analysis: FileAnalysis | undefined }>();
   readonly onDidAnalyze = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
+  private shutdownPromise: Promise<void> | undefined;
 
   constructor(
     extensionUri: vscode.Uri,
     private readonly rollout: RolloutService,
     private readonly log: vscode.LogOutputChannel,
-    private readonly observability: Pick<Observability, 'observe' | 'geneExtraction'>,
+    private readonly observability: Pick<Observability, 'observe' | 'geneExtraction' | 'setMemory' | 'securityViolation' | 'cacheLookup' | 'gatewayRequest'>,
+    /** The module store, in the extension's global storage: never inside the workspace. */
+    moduleCacheDir: string,
   ) {
-    this.worker = new AnalysisWorker(vscode.Uri.joinPath(extensionUri, 'dist', 'analysis-worker.js').fsPath);
+    // Every WebAssembly run goes through the sandbox, which the worker holds; what it counts comes back as events.
+    this.worker = new AnalysisWorker(vscode.Uri.joinPath(extensionUri, 'dist', 'analysis-worker.js').fsPath, {
+      setup: { sandbox: true, moduleCacheDir },
+      onEvent: (event) => this.onWorkerEvent(event),
+    });
     this.disposables.push(
       vscode.workspace.onDidChangeTextDocument((event) => event.contentChanges.length > 0 && this.schedule(event.document)),
       vscode.window.onDidChangeActiveTextEditor((editor) => editor && this.schedule(editor.document, 0)),
@@ -85,6 +92,7 @@ export class AnalysisController implements vscode.Disposable {
       features: { compile: true, verify, proteinHash: snapshot.features.proteinHash },
       maxFuel: flags.WASM_MAX_GAS.value as number,
       maxTimeMs: flags.WASM_MAX_TIME.value as number,
+      maxMemoryBytes: flags.WASM_MAX_MEMORY.value as number,
       maxBytes: readConfig(document.uri)['analysis.maxFileBytes'],
       deadline: Date.now() + 30_000,
     });
@@ -130,6 +138,21 @@ export class AnalysisController implements vscode.Disposable {
     if (analysis.genes.some((g) => g.protein)) this.observability.observe('hash', t.hashMs / 1000);
   }
 
+  /** The plan's numbers the worker's sandbox and module store produce: memory in use, violations, store hits, gateway attempts. */
+  private onWorkerEvent(event: WorkerEvent): void {
+    switch (event.event) {
+      case 'memory':
+        return this.observability.setMemory(event.memoryBytes, event.memoryLimitBytes);
+      case 'violation':
+        this.log.warn(`sandbox: security violation (${event.kind}${event.import ? `: ${event.import}` : ''})`);
+        return this.observability.securityViolation(event.kind);
+      case 'cache':
+        return this.observability.cacheLookup(event.hit);
+      case 'gateway':
+        return this.observability.gatewayRequest(event.ok);
+    }
+  }
+
   /** A one-off call to the worker (run a gene, get its module). */
   request<K extends WorkerOp>(op: K, payload: WorkerOps[K]['payload']): Promise<WorkerOps[K]['result']> {
     return this.worker.call(op, payload).result;
@@ -171,9 +194,15 @@ export class AnalysisController implements vscode.Disposable {
   }
 
   dispose(): void {
+    void this.shutdown();
+  }
+
+  /** Stops analyses and the worker, whose sandbox closes its pools first; return it from deactivate(). */
+  shutdown(): Promise<void> {
     for (const timer of this.timers.values()) clearTimeout(timer);
     for (const running of this.inFlight.values()) running.call.cancel();
-    for (const disposable of this.disposables) disposable.dispose();
-    void this.worker.dispose();
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+    this.shutdownPromise ??= this.worker.dispose();
+    return this.shutdownPromise;
   }
 }

@@ -35,7 +35,12 @@ export function activate(context: vscode.ExtensionContext): ChimeraApi {
   const envLanguage = new EnvLanguageFeatures(rollout);
   const statusBar = new RolloutStatusBar();
   const features = new LazyFeatures(context, rollout, log, rolloutView);
-  shutdown = () => (features.isLoaded ? features.load().observability.shutdown() : Promise.resolve());
+  // The sandbox's worker pool and child processes close with the analysis worker.
+  shutdown = async () => {
+    if (!features.isLoaded) return;
+    const loaded = features.load();
+    await Promise.all([loaded.observability.shutdown(), loaded.analysis.shutdown()]);
+  };
   context.subscriptions.push(
     log,
     rollout,
@@ -67,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): ChimeraApi {
   return { rolloutView, rollout, envLanguage, statusBar, features: () => features.load(), get featuresLoaded() { return features.isLoaded; }, activationMs };
 }
 
-/** Flushes telemetry and closes the exporters, when they were ever started. */
+/** Flushes telemetry, closes the exporters and the sandbox, when they were ever started. */
 export function deactivate(): Promise<void> | undefined {
   return shutdown?.();
 }

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { AnalysisController } from './analysis-controller';
 import { CommandTable } from './command-table';
 import { registerGeneCommands } from './gene-commands';
+import { registerRunByCid } from './run-by-cid-command';
 import { GeneLanguageFeatures } from './gene-language';
 import { GeneLensProvider, GenesTreeProvider } from './gene-views';
 import { type Observability, registerObservability } from './observability';
@@ -43,7 +44,7 @@ const SOURCE_LANGUAGES = [{ language: 'typescript' }, { language: 'javascript' }
 export function activateFeatures(context: vscode.ExtensionContext, rollout: RolloutService, log: vscode.LogOutputChannel, rolloutView: RolloutViewProvider): Features {
   const commands = new CommandTable();
   const observability = registerObservability(context, rollout, log, commands.register);
-  const analysis = new AnalysisController(context.extensionUri, rollout, log, observability);
+  const analysis = new AnalysisController(context.extensionUri, rollout, log, observability, vscode.Uri.joinPath(context.globalStorageUri, 'modules').fsPath);
   const geneLanguage = new GeneLanguageFeatures(analysis);
   const genesTree = new GenesTreeProvider(analysis);
   const lenses = new GeneLensProvider(analysis);
@@ -56,6 +57,7 @@ export function activateFeatures(context: vscode.ExtensionContext, rollout: Roll
     lenses,
     genesView,
     vscode.languages.registerCodeLensProvider(SOURCE_LANGUAGES, lenses),
+    registerRunByCid(commands.register, analysis, rollout, log),
     ...registerGeneCommands(commands.register, analysis, rollout, geneLanguage, new WorkspaceGenes(context.storageUri, context.extensionUri, analysis, log, (message) => (genesView.message = message)), log),
   );
   return { commands, observability, analysis, genesTree };

@@ -25,6 +25,12 @@ export class WasmDocuments implements vscode.TextDocumentContentProvider {
   }
 }
 
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} B`;
+}
+
 function hexDump(bytes: Uint8Array): string {
   const lines: string[] = [];
   for (let offset = 0; offset < bytes.length; offset += 16) {
@@ -131,15 +137,24 @@ export function registerGeneCommands(register: CommandRegistrar, analysis: Analy
       const inputs = parseArguments(text);
       if (!inputs) return undefined;
       const flags = rollout.snapshot!.resolution.flags;
-      const response = await analysis.request('run', { fileName: target.document.uri.fsPath, text: target.document.getText(), selector: target.entry.gene.name, inputs: [inputs], maxFuel: flags.WASM_MAX_GAS.value as number, maxTimeMs: flags.WASM_MAX_TIME.value as number });
+      const response = await analysis.request('run', {
+        fileName: target.document.uri.fsPath,
+        text: target.document.getText(),
+        selector: target.entry.gene.name,
+        inputs: [inputs],
+        maxFuel: flags.WASM_MAX_GAS.value as number,
+        maxTimeMs: flags.WASM_MAX_TIME.value as number,
+        maxMemoryBytes: flags.WASM_MAX_MEMORY.value as number,
+      });
       if (!response.ok) {
         void vscode.window.showWarningMessage(`Chimera: ${target.entry.gene.name} cannot run: ${response.reason}`);
         return response;
       }
       const [r] = response.results;
       language.lastRuns.set(target.entry.gene.id, { verdict: r!.verdict, ms: r!.ms, ...(r!.fuel !== undefined ? { fuel: r!.fuel } : {}) });
-      log.info(`ran ${target.entry.gene.name}(${inputs.join(', ')}): ${r!.verdict} ${String(r!.value)} (JavaScript ${String(r!.js)}), fuel ${r!.fuel}, ${r!.ms} ms`);
-      const summary = r!.verdict === 'ok' ? `${target.entry.gene.name}(${inputs.join(', ')}) = ${String(r!.value)} · JavaScript ${String(r!.js)} · ${r!.match ? 'match ✓' : 'MISMATCH ✗'} · fuel ${r!.fuel} · ${r!.ms} ms` : `${target.entry.gene.name}: ${r!.verdict} (${r!.reason ?? ''})`;
+      const memory = `memory ${formatBytes(response.memoryBytes)}`;
+      log.info(`ran ${target.entry.gene.name}(${inputs.join(', ')}) in the sandbox: ${r!.verdict} ${String(r!.value)} (JavaScript ${String(r!.js)}), fuel ${r!.fuel}, ${memory}, ${r!.ms} ms; module ${response.cid} (store ${response.cache ?? 'off'})`);
+      const summary = r!.verdict === 'ok' ? `${target.entry.gene.name}(${inputs.join(', ')}) = ${String(r!.value)} · JavaScript ${String(r!.js)} · ${r!.match ? 'match ✓' : 'MISMATCH ✗'} · fuel ${r!.fuel} · ${memory} · ${r!.ms} ms` : `${target.entry.gene.name}: ${r!.verdict} (${r!.reason ?? ''}) · ${memory}`;
       void (r!.match ? vscode.window.showInformationMessage(summary) : vscode.window.showWarningMessage(summary));
       return response;
     }),
@@ -172,7 +187,7 @@ export function registerGeneCommands(register: CommandRegistrar, analysis: Analy
       if (!module.ok) return void vscode.window.showWarningMessage(`Chimera: ${module.reason}`);
       const text = [
         `;; ${module.gene} — ${module.bytes.length} bytes`,
-        `;; CID ${module.cid}`,
+        `;; CID ${module.cid}${module.cache ? ` (module store: ${module.cache})` : ''}`,
         `;; exports: ${module.exports.join(', ')}`,
         `;; imports: ${module.imports.join(', ') || 'none'}`,
         ...module.sourceMap.map((f) => `;; func ${f.name}: source lines ${f.startLine}-${f.endLine}`),
@@ -186,9 +201,12 @@ export function registerGeneCommands(register: CommandRegistrar, analysis: Analy
     register('chimera.copyCid', async (uriOrNode?: unknown, name?: unknown) => {
       const target = await pickGene(uriOrNode, name, compiled, 'Pick a compiled gene');
       if (!target || target.entry.compile?.verdict !== 'ok') return undefined;
-      await vscode.env.clipboard.writeText(target.entry.compile.cid);
-      vscode.window.setStatusBarMessage(`Copied ${target.entry.compile.cid}`, 3000);
-      return target.entry.compile.cid;
+      // The CID of the module as the store holds it, so what is copied can be run by CID from this machine's store.
+      const module = await analysis.request('module', { fileName: target.document.uri.fsPath, text: target.document.getText(), selector: target.entry.gene.name });
+      if (!module.ok) return void vscode.window.showWarningMessage(`Chimera: ${module.reason}`);
+      await vscode.env.clipboard.writeText(module.cid);
+      vscode.window.setStatusBarMessage(`Copied ${module.cid}`, 3000);
+      return module.cid;
     }),
     register('chimera.exportCar', async () => {
       if (refuse('analysis', 'Export Genome as CAR')) return undefined;

@@ -9,6 +9,7 @@ export const FEATURE_COMMANDS = [
   'chimera.analyzeFile',
   'chimera.verifyGenes',
   'chimera.runGene',
+  'chimera.runGeneByCid',
   'chimera.findSimilar',
   'chimera.showWasm',
   'chimera.copyCid',

@@ -27,6 +27,8 @@ export interface AnalysisRequest {
   maxFuel?: number;
   /** Wall-clock limit per JavaScript call (WASM_MAX_TIME). */
   maxTimeMs?: number;
+  /** WASM_MAX_MEMORY, for a worker that verifies in the sandbox (WorkerSetup). */
+  maxMemoryBytes?: number;
   /** Random inputs per gene on top of the edge values. */
   randomInputs?: number;
   maxBytes?: number;

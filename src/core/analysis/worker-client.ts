@@ -1,5 +1,8 @@
 import { Worker } from 'node:worker_threads';
-import type { WorkerOp, WorkerOps, WorkerResponse } from './protocol';
+import type { WorkerEvent, WorkerMessage, WorkerOp, WorkerOps, WorkerSetup } from './protocol';
+
+/** How long dispose() waits for the sandbox's pools to close before terminating the worker anyway. */
+const SHUTDOWN_WAIT_MS = 1000;
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
@@ -18,7 +21,10 @@ export class AnalysisWorker {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
-  constructor(private readonly scriptPath: string) {}
+  constructor(
+    private readonly scriptPath: string,
+    private readonly options: { setup?: WorkerSetup; onEvent?: (event: WorkerEvent) => void } = {},
+  ) {}
 
   describe(): Promise<WorkerOps['describe']['result']> {
     return this.call('describe', undefined).result;
@@ -39,6 +45,11 @@ export class AnalysisWorker {
 
   /** Stops the worker at once; pending calls fail, and the next call starts a fresh worker. */
   async dispose(): Promise<void> {
+    // A worker with a sandbox first disposes its pools, so no sandbox child process outlives it (bounded: it may be busy).
+    if (this.worker && this.options.setup?.sandbox) {
+      const shutdown = this.call('shutdown', undefined).result.catch(() => undefined);
+      await Promise.race([shutdown, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_WAIT_MS).unref())]);
+    }
     const worker = this.worker;
     this.worker = undefined;
     this.failAll(new Error('analysis worker disposed'));
@@ -48,8 +59,12 @@ export class AnalysisWorker {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     // The TypeScript parser recurses: a larger stack lets deeply nested files parse instead of failing "too deep".
-    const worker = new Worker(this.scriptPath, { resourceLimits: { stackSizeMb: 32 } });
-    worker.on('message', (response: WorkerResponse) => {
+    const worker = new Worker(this.scriptPath, { resourceLimits: { stackSizeMb: 32 }, ...(this.options.setup ? { workerData: this.options.setup } : {}) });
+    worker.on('message', (response: WorkerMessage) => {
+      if ('event' in response) {
+        this.options.onEvent?.(response);
+        return;
+      }
       const pending = this.pending.get(response.id);
       if (!pending) return;
       this.pending.delete(response.id);

@@ -25,7 +25,7 @@ export function executeRequest(request: ExecuteRequest, post: Post): void {
   }
   // Memories only grow, so what is in use after a call is the peak so far.
   const memoryBytes = () => request.hiddenMemoryBytes + exportedMemoryBytes(instance);
-  post({ id, type: 'instantiated' });
+  post({ id, type: 'instantiated', memoryBytes: memoryBytes() });
   if (request.args.count === 0) {
     const only = new ResultChunkWriter(1, [], false);
     only.other({ verdict: 'ok', value: null, fuelUsed: null, message: 'instantiated', ms: elapsed() });

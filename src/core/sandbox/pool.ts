@@ -140,8 +140,10 @@ export class ExecutorPool {
     if (!running || running.id !== message.id) return;
     // Each sign of progress gives the next call a full time limit; a progress report may lag its calls by one interval.
     running.deadline = performance.now() + running.job.maxTimeMs + (message.type === 'instantiated' ? 0 : PROGRESS_INTERVAL_MS);
-    if (message.type === 'instantiated') running.instantiated = true;
-    else if (message.type === 'progress') {
+    if (message.type === 'instantiated') {
+      running.instantiated = true;
+      running.memoryBytes = message.memoryBytes;
+    } else if (message.type === 'progress') {
       appendChunk(message.chunk, running.results);
       running.memoryBytes = message.memoryBytes;
     } else {

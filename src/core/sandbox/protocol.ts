@@ -42,7 +42,8 @@ export interface ResultChunk {
 /** Executor → parent. Progress lets the parent give every call of a long batch its own time limit. */
 export type ExecutorMessage =
   | { type: 'online' }
-  | { id: number; type: 'instantiated' }
+  /** With the memory the instance holds from the start, so a long first call is counted in the pool's memory in use. */
+  | { id: number; type: 'instantiated'; memoryBytes: number }
   | { id: number; type: 'progress'; chunk: ResultChunk; memoryBytes: number }
   | { id: number; type: 'done'; chunk: ResultChunk; failure?: SandboxResult; memoryBytes: number };
 

@@ -17,8 +17,9 @@ export type GenomeExport =
 /**
  * A genome: every compilable gene of the files, compiled, in one CARv1 whose root manifest names each gene, its
  * source file's hash, its module's CID and its protein hash. An empty genome is an error, never a silent success.
+ * `store` keeps each compiled module in the content-addressed module store (the editor's Export CAR).
  */
-export async function exportGenome(files: readonly GenomeFile[]): Promise<GenomeExport> {
+export async function exportGenome(files: readonly GenomeFile[], store?: (bytes: Uint8Array) => Promise<{ bytes: Uint8Array } | undefined>): Promise<GenomeExport> {
   const modules: { name: string; sourceFileHash: string; bytes: Uint8Array; proteinHash?: string }[] = [];
   const unsupported: { name: string; reason: string }[] = [];
   for (const file of files) {
@@ -33,7 +34,9 @@ export async function exportGenome(files: readonly GenomeFile[]): Promise<Genome
         unsupported.push({ name: gene.name, reason: `${compiled.construct}: ${compiled.reason}` });
         continue;
       }
-      modules.push({ name: gene.name, sourceFileHash, bytes: compiled.bytes, proteinHash: proteinHash(sourceFile, node, { selfName: gene.name.split('.').pop()! }).digest });
+      // With a module store, each module is kept by CID and the genome carries the stored (verified) bytes.
+      const bytes = (await store?.(compiled.bytes))?.bytes ?? compiled.bytes;
+      modules.push({ name: gene.name, sourceFileHash, bytes, proteinHash: proteinHash(sourceFile, node, { selfName: gene.name.split('.').pop()! }).digest });
     }
   }
   if (modules.length === 0) return { ok: false, reason: 'no gene compiled: the genome would be empty', unsupported };

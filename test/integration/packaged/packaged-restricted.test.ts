@@ -62,6 +62,8 @@ suite('Restricted Mode runs no analysis and no WebAssembly', () => {
     await vscode.window.showTextDocument(document);
     assert.equal(await vscode.commands.executeCommand('chimera.analyzeFile', numbers), undefined);
     assert.equal(await vscode.commands.executeCommand('chimera.runGene', numbers, 'clamp', '1, 2, 3'), undefined);
+    // Nothing is fetched or run by CID either: the refusal comes before any gateway is asked.
+    assert.equal(await vscode.commands.executeCommand('chimera.runGeneByCid', 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku', 'f', '[]'), undefined);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     assert.equal(api.features().analysis.resultFor(document), undefined, 'no analysis ran in Restricted Mode');
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', numbers);
