@@ -8,6 +8,7 @@ import { createCheckCommand } from '../../../../src/cli/commands/check';
 import { ExitCode } from '../../../../src/cli/exit-codes';
 import type { CheckReport } from '../../../../src/core/check';
 import { type GeneExecutor, createInProcessExecutor } from '../../../../src/core/compiler';
+import { ModuleCache } from '../../../../src/core/store';
 import { parseXml, sampleCopy, workerScript, type XmlElement } from '../../../fixtures/check/helpers';
 
 const command = createCheckCommand({ workerScript });
@@ -53,6 +54,10 @@ test('the sample workspace passes: exit 0, every area checked, genes compiled an
   assert.ok(report.items.filter((i) => i.area === 'rollback').length >= 4);
   assert.ok(report.items.filter((i) => i.area === 'rollback').every((i) => i.status === 'passed'));
   assert.deepEqual(snapshotOf(workspace), before, 'no .chimera/, no rollout log entry, no check.json without --record');
+  // Every compiled gene was verified in the sandbox; with --no-cache no module is kept anywhere.
+  assert.equal(report.sandbox?.modulesDir, null);
+  assert.ok((report.sandbox?.runs ?? 0) >= 13, JSON.stringify(report.sandbox));
+  assert.deepEqual(report.sandbox?.modules, { hits: 0, misses: 0 });
 
   const xml = readFileSync(junit, 'utf8');
   const root = parseXml(xml);
@@ -67,10 +72,21 @@ test('the sample workspace passes: exit 0, every area checked, genes compiled an
 
 test('a second run over an unchanged tree answers from the cache; a changed file is analysed again', async () => {
   const workspace = sampleCopy();
+  const before = snapshotOf(workspace);
   const cache = mkdtempSync(join(tmpdir(), 'chimera-check-cache-'));
   const cold = await check(workspace, { cache, 'no-cache': undefined });
   assert.equal(cold.report.stats.analysed, 3);
   assert.equal(cold.report.stats.cached, 0);
+  // Each compiled gene is kept by CID in <cache>/modules, like `chimera run` keeps its module; identical bytes once.
+  const modules = join(cache, 'modules');
+  const sandbox = cold.report.sandbox!;
+  assert.equal(sandbox.modulesDir, modules);
+  assert.equal(sandbox.modules.hits + sandbox.modules.misses, cold.report.stats.compiled);
+  const blocks = readdirSync(join(modules, 'blocks'));
+  assert.equal(blocks.length, sandbox.modules.misses);
+  const store = await ModuleCache.open(modules);
+  for (const cid of blocks) assert.equal((await store.get(cid)).hit, true, `${cid} is not a verified block`);
+  assert.deepEqual(snapshotOf(workspace), before, 'the cache and the modules live outside the workspace');
   const warm = await check(workspace, { cache, 'no-cache': undefined });
   assert.equal(warm.report.stats.analysed, 0, 'nothing is analysed twice');
   assert.equal(warm.report.stats.cached, 3);
@@ -78,6 +94,9 @@ test('a second run over an unchanged tree answers from the cache; a changed file
   appendFileSync(join(workspace, 'src/vs/base/common/hash.ts'), '\nexport function twice(x: number): number { return x * 2; }\n');
   const edited = await check(workspace, { cache, 'no-cache': undefined });
   assert.equal(edited.report.stats.analysed, 1);
+  // Recompiling the unchanged genes of the edited file is a hit; only the new gene is stored.
+  assert.equal(edited.report.sandbox!.modules.misses, 1);
+  assert.equal(readdirSync(join(modules, 'blocks')).length, sandbox.modules.misses + 1);
   assert.equal(edited.report.stats.cached, 2);
   assert.equal(edited.report.stats.genes, cold.report.stats.genes + 1);
 });
