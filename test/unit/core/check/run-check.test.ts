@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { UsageError } from '../../../../src/cli/command';
 import { createCheckCommand } from '../../../../src/cli/commands/check';
+import { createRunCommand } from '../../../../src/cli/commands/run';
 import { ExitCode } from '../../../../src/cli/exit-codes';
 import type { CheckReport } from '../../../../src/core/check';
 import { type GeneExecutor, createInProcessExecutor } from '../../../../src/core/compiler';
 import { ModuleCache } from '../../../../src/core/store';
 import { parseXml, sampleCopy, workerScript, type XmlElement } from '../../../fixtures/check/helpers';
+import { distFile } from '../../../support/repo';
 
 const command = createCheckCommand({ workerScript });
 
@@ -241,4 +243,17 @@ test('the human report lists findings as file:line:col and has no colour without
   assert.match(text, /^\.env:1:\d+ {2}error {2}invalid-boolean {2}/m);
   assert.match(text, /chimera check failed: \d+ errors/);
   assert.ok(!text.includes('\u001b['), 'no ANSI colour codes');
+});
+
+test('check and run share <cache>/modules: a gene check compiled is a cache hit for chimera run with the same --cache', async () => {
+  const workspace = sampleCopy();
+  const cache = mkdtempSync(join(tmpdir(), 'chimera-check-shared-'));
+  const checked = await check(workspace, { cache, 'no-cache': undefined }, [join(workspace, 'src/vs/base/common/numbers.ts')]);
+  assert.ok((checked.report.sandbox?.modules.misses ?? 0) > 0, JSON.stringify(checked.report.sandbox));
+  const run = createRunCommand({ workerScript: distFile('sandbox-worker.js'), childScript: distFile('sandbox-child.js') });
+  const result = await run.run({ workspace, respectFlags: false, log: () => {} }, { cache }, ['src/vs/base/common/numbers.ts', 'clamp', '5', '0', '3']);
+  const data = result.data as { value: number; cache: string; cid: string };
+  assert.equal(data.value, 3);
+  assert.equal(data.cache, 'hit');
+  assert.ok(readdirSync(join(cache, 'modules', 'blocks')).includes(data.cid));
 });
