@@ -29,6 +29,8 @@ const shipped = {
     // The CLI's commands that parse code, with the TypeScript compiler: dist/cli.js requires it only to run one.
     'cli-analysis': 'src/cli/analysis-commands.ts',
     'analysis-worker': 'src/core/analysis/worker-main.ts',
+    // `chimera check`'s workers: the analysis, with verification in the sandbox and modules kept by CID.
+    'check-worker': 'src/core/check/check-worker-main.ts',
     'sandbox-child': 'src/core/sandbox/child-main.ts',
     'sandbox-worker': 'src/core/sandbox/worker-main.ts',
     // prom-client, loaded by the extension only when metrics are needed (src/vscode/observability.ts).

@@ -10,6 +10,8 @@ import { GeneLensProvider, GenesTreeProvider } from './gene-views';
 import { type Observability, registerObservability } from './observability';
 import { ROLLBACK_TRIGGERS } from '../core/metrics/plan';
 import { formatValue } from '../core/rollout/guard';
+import { PHASES } from '../core/rollout/phases';
+import { measureRows } from '../core/rollout/sources';
 import type { RolloutState } from './rollout-protocol';
 import type { RolloutService } from './rollout-service';
 import type { RolloutViewProvider } from './rollout-view';
@@ -50,7 +52,7 @@ export function activateFeatures(context: vscode.ExtensionContext, rollout: Roll
   const lenses = new GeneLensProvider(analysis);
   const genesView = vscode.window.createTreeView(GenesTreeProvider.viewId, { treeDataProvider: genesTree });
   context.subscriptions.push(
-    rolloutView.attach({ current: () => observability.current(), onDidChange: observability.onDidChange, triggerRows: () => triggerRows(observability) }),
+    rolloutView.attach({ current: () => observability.current(), onDidChange: observability.onDidChange, triggerRows: () => triggerRows(observability), measureRows: (phase) => measureRows(PHASES[phase], observability.current()) }),
     analysis,
     geneLanguage,
     genesTree,

@@ -1,9 +1,9 @@
 import type * as vscode from 'vscode';
-import { type PlanQuery, planQueries, requestsInWindow } from '../core/metrics/plan';
+import { type FleetQuery, fleetQueries } from '../core/metrics/plan';
 import { queryPrometheus } from '../core/metrics/prometheus-client';
 import type { FleetValues } from '../core/metrics/report';
 
-/** The plan's queries, run by the team's Prometheus: the fleet's values next to this machine's. */
+/** The plan's queries (and gateway availability), run by the team's Prometheus: the fleet's values next to this machine's. */
 export class FleetMetrics {
   private valueOf: FleetValues | undefined;
   private inFlight = false;
@@ -23,9 +23,8 @@ export class FleetMetrics {
     if (!url || this.inFlight) return false;
     this.inFlight = true;
     try {
-      const queries: Record<PlanQuery | 'requests', string> = { ...planQueries(), requests: requestsInWindow() };
-      const values = {} as Record<PlanQuery | 'requests', number | null>;
-      for (const [name, promql] of Object.entries(queries) as [PlanQuery | 'requests', string][]) {
+      const values = {} as Record<FleetQuery, number | null>;
+      for (const [name, promql] of Object.entries(fleetQueries()) as [FleetQuery, string][]) {
         const result = await queryPrometheus(url, promql);
         if (!result.ok) {
           if (this.valueOf === undefined || !('error' in this.valueOf) || this.valueOf.error !== result.error) this.log.warn(`fleet metrics: ${result.error}`);

@@ -1,5 +1,6 @@
 import type { CriterionRow } from '../core/rollout/phases';
 import type { FlagsReport } from '../core/rollout/report';
+import type { MeasureRow } from '../core/rollout/sources';
 
 /** The typed message protocol between the Rollout webview (src/webview/rollout.ts) and the extension. */
 export interface RolloutState {
@@ -13,6 +14,8 @@ export interface RolloutState {
   nextPhase?: { id: number; name: string; checklist: { text: string; status: string; detail?: string }[] };
   /** The plan's rollback triggers: this machine's value next to the fleet's (from a team Prometheus, when set). */
   triggers: { summary: string; status: string; local: string; fleet: string | null; limit: string }[];
+  /** Each criterion of the phase and each trigger with where its value comes from (this machine, the fleet, or not measurable yet). */
+  measures: MeasureRow[];
   envFile: string;
 }
 

@@ -2,14 +2,16 @@ import * as vscode from 'vscode';
 import { isFlagName } from '../core/flags/catalog';
 import { PRODUCT } from '../core/product';
 import { preflightChecklist } from '../core/rollout/moves';
-import { PHASES, criterionRows } from '../core/rollout/phases';
+import { PHASES, type PhaseId, criterionRows } from '../core/rollout/phases';
 import { flagsReport } from '../core/rollout/report';
 import { type FromWebview, type RolloutState, type ToWebview, WEBVIEW_COMMANDS } from './rollout-protocol';
 import type { Observability } from './observability';
 
-/** What the features bundle hands the view: the metrics state, and the triggers formatted for display. */
+/** What the features bundle hands the view: the metrics state, the triggers formatted for display, and their sources. */
 export interface LiveValues extends Pick<Observability, 'current' | 'onDidChange'> {
   triggerRows(): RolloutState['triggers'];
+  /** The phase's criteria and the triggers with their sources (src/core/rollout/sources.ts: metrics code, so not in this bundle). */
+  measureRows(phase: PhaseId): RolloutState['measures'];
 }
 import type { RolloutService } from './rollout-service';
 import { webviewHtml } from './webview-html';
@@ -70,6 +72,7 @@ export class RolloutViewProvider implements vscode.WebviewViewProvider, vscode.D
       phases: PHASES.map(({ id, name, timeline }) => ({ id, name, timeline })),
       criteria: [],
       triggers: this.live?.triggerRows() ?? [],
+      measures: [],
       envFile: snapshot?.envFile ?? '.env',
     };
     if (!snapshot) return base;
@@ -81,6 +84,7 @@ export class RolloutViewProvider implements vscode.WebviewViewProvider, vscode.D
       ...base,
       report: flagsReport(snapshot),
       criteria,
+      measures: this.live?.measureRows(current) ?? [],
       ...(next ? { nextPhase: { id: next.id, name: next.name, checklist: checklist.map(({ text, status, detail }) => ({ text, status, ...(detail ? { detail } : {}) })) } } : {}),
     };
   }

@@ -1,5 +1,6 @@
 // The Rollout webview: renders the state the extension posts; no inline handlers (the CSP forbids them).
 // Bundled by esbuild.mjs to media/rollout.js (browser, iife); type-checked with the rest by tsconfig.json.
+import type { SourceView } from '../core/rollout/sources';
 import type { FromWebview, RolloutState, ToWebview, WebviewCommand } from '../vscode/rollout-protocol';
 
 /** Provided by the webview host; callable once per page. */
@@ -22,6 +23,27 @@ function button(id: string, label: string, command: WebviewCommand, argument?: n
 }
 
 const STATUS: Record<string, string> = { pass: '✓', confirmed: '✓', fail: '✗', unknown: '?', unconfirmed: '○', 'no-data': '…', person: '○' };
+
+/** A source's value, shortened for the one-line summary. */
+function shortValue(source: SourceView): string {
+  if (source.kind === 'not-measurable') return source.label;
+  return `${source.label}: ${source.value === undefined ? 'no value yet' : source.value.length > 40 ? `${source.value.slice(0, 39)}…` : source.value}`;
+}
+
+/**
+ * Each criterion and trigger as a disclosure: the summary line carries the current values, the body where each comes
+ * from. <details>/<summary> is focusable and opens with Enter or Space, so the list is keyboard usable without script.
+ */
+function sourceList(measures: RolloutState['measures']): HTMLElement {
+  return el('ul', { id: 'sources', class: 'sources', 'aria-label': 'Where each criterion and rollback trigger gets its value' },
+    ...measures.map((measure) => el('li', { 'data-measure': `${measure.target}:${measure.id}` },
+      el('details', {},
+        el('summary', {}, el('span', { class: 'measure' }, measure.text), ' — ', measure.sources.map(shortValue).join(' · ')),
+        el('dl', {}, ...measure.sources.flatMap((source) => [
+          el('dt', { class: `source ${source.kind}` }, source.value === undefined ? source.label : `${source.label}: ${source.value}`),
+          el('dd', {}, source.kind === 'fleet' ? el('code', {}, source.detail) : source.detail),
+        ]))))));
+}
 
 function render(state: RolloutState): void {
   const report = state.report;
@@ -69,6 +91,7 @@ function render(state: RolloutState): void {
       const rows = state.triggers.map((t) => el('tr', { class: t.status === 'over' ? 'invalid' : '' }, el('td', {}, t.summary), el('td', {}, t.local), ...(fleet ? [el('td', {}, t.fleet ?? '—')] : []), el('td', {}, t.limit)));
       parts.push(el('h2', {}, 'Rollback triggers'), el('table', { id: 'triggers' }, el('thead', {}, head), el('tbody', {}, ...rows)));
     }
+    if (state.measures.length > 0) parts.push(el('h2', {}, 'Where the numbers come from'), sourceList(state.measures));
     if (state.nextPhase) {
       parts.push(el('h2', {}, `Before Phase ${state.nextPhase.id}`), el('ul', { class: 'checklist', id: 'checklist' }, ...state.nextPhase.checklist.map((i) => el('li', { class: i.status, title: i.detail ?? '' }, `${STATUS[i.status] ?? ''} ${i.text}`))));
     }

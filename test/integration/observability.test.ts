@@ -7,11 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { MonitoringExport } from '../../src/core/metrics/export';
+import { ROLLBACK_TRIGGERS } from '../../src/core/metrics/plan';
+import { PHASES } from '../../src/core/rollout/phases';
 import type { RolloutLogEntry } from '../../src/core/rollout/state';
 import type { FeedbackSubmission, TelemetryBatch } from '../../src/core/telemetry';
 import type { ChimeraApi } from '../../src/vscode/extension';
 import type { Observability } from '../../src/vscode/observability';
-import { EXTENSION_ID, eventually } from './harness';
+import type { RolloutState } from '../../src/vscode/rollout-protocol';
+import { EXTENSION_ID, eventually, nextEvent } from './harness';
 
 function chimeraSettings(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('chimera');
@@ -78,6 +81,19 @@ function rollbackEntries(workspace: string): RolloutLogEntry[] {
     .map((line) => JSON.parse(line) as RolloutLogEntry)
     .filter((entry) => entry.action === 'rollback');
 }
+
+/** The Rollout view's next drawn state that satisfies `accept`, refreshing it until one does. */
+async function renderedState(api: ChimeraApi, what: string, accept: (state: RolloutState) => boolean): Promise<RolloutState> {
+  await vscode.commands.executeCommand('workbench.view.extension.chimera');
+  return eventually(what, async () => {
+    const rendered = nextEvent(api.rolloutView.onDidRender, 'a render of the Rollout view');
+    api.rolloutView.refresh();
+    const state = await rendered;
+    return accept(state) ? state : undefined;
+  });
+}
+
+const sourceOf = (state: RolloutState, id: string, kind: string) => state.measures.find((m) => m.id === id)?.sources.find((s) => s.kind === kind);
 
 suite('Metrics, feedback and the automatic rollback in the workbench', () => {
   let api: ChimeraApi;
@@ -156,6 +172,30 @@ suite('Metrics, feedback and the automatic rollback in the workbench', () => {
     assert.match(readFileSync(join(dir, 'chimera-alerts.yml'), 'utf8'), /ChimeraSecurityViolation/);
   });
 
+  test('the Rollout view shows every criterion of the phase and every trigger with its value and where it comes from', async () => {
+    const envPath = join(root.fsPath, '.env');
+    if (api.rollout.snapshot?.rollback?.active) await vscode.commands.executeCommand('chimera.rearm');
+    writeFileSync(envPath, '# Local flags: Phase 3\nCHIMERA_ENABLED=1\nCHIMERA_CANARY=0.10\nWASM_EXEC_ENABLED=1\n');
+    await eventually('Phase 3 with analysis on', async () => ((await api.rollout.reload())?.phase.id === 3 || undefined));
+    // Gateway fetches on this machine: the hook the IPFS availability criterion reads.
+    for (let i = 0; i < 3; i++) observability.gatewayRequest(true);
+    await observability.evaluateNow();
+    const state = await renderedState(api, 'the view to list the sources with evaluated values', (s) => s.measures.length > 0 && sourceOf(s, 'error-rate', 'local')?.value !== undefined);
+    assert.deepEqual(
+      state.measures.map((m) => `${m.target}:${m.id}`),
+      [...PHASES[3]!.criteria.map((c) => `criterion:${c.id}`), ...ROLLBACK_TRIGGERS.map((t) => `trigger:${t.id}`)],
+    );
+    for (const measure of state.measures) {
+      assert.ok(measure.sources.length > 0, `${measure.id} has no source`);
+      for (const source of measure.sources) assert.ok(source.detail.length > 0 && ['this machine', 'fleet (Prometheus)', 'not measurable yet'].includes(source.label), JSON.stringify(source));
+    }
+    // No team Prometheus is configured here: the fleet column says how to get one, not a made-up number.
+    assert.match(sourceOf(state, 'ipfs-availability', 'fleet')!.value!, /chimera\.prometheus\.url/);
+    assert.match(sourceOf(state, 'ipfs-availability', 'local')!.detail, /^gatewayRequest\(\) → chimera_gateway_requests_total/);
+    assert.match(sourceOf(state, 'security-violation', 'local')!.value!, /^0$|no samples/);
+    assert.equal(sourceOf(state, 'docs', 'not-measurable')?.label, 'not measurable yet');
+  });
+
   test('a security violation rolls back at once: .env turned off, the state and log record why, no flapping, re-arm', async () => {
     const envPath = join(root.fsPath, '.env');
     // Earlier suites may have rolled back and left CHIMERA_ENABLED=0: start from Phase 1 with the guard armed.
@@ -186,6 +226,9 @@ suite('Metrics, feedback and the automatic rollback in the workbench', () => {
     const entry = entries[entries.length - 1]!;
     assert.equal(entry.who, 'chimera (automatic)');
     assert.equal((entry.details as { trigger?: string }).trigger, 'security-violation');
+
+    const viewed = await renderedState(api, "the view's security trigger to count the violation", (s) => /^[1-9]/.test(sourceOf(s, 'security-violation', 'local')?.value ?? ''));
+    assert.match(sourceOf(viewed, 'security-violation', 'local')!.detail, /^securityViolation\(\) → chimera_security_violations_total/);
 
     const firing = observability.current().guard.firing;
     assert.equal(observability.current().guard.state, 'fired');

@@ -1,11 +1,12 @@
 // `chimera check`: the CI smoke test of a whole Void workspace (flags, genes, protein, monitoring, rollback).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { type CheckReport, defaultCacheDir, renderReport, runCheck, styleFor, toGitHubAnnotations, toJUnitXml } from '../../core/check';
+import { type CheckReport, renderReport, runCheck, styleFor, toGitHubAnnotations, toJUnitXml } from '../../core/check';
 import type { GeneExecutor } from '../../core/compiler';
 import { type Command, type CommandContext, UsageError } from '../command';
 import { CHECK_SPEC } from '../analysis-specs';
 import { ExitCode } from '../exit-codes';
+import { cacheDirOf } from '../module-store';
 import { cliSettings, workspaceOptions } from '../workspace';
 
 function positiveInteger(value: unknown, name: string): number | undefined {
@@ -36,7 +37,7 @@ function progressLine(stream: NodeJS.WriteStream): { update(done: number, total:
 }
 
 export interface CheckCommandOptions {
-  /** The analysis worker bundle; by default the one next to the CLI bundle (dist/analysis-worker.js). */
+  /** The check worker bundle; by default the one next to the CLI bundle (dist/check-worker.js: verification in the sandbox). */
   workerScript?: string;
   /** Runs the compiled genes for verification instead of the workers' sandbox (see CheckOptions.executor). */
   executor?: GeneExecutor;
@@ -61,8 +62,10 @@ export function createCheckCommand(setup: CheckCommandOptions = {}): Command {
         paths: positionals.map((path) => resolve(path)),
         excludes: (options.exclude as string[] | undefined) ?? [],
         ...(jobs !== undefined ? { jobs } : {}),
-        cacheDir: options['no-cache'] === true ? null : typeof options.cache === 'string' ? resolve(options.cache) : defaultCacheDir(),
-        workerScript: setup.workerScript ?? join(__dirname, 'analysis-worker.js'),
+        cacheDir: options['no-cache'] === true ? null : cacheDirOf(options),
+        // The same <cache>/modules as `chimera run` and `exec`; never inside the workspace unless --cache points there.
+        modulesDir: options['no-cache'] === true ? null : join(cacheDirOf(options), 'modules'),
+        workerScript: setup.workerScript ?? join(__dirname, 'check-worker.js'),
         maxFileBytes,
         fileTimeoutMs,
         ...(options['protein-hash'] === true ? { proteinHash: true } : {}),

@@ -9,6 +9,7 @@ import { decodeSource } from '../genes';
 import type { FileError } from '../genes';
 import { type CheckCache, type FileSummary, cacheKey, contentDigest, settingsKey, statSignature } from './cache';
 import type { AnalysisPool, PoolOutcome } from './pool';
+import { type SandboxSummary, type SandboxedAnalysis, type SandboxedRequest, type SandboxedSettings, type SandboxedUse, addSandboxedUse } from './sandboxed-analysis';
 import { type CheckItem, type Finding, type GeneStats, itemOf } from './types';
 
 export interface GeneCheckOptions {
@@ -25,6 +26,8 @@ export interface GeneCheckOptions {
   randomInputs?: number;
   /** Runs the compiled genes for verification instead of the workers' own executor; the files are then analysed here. */
   executor?: GeneExecutor;
+  /** For the check worker (dist/check-worker.js): where it keeps the compiled modules by CID. */
+  sandboxed?: SandboxedSettings;
   onProgress?(done: number, total: number, file: string): void;
 }
 
@@ -33,10 +36,12 @@ export interface GeneCheckResult {
   proteinItems: CheckItem[];
   stats: GeneStats;
   proteinHashes: Record<string, string>;
+  /** The sandbox's work over the files analysed by check workers: modules kept by CID, runs, peak memory. */
+  sandbox?: SandboxSummary;
 }
 
 type FileOutcome =
-  | { kind: 'analyzed'; summary: FileSummary; fromCache: boolean }
+  | { kind: 'analyzed'; summary: FileSummary; fromCache: boolean; sandboxed?: SandboxedUse }
   | { kind: 'failed'; findings: Finding[]; broken: boolean };
 
 const FILE_ERROR_CODES: Record<FileError['code'], string> = {
@@ -138,9 +143,11 @@ async function checkFile(options: GeneCheckOptions, file: string, statted: StatO
   const cached = options.cache?.get(key, file);
   if (cached) return { kind: 'analyzed', summary: cached, fromCache: true };
 
-  const outcome = await analyze(options, { fileName: file, text, features, maxBytes: options.maxFileBytes, ...limits }, options.fileTimeoutMs);
+  // Extra fields of the payload reach the check worker through the structured clone; the analysis worker ignores them.
+  const payload: Omit<SandboxedRequest, 'deadline'> = { fileName: file, text, features, maxBytes: options.maxFileBytes, ...limits, ...(options.sandboxed ? { sandboxed: options.sandboxed } : {}) };
+  const outcome = await analyze(options, payload, options.fileTimeoutMs);
   if (!outcome.ok) return { kind: 'failed', broken: true, findings: [outcomeFailure(file, outcome, 'genes')] };
-  const analysis = outcome.result;
+  const analysis: SandboxedAnalysis = outcome.result;
   let rehashed: Record<string, string> | undefined;
   if (options.proteinHash && analysis.genes.some((g) => g.protein)) {
     const second = await rehash(options, file, text);
@@ -151,7 +158,7 @@ async function checkFile(options: GeneCheckOptions, file: string, statted: StatO
   // Time-dependent outcomes are not facts about the file: they are analysed again next time.
   const timedOut = analysis.errors.some((e) => e.code === 'budget-exceeded' || e.code === 'cancelled');
   if (options.cache && !timedOut) options.cache.set(key, summary);
-  return { kind: 'analyzed', summary, fromCache: false };
+  return { kind: 'analyzed', summary, fromCache: false, ...(analysis.sandboxed ? { sandboxed: analysis.sandboxed } : {}) };
 }
 
 /** What the report needs of one analysed file, and all the cache keeps: counts, findings and protein digests. */
@@ -196,6 +203,7 @@ export async function checkGenes(options: GeneCheckOptions): Promise<GeneCheckRe
   const items: CheckItem[] = new Array(options.files.length);
   const proteinItems: (CheckItem | undefined)[] = new Array(options.files.length);
   const proteinHashes: Record<string, string> = {};
+  const sandbox: SandboxSummary | undefined = options.sandboxed && !options.executor ? { modulesDir: options.sandboxed.modulesDir, modules: { hits: 0, misses: 0 }, runs: 0, memoryBytes: 0 } : undefined;
   // Every file stat'ed at once (cheap): the cache is looked up by signature, and the largest files go first, so no
   // worker is left with a big file at the end while the others idle.
   const statted = await Promise.all(
@@ -226,6 +234,7 @@ export async function checkGenes(options: GeneCheckOptions): Promise<GeneCheckRe
         const { summary } = outcome;
         if (outcome.fromCache) stats.cached++;
         else stats.analysed++;
+        if (sandbox) addSandboxedUse(sandbox, outcome.sandboxed);
         for (const name of ['genes', 'pure', 'conditional', 'compiled', 'verified', 'mismatches', 'proteinHashed'] as const) stats[name] += summary.counts[name];
         items[index] = itemOf('genes', file, summary.findings, durationMs, `${summary.counts.genes} genes, ${summary.counts.compiled} compiled and verified${outcome.fromCache ? ' (cached)' : ''}`);
         if (options.proteinHash) proteinItems[index] = proteinItem(summary, proteinHashes, durationMs);
@@ -235,5 +244,5 @@ export async function checkGenes(options: GeneCheckOptions): Promise<GeneCheckRe
   });
   await Promise.all(runners);
   await options.cache?.save();
-  return { items, proteinItems: proteinItems.filter((item): item is CheckItem => item !== undefined), stats, proteinHashes };
+  return { items, proteinItems: proteinItems.filter((item): item is CheckItem => item !== undefined), stats, proteinHashes, ...(sandbox ? { sandbox } : {}) };
 }

@@ -37,6 +37,7 @@ export function renderReport(report: CheckReport, style: Style = plain): string 
   const { stats, counts } = report;
   lines.push(
     `totals     ${stats.files} files (${stats.analysed} analysed, ${stats.cached} from cache), ${stats.genes} genes, ${stats.pure} pure, ${stats.conditional} conditional, ${stats.compiled} compiled, ${stats.verified} verified, ${stats.mismatches} mismatches${report.proteinHashChecked ? `, ${stats.proteinHashed} protein hashes reproduced` : ''}`,
+    ...(report.sandbox ? [`sandbox    ${report.sandbox.runs} verification runs, peak memory ${report.sandbox.memoryBytes} bytes; modules ${report.sandbox.modulesDir === null ? 'not kept (--no-cache)' : `by CID in ${report.sandbox.modulesDir}: ${report.sandbox.modules.misses} stored, ${report.sandbox.modules.hits} already there`}`] : []),
     `phase      ${report.phase} (checked as a dry run whatever the flags say)`,
     '',
     report.ok

@@ -32,8 +32,13 @@ export interface CheckOptions {
   jobs?: number;
   /** The cache folder; null: no cache. */
   cacheDir: string | null;
-  /** The analysis worker bundle (dist/analysis-worker.js). */
+  /**
+   * The worker bundle: dist/check-worker.js verifies in the sandbox and keeps modules by CID (with `modulesDir`);
+   * dist/analysis-worker.js verifies in its own thread.
+   */
   workerScript: string;
+  /** `<cache>/modules`, where the check worker keeps every compiled module by CID; null or absent: nowhere. */
+  modulesDir?: string | null;
   maxFileBytes?: number;
   fileTimeoutMs?: number;
   /** Check protein hashes; default: when PROTEIN_HASH_ENABLED or WASM_EXEC_ENABLED is set, as the extension would hash. */
@@ -100,6 +105,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckOutcome> {
           maxTimeMs: flags.WASM_MAX_TIME.value as number,
           ...(options.randomInputs !== undefined ? { randomInputs: options.randomInputs } : {}),
           ...(options.executor ? { executor: options.executor } : {}),
+          sandboxed: { modulesDir: options.modulesDir ?? null },
           ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         });
       } finally {
@@ -128,6 +134,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckOutcome> {
     items,
     findings,
     ...(proteinHash && genes ? { proteinHashes: genes.proteinHashes } : {}),
+    ...(genes?.sandbox ? { sandbox: genes.sandbox } : {}),
   };
   if (options.record) await recordResult(options.workspace, report);
   return { ok: true, report };

@@ -1,4 +1,5 @@
 /** The report of `chimera check`: plain data, rendered as text, JSON, JUnit XML or GitHub annotations. */
+import type { SandboxSummary } from './sandboxed-analysis';
 
 /** The five areas of the plan's smoke test; each becomes one JUnit test suite. */
 export type CheckArea = 'flags' | 'genes' | 'protein' | 'monitoring' | 'rollback';
@@ -69,7 +70,14 @@ export interface CheckReport {
   findings: Finding[];
   /** Gene digests by `file#gene`, when protein hashes are checked. */
   proteinHashes?: Record<string, string>;
+  /**
+   * The verification runs in the sandbox (check worker): modules kept by CID in `modulesDir` (hits: already there),
+   * sandbox runs and their peak WebAssembly memory in bytes. Absent when nothing was analysed by a check worker.
+   */
+  sandbox?: SandboxSummary;
 }
+
+export type { SandboxSummary } from './sandboxed-analysis';
 
 export function itemOf(area: CheckArea, name: string, findings: Finding[], durationMs: number, detail?: string): CheckItem {
   return { area, name, status: findings.some((f) => f.severity === 'error') ? 'failed' : 'passed', findings, durationMs, ...(detail !== undefined ? { detail } : {}) };

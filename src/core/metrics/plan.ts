@@ -108,6 +108,16 @@ export function secondaryQueries(window = '5m'): Record<'geneExtractionSuccess' 
   };
 }
 
+/** The queries the Rollout view asks the team's Prometheus: the plan's four, the volume behind them, gateway availability. */
+export const FLEET_QUERIES = ['errorRate', 'p95Latency', 'memoryRatio', 'securityViolations', 'requests', 'gatewayAvailability'] as const;
+export type FleetQuery = (typeof FLEET_QUERIES)[number];
+
+/** The PromQL of each fleet query: the same text the alert rules and the dashboard use, so the view shows what they alert on. */
+export function fleetQueries(windows: QueryWindows = {}): Record<FleetQuery, string> {
+  const w = checkDuration(windows.window ?? '5m');
+  return { ...planQueries(windows), requests: requestsInWindow(w), gatewayAvailability: secondaryQueries(w).gatewayAvailability };
+}
+
 /** A success criterion's value as PromQL, and the volume below MIN_REQUESTS_IN_WINDOW of which it means nothing yet. */
 export interface CriterionQuery {
   expr: string;

@@ -105,7 +105,7 @@ export function createChimeraMetrics(options: MetricsOptions = {}): ChimeraMetri
       canary.set(canaryFraction);
     },
     async sample(now = Date.now() / 1000) {
-      const [req, err, dur, mem, lim, vio] = await Promise.all([requests.get(), errors.get(), duration.get(), memory.get(), memoryLimit.get(), violations.get()]);
+      const [req, err, dur, mem, lim, vio, fetches] = await Promise.all([requests.get(), errors.get(), duration.get(), memory.get(), memoryLimit.get(), violations.get(), gateway.get()]);
       const byOp = (values: { labels: Record<string, string | number>; value: number }[]) => {
         const out = childrenOf(OPS, () => 0);
         for (const v of values) if (isOp(v.labels.op)) out[v.labels.op] = v.value;
@@ -120,7 +120,9 @@ export function createChimeraMetrics(options: MetricsOptions = {}): ChimeraMetri
       }
       const kinds = childrenOf(VIOLATION_KINDS, () => 0);
       for (const v of vio.values) if (VIOLATION_KINDS.includes(v.labels.kind as ViolationKind)) kinds[v.labels.kind as ViolationKind] = v.value;
-      return { t: now, requests: byOp(req.values), errors: byOp(err.values), buckets, memoryBytes: mem.values[0]?.value ?? 0, memoryLimitBytes: lim.values[0]?.value ?? 0, violations: kinds };
+      const gatewayFetches = { success: 0, failure: 0 };
+      for (const v of fetches.values) if (v.labels.result === 'success' || v.labels.result === 'failure') gatewayFetches[v.labels.result] = v.value;
+      return { t: now, requests: byOp(req.values), errors: byOp(err.values), buckets, memoryBytes: mem.values[0]?.value ?? 0, memoryLimitBytes: lim.values[0]?.value ?? 0, violations: kinds, gatewayFetches };
     },
   };
 }

@@ -1,10 +1,10 @@
 // "Show Metrics" as text: this machine's plan values next to the fleet's, the rollback guard, the phase's criteria.
-import { MIN_REQUESTS_IN_WINDOW, type PlanQuery, ROLLBACK_TRIGGERS } from './plan';
+import { type FleetQuery, MIN_REQUESTS_IN_WINDOW, ROLLBACK_TRIGGERS } from './plan';
 import { type CriterionResult, type Firing, type PlanValues, type TriggerCheck, describeFiring, formatValue } from '../rollout/guard';
 import { PHASES, type PhaseId } from '../rollout/phases';
 import type { FeedbackSummary } from '../telemetry';
 
-export type FleetValues = { at: number; values: Record<PlanQuery | 'requests', number | null> } | { at: number; error: string };
+export type FleetValues = { at: number; values: Record<FleetQuery, number | null> } | { at: number; error: string };
 
 /** What the view and "Show Metrics" render: this machine's plan values next to the fleet's, the guard and the criteria. */
 export interface ObservabilityState {

@@ -14,4 +14,6 @@ export interface MetricsSample {
   memoryBytes: number;
   memoryLimitBytes: number;
   violations: Record<ViolationKind, number>;
+  /** Gateway fetches by CID so far (chimera_gateway_requests_total by result): the plan's IPFS availability. */
+  gatewayFetches?: { success: number; failure: number };
 }

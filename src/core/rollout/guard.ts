@@ -20,6 +20,8 @@ export interface PlanValues {
   requests: QueryValue;
   /** The memory ratio's lowest and highest reading over the stability window; null without readings. */
   memoryRange: { min: number; max: number; readings: number } | null;
+  /** Gateway ("IPFS") availability over the rate window and the fetches behind it; absent without gateway samples. */
+  gatewayAvailability?: { availability: number | null; requests: number };
 }
 
 export interface PlanValuesOptions {
@@ -63,7 +65,20 @@ export function planValuesOf(samples: readonly MetricsSample[], options: PlanVal
     memoryRange = memoryRange ? { min: Math.min(memoryRange.min, ratio), max: Math.max(memoryRange.max, ratio), readings: memoryRange.readings + 1 } : { min: ratio, max: ratio, readings: 1 };
   }
   const memoryRatio = queries.memoryRatio !== null && Number.isFinite(queries.memoryRatio) ? queries.memoryRatio : null;
-  return { errorRate: queries.errorRate, p95Latency: queries.p95Latency, memoryRatio, securityViolations: queries.securityViolations, requests, memoryRange };
+  const gatewayAvailability = gatewayAvailabilityOf(used, at - windowSeconds, at);
+  return { errorRate: queries.errorRate, p95Latency: queries.p95Latency, memoryRatio, securityViolations: queries.securityViolations, requests, memoryRange, ...(gatewayAvailability ? { gatewayAvailability } : {}) };
+}
+
+/** `sum(rate(chimera_gateway_requests_total{result="success"}[w])) / sum(rate(chimera_gateway_requests_total[w]))` over local samples. */
+function gatewayAvailabilityOf(samples: readonly MetricsSample[], start: number, end: number): PlanValues['gatewayAvailability'] {
+  const withFetches = samples.filter((s) => s.gatewayFetches !== undefined);
+  if (withFetches.length === 0) return undefined;
+  const increase = (result: 'success' | 'failure') => extrapolatedIncrease(withFetches.map((s) => ({ t: s.t, v: s.gatewayFetches![result] })), start, end, false);
+  const success = increase('success');
+  const failure = increase('failure');
+  if (success === null || failure === null) return { availability: null, requests: 0 };
+  const requests = success + failure;
+  return { availability: requests > 0 ? success / requests : null, requests };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -327,8 +342,6 @@ function ms(seconds: number): string {
 /** Everything a phase's criteria may read; what is missing makes its criterion "not enough data". */
 export interface CriteriaValues extends PlanValues {
   feedback?: FeedbackSummary;
-  /** Gateway ("IPFS") availability and the fetches behind it. */
-  gatewayAvailability?: { availability: number | null; requests: number };
   /** Analysis time with Chimera divided by without (bench), for "within 5% of baseline". */
   performanceRatio?: number;
   /** Whether the memory trigger fired in the window (the guard's or a persisted rollback). */

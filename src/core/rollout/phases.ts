@@ -33,9 +33,13 @@ export type CriterionMeasure = (typeof CRITERION_MEASURES)[number];
 /** The condition that passes: value `op` bound. Its negation is the condition an alert rule fires on. */
 export type PassOp = '<' | '<=' | '>' | '>=';
 
+/** Every criterion id of the plan; one id may recur in several phases with other bounds (error-rate in 2 and 3). */
+export const CRITERION_IDS = ['zero-impact', 'smoke-tests', 'performance', 'error-rate', 'p95-latency', 'security', 'feedback', 'ipfs-availability', 'resources', 'docs'] as const;
+export type CriterionId = (typeof CRITERION_IDS)[number];
+
 export interface Criterion {
   /** Also the `criterion` label of its alert rule, so the same id everywhere. */
-  id: string;
+  id: CriterionId;
   text: string;
   kind: CriterionKind;
   /** For metrics: which value, the bound it must stay under/over to pass, and the unit it is shown in. */

@@ -5,10 +5,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { UsageError } from '../../../../src/cli/command';
 import { createCheckCommand } from '../../../../src/cli/commands/check';
+import { createRunCommand } from '../../../../src/cli/commands/run';
 import { ExitCode } from '../../../../src/cli/exit-codes';
 import type { CheckReport } from '../../../../src/core/check';
 import { type GeneExecutor, createInProcessExecutor } from '../../../../src/core/compiler';
+import { ModuleCache } from '../../../../src/core/store';
 import { parseXml, sampleCopy, workerScript, type XmlElement } from '../../../fixtures/check/helpers';
+import { distFile } from '../../../support/repo';
 
 const command = createCheckCommand({ workerScript });
 
@@ -53,6 +56,10 @@ test('the sample workspace passes: exit 0, every area checked, genes compiled an
   assert.ok(report.items.filter((i) => i.area === 'rollback').length >= 4);
   assert.ok(report.items.filter((i) => i.area === 'rollback').every((i) => i.status === 'passed'));
   assert.deepEqual(snapshotOf(workspace), before, 'no .chimera/, no rollout log entry, no check.json without --record');
+  // Every compiled gene was verified in the sandbox; with --no-cache no module is kept anywhere.
+  assert.equal(report.sandbox?.modulesDir, null);
+  assert.ok((report.sandbox?.runs ?? 0) >= 13, JSON.stringify(report.sandbox));
+  assert.deepEqual(report.sandbox?.modules, { hits: 0, misses: 0 });
 
   const xml = readFileSync(junit, 'utf8');
   const root = parseXml(xml);
@@ -67,10 +74,21 @@ test('the sample workspace passes: exit 0, every area checked, genes compiled an
 
 test('a second run over an unchanged tree answers from the cache; a changed file is analysed again', async () => {
   const workspace = sampleCopy();
+  const before = snapshotOf(workspace);
   const cache = mkdtempSync(join(tmpdir(), 'chimera-check-cache-'));
   const cold = await check(workspace, { cache, 'no-cache': undefined });
   assert.equal(cold.report.stats.analysed, 3);
   assert.equal(cold.report.stats.cached, 0);
+  // Each compiled gene is kept by CID in <cache>/modules, like `chimera run` keeps its module; identical bytes once.
+  const modules = join(cache, 'modules');
+  const sandbox = cold.report.sandbox!;
+  assert.equal(sandbox.modulesDir, modules);
+  assert.equal(sandbox.modules.hits + sandbox.modules.misses, cold.report.stats.compiled);
+  const blocks = readdirSync(join(modules, 'blocks'));
+  assert.equal(blocks.length, sandbox.modules.misses);
+  const store = await ModuleCache.open(modules);
+  for (const cid of blocks) assert.equal((await store.get(cid)).hit, true, `${cid} is not a verified block`);
+  assert.deepEqual(snapshotOf(workspace), before, 'the cache and the modules live outside the workspace');
   const warm = await check(workspace, { cache, 'no-cache': undefined });
   assert.equal(warm.report.stats.analysed, 0, 'nothing is analysed twice');
   assert.equal(warm.report.stats.cached, 3);
@@ -78,6 +96,9 @@ test('a second run over an unchanged tree answers from the cache; a changed file
   appendFileSync(join(workspace, 'src/vs/base/common/hash.ts'), '\nexport function twice(x: number): number { return x * 2; }\n');
   const edited = await check(workspace, { cache, 'no-cache': undefined });
   assert.equal(edited.report.stats.analysed, 1);
+  // Recompiling the unchanged genes of the edited file is a hit; only the new gene is stored.
+  assert.equal(edited.report.sandbox!.modules.misses, 1);
+  assert.equal(readdirSync(join(modules, 'blocks')).length, sandbox.modules.misses + 1);
   assert.equal(edited.report.stats.cached, 2);
   assert.equal(edited.report.stats.genes, cold.report.stats.genes + 1);
 });
@@ -222,4 +243,17 @@ test('the human report lists findings as file:line:col and has no colour without
   assert.match(text, /^\.env:1:\d+ {2}error {2}invalid-boolean {2}/m);
   assert.match(text, /chimera check failed: \d+ errors/);
   assert.ok(!text.includes('\u001b['), 'no ANSI colour codes');
+});
+
+test('check and run share <cache>/modules: a gene check compiled is a cache hit for chimera run with the same --cache', async () => {
+  const workspace = sampleCopy();
+  const cache = mkdtempSync(join(tmpdir(), 'chimera-check-shared-'));
+  const checked = await check(workspace, { cache, 'no-cache': undefined }, [join(workspace, 'src/vs/base/common/numbers.ts')]);
+  assert.ok((checked.report.sandbox?.modules.misses ?? 0) > 0, JSON.stringify(checked.report.sandbox));
+  const run = createRunCommand({ workerScript: distFile('sandbox-worker.js'), childScript: distFile('sandbox-child.js') });
+  const result = await run.run({ workspace, respectFlags: false, log: () => {} }, { cache }, ['src/vs/base/common/numbers.ts', 'clamp', '5', '0', '3']);
+  const data = result.data as { value: number; cache: string; cid: string };
+  assert.equal(data.value, 3);
+  assert.equal(data.cache, 'hit');
+  assert.ok(readdirSync(join(cache, 'modules', 'blocks')).includes(data.cid));
 });
