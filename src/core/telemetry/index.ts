@@ -3,6 +3,7 @@ export * from './adoption';
 export * from './client';
 export * from './clock';
 export * from './consent';
+export * from './fan-out';
 export * from './feedback';
 export type { StorageProblem } from './files';
 export * from './posthog';
