@@ -71,7 +71,7 @@ async function sendBatch(batch: TelemetryBatch, options: Required<Omit<PostHogSe
     await client.flush();
     return { ok: true };
   } catch (error) {
-    return { ok: false, error: describe(error) };
+    return { ok: false, error: `PostHog: ${describe(error)}` };
   }
 }
 

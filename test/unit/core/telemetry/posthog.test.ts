@@ -89,7 +89,7 @@ test('offline: events stay in the persistent queue while nothing listens, and ar
   for (let genes = 0; genes < 5; genes++) offline.record('analysis', { genes });
   const failed = await offline.flush();
   assert.equal(failed.status, 'failed');
-  assert.match(failed.status === 'failed' ? failed.error : '', /ECONNREFUSED/);
+  assert.match(failed.status === 'failed' ? failed.error : '', /^PostHog: .*ECONNREFUSED/);
   assert.equal(offline.stats().queued, 5);
   const closing = await offline.dispose();
   assert.equal(closing.status, 'failed');
@@ -149,7 +149,7 @@ test('an error status is not delivered: the batch is kept and sent whole by the 
     client.record('rollback', { trigger: 'error-rate', severity: 'SEV2', phase: 2, automatic: true });
     const failed = await client.flush();
     assert.equal(failed.status, 'failed');
-    assert.equal(failed.status === 'failed' && failed.error, 'HTTP 500');
+    assert.equal(failed.status === 'failed' && failed.error, 'PostHog: HTTP 500');
     assert.equal(capture.requests, 1, 'posthog-node does not retry on its own');
     assert.equal((await client.flush(true)).status, 'delivered');
     assert.deepEqual(
