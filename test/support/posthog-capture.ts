@@ -20,8 +20,8 @@ export interface CapturedBatch {
   sent_at: string;
 }
 
-/** What the server does with the next request: accept it, answer with an error status, or die with the body received. */
-export type CaptureBehaviour = 'accept' | 'reject-500' | 'die-mid-send';
+/** What the server does with the next request: accept it, answer with an error status, die with the body received, or hang. */
+export type CaptureBehaviour = 'accept' | 'reject-500' | 'die-mid-send' | 'never-answer';
 
 /**
  * A PostHog capture endpoint on 127.0.0.1: accepts `POST /batch/` with a JSON body (gzip or not) carrying `api_key` and
@@ -80,6 +80,7 @@ export class PostHogCaptureServer {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const behaviour = this.script.shift() ?? 'accept';
+    if (behaviour === 'never-answer') return;
     if (behaviour === 'die-mid-send') {
       // The body arrived, no answer ever will: the connection is cut and the server stops listening.
       request.socket.destroy();

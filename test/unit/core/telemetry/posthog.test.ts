@@ -162,6 +162,24 @@ test('an error status is not delivered: the batch is kept and sent whole by the 
   }
 });
 
+test('a server that never answers is a timeout after requestTimeout: not delivered, kept, sent by the next flush', async () => {
+  const capture = await PostHogCaptureServer.start();
+  capture.script.push('never-answer');
+  const client = await clientFor(freshDir(), senderFor(capture.host, 200));
+  try {
+    client.record('activation', { durationMs: 20, phase: 1 });
+    const failed = await client.flush();
+    assert.equal(failed.status, 'failed');
+    assert.match(failed.status === 'failed' ? failed.error : '', /^PostHog: .*(abort|timeout)/i);
+    assert.equal(client.stats().queued, 1);
+    assert.equal((await client.flush(true)).status, 'delivered');
+    assert.deepEqual(capture.events.map((event) => event.event), ['activation']);
+  } finally {
+    await client.dispose();
+    await capture.stop();
+  }
+});
+
 test('telemetry off: usage events are not queued, feedback is still sent to PostHog because the person asked', async () => {
   const capture = await PostHogCaptureServer.start();
   const directory = freshDir();
