@@ -24,5 +24,7 @@ export function readObservabilityConfig() {
     prometheusUrl: config['prometheus.url'],
     telemetryEnabled: config['telemetry.enabled'],
     telemetryEndpoint: config['telemetry.endpoint'],
+    posthogProjectKey: config['telemetry.posthog.projectKey'],
+    posthogHost: config['telemetry.posthog.host'],
   };
 }

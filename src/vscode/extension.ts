@@ -61,9 +61,10 @@ export function activate(context: vscode.ExtensionContext): ChimeraApi {
     vscode.workspace.onDidGrantWorkspaceTrust(() => rolloutView.refresh()),
   );
   void rollout.reload();
-  // Adoption is a share of all machines, so machines with Chimera off report too: with a telemetry endpoint set, the
-  // features bundle (which sends the daily adoption event) loads a little after start-up, never during activation.
-  if (readConfig()['telemetry.endpoint']) {
+  // Adoption is a share of all machines, so machines with Chimera off report too: with a telemetry endpoint or a PostHog
+  // project set, the features bundle (which sends the daily adoption event) loads a little after start-up, never during activation.
+  const config = readConfig();
+  if (config['telemetry.endpoint'] || config['telemetry.posthog.projectKey']) {
     const timer = setTimeout(() => features.load(), 10_000);
     context.subscriptions.push(new vscode.Disposable(() => clearTimeout(timer)));
   }

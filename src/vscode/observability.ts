@@ -12,7 +12,7 @@ import { type FeedbackSubmission, securityViolationEvent } from '../core/telemet
 import { writeAutomaticRollback } from './automatic-rollback';
 import type { CommandRegistrar } from './command-table';
 import { affectsConfig, readObservabilityConfig } from './config';
-import { type FeedbackArgument, feedbackFromArgument, promptFeedback } from './feedback-prompt';
+import { type FeedbackArgument, type FeedbackDestinations, feedbackFromArgument, promptFeedback } from './feedback-prompt';
 import { FleetMetrics } from './fleet-metrics';
 import { LazyMetrics } from './lazy-metrics';
 import { registerMetricsDocument } from './metrics-document';
@@ -237,7 +237,7 @@ class ObservabilityService implements Observability {
       return undefined;
     }
     const phase = this.rollout.snapshot?.phase.id;
-    const input = argument ? feedbackFromArgument(argument, phase) : await promptFeedback(phase, readObservabilityConfig().telemetryEndpoint);
+    const input = argument ? feedbackFromArgument(argument, phase) : await promptFeedback(phase, feedbackDestinations());
     if (!input) return undefined;
     const sent = await this.telemetry.submitFeedback(input);
     if (!sent) return undefined;
@@ -246,7 +246,7 @@ class ObservabilityService implements Observability {
       this.log.warn(`feedback not sent (${submission.delivery.error}); kept and retried`);
       void vscode.window.showWarningMessage(`Chimera: your feedback could not be sent (${submission.delivery.error}). It is kept and sent with the next attempt.`);
     } else if (counted) {
-      void vscode.window.showInformationMessage('Chimera: thank you. No feedback endpoint is configured, so it was counted on this machine only.');
+      void vscode.window.showInformationMessage('Chimera: thank you. No feedback endpoint or PostHog project is configured, so it was counted on this machine only.');
     } else {
       void vscode.window.showInformationMessage('Chimera: thank you, your feedback was sent.');
     }
@@ -271,6 +271,11 @@ class ObservabilityService implements Observability {
   dispose(): void {
     void this.shutdown();
   }
+}
+
+function feedbackDestinations(): FeedbackDestinations {
+  const config = readObservabilityConfig();
+  return { endpoint: config.telemetryEndpoint, posthogProjectKey: config.posthogProjectKey, posthogHost: config.posthogHost };
 }
 
 function message(error: unknown): string {

@@ -4,17 +4,20 @@ import type { RolloutSnapshot } from '../core/rollout/workspace';
 import {
   type BatchSender,
   DailyAdoption,
+  DEFAULT_POSTHOG_HOST,
   FeedbackLog,
   type FeedbackInput,
   type FeedbackSubmission,
   type FeedbackSummary,
   TELEMETRY_SALT,
-  type TelemetryClient,
+  TelemetryFanOut,
   type TelemetryLevel,
+  hashId,
   httpSender,
   noneSender,
   openTelemetryClient,
   parseTelemetryLevel,
+  posthogSender,
   submitFeedback,
   toTelemetrySender,
 } from '../core/telemetry';
@@ -22,7 +25,13 @@ import {
 export interface TelemetrySettings {
   telemetryEnabled: boolean;
   telemetryEndpoint: string;
+  /** Empty = nothing goes to PostHog. */
+  posthogProjectKey: string;
+  posthogHost: string;
 }
+
+/** PostHog's queue beside the HTTP one (telemetry-queue.jsonl) in the same directory. */
+const POSTHOG_QUEUE_FILE = 'posthog-queue.jsonl';
 
 /** VS Code's telemetry level; without product telemetry (isTelemetryEnabled false) usage counts as off. */
 function vscodeTelemetryLevel(): TelemetryLevel {
@@ -31,9 +40,12 @@ function vscodeTelemetryLevel(): TelemetryLevel {
   return configured === 'all' ? 'off' : configured;
 }
 
-/** The persistent telemetry client, its sender, the feedback log and the daily adoption event, in global storage. */
+/**
+ * The persistent telemetry clients (the HTTP endpoint, and PostHog when a project key is set, each with its own queue),
+ * their senders, the feedback log and the daily adoption event, in global storage.
+ */
 export class TelemetryService implements vscode.Disposable {
-  private client: TelemetryClient | undefined;
+  private client: TelemetryFanOut | undefined;
   private feedbackLog: FeedbackLog | undefined;
   private adoption: DailyAdoption | undefined;
   private logger: vscode.TelemetryLogger | undefined;
@@ -62,21 +74,31 @@ export class TelemetryService implements vscode.Disposable {
     return sender;
   }
 
+  /** Read at every send, like the endpoint; without a key the PostHog queue drains into the log (nothing new is queued). */
+  private currentPostHogSender(): BatchSender {
+    const { posthogProjectKey: projectKey, posthogHost: host } = this.settings();
+    const key = `posthog:${projectKey}@${host || DEFAULT_POSTHOG_HOST}`;
+    let sender = this.senders.get(key);
+    if (!sender) {
+      // The same salted machine hash as the adoption event's `machine`, never the raw id.
+      const posthog = projectKey ? posthogSender({ projectKey, host, distinctId: hashId(TELEMETRY_SALT, vscode.env.machineId), timeoutMs: 10_000 }) : undefined;
+      if (posthog && 'error' in posthog) this.log.warn(`telemetry: ${posthog.error}; nothing is sent to PostHog`);
+      sender = posthog && !('error' in posthog) ? posthog : noneSender((line) => this.log.debug(`PostHog: ${line}`));
+      this.senders.set(key, sender);
+    }
+    return sender;
+  }
+
   private async open(directory: string): Promise<void> {
-    const current = () => this.currentSender();
-    const sender: BatchSender = {
-      get kind() {
-        return current().kind;
-      },
-      send: (batch) => current().send(batch),
-    };
-    this.client = await openTelemetryClient({
+    const common = {
       directory,
-      sender,
       consent: () => ({ telemetryLevel: vscodeTelemetryLevel(), chimeraTelemetryEnabled: this.settings().telemetryEnabled }),
       salt: TELEMETRY_SALT,
-      log: (line) => this.log.info(line),
-    });
+      log: (line: string) => this.log.info(line),
+    };
+    const http = await openTelemetryClient({ ...common, sender: dynamicSender(() => this.currentSender()) });
+    const posthog = await openTelemetryClient({ ...common, fileName: POSTHOG_QUEUE_FILE, sender: dynamicSender(() => this.currentPostHogSender()), log: (line) => this.log.info(`PostHog ${line}`) });
+    this.client = new TelemetryFanOut(http, [{ client: posthog, active: () => this.settings().posthogProjectKey !== '' }]);
     this.feedbackLog = await FeedbackLog.open(directory);
     this.adoption = await DailyAdoption.open(directory);
     // The logger applies VS Code's telemetry level and cleaning first; the client's schema then keeps only known fields.
@@ -109,7 +131,7 @@ export class TelemetryService implements vscode.Disposable {
     if (outcome.status === 'recorded') this.log.debug(`telemetry: adoption event for ${outcome.day} queued`);
   }
 
-  /** Undefined when the storage could not start; `counted` when no endpoint takes it (this machine only). */
+  /** Undefined when the storage could not start; `counted` when neither an endpoint nor PostHog takes it (this machine only). */
   async submitFeedback(input: FeedbackInput): Promise<{ submission: FeedbackSubmission; counted: boolean } | undefined> {
     await this.ready;
     if (!this.client || !this.feedbackLog) return undefined;
@@ -131,4 +153,14 @@ export class TelemetryService implements vscode.Disposable {
   dispose(): void {
     void this.close();
   }
+}
+
+/** A sender that picks the current one at every send, so a changed setting applies to the next batch. */
+function dynamicSender(current: () => BatchSender): BatchSender {
+  return {
+    get kind() {
+      return current().kind;
+    },
+    send: (batch) => current().send(batch),
+  };
 }

@@ -14,6 +14,7 @@ import type { FeedbackSubmission, TelemetryBatch } from '../../src/core/telemetr
 import type { ChimeraApi } from '../../src/vscode/extension';
 import type { Observability } from '../../src/vscode/observability';
 import type { RolloutState } from '../../src/vscode/rollout-protocol';
+import { PostHogCaptureServer } from '../support/posthog-capture';
 import { EXTENSION_ID, eventually, nextEvent } from './harness';
 
 function chimeraSettings(): vscode.WorkspaceConfiguration {
@@ -108,7 +109,7 @@ suite('Metrics, feedback and the automatic rollback in the workbench', () => {
   });
 
   suiteTeardown(async () => {
-    for (const key of ['telemetry.endpoint', 'metrics.port']) await chimeraSettings().update(key, undefined, vscode.ConfigurationTarget.Workspace);
+    for (const key of ['telemetry.endpoint', 'telemetry.posthog.projectKey', 'telemetry.posthog.host', 'metrics.port']) await chimeraSettings().update(key, undefined, vscode.ConfigurationTarget.Workspace);
   });
 
   test('feedback reaches a real HTTP collector exactly as previewed, even with telemetry off', async () => {
@@ -128,6 +129,30 @@ suite('Metrics, feedback and the automatic rollback in the workbench', () => {
       assert.ok(observability.current().feedback!.responses >= 1, 'the local summary feeds the criterion');
     } finally {
       await collector.close();
+    }
+  });
+
+  test('with a PostHog project key, feedback also reaches a PostHog capture endpoint through posthog-node in the extension host', async () => {
+    const capture = await PostHogCaptureServer.start();
+    try {
+      // Only PostHog: the collector of the test above is gone, and a failed endpoint would make the delivery 'failed'.
+      await setSetting('telemetry.endpoint', undefined);
+      await setSetting('telemetry.posthog.host', capture.host);
+      await setSetting('telemetry.posthog.projectKey', 'phc_workbench_test');
+      const text = 'PostHog gets it too.';
+      const submission = await vscode.commands.executeCommand<FeedbackSubmission>('chimera.sendFeedback', { sentiment: 'negative', text });
+      assert.ok(submission, 'the command returns the submission');
+      assert.equal(submission.delivery.status, 'delivered', JSON.stringify(submission.delivery));
+      const event = await eventually('the capture endpoint to receive the feedback event', () => capture.events.find((e) => e.event === 'feedback' && e.properties.text === text));
+      assert.deepEqual(capture.malformed, []);
+      assert.equal(capture.batches[0]!.api_key, 'phc_workbench_test');
+      assert.equal(event.properties.sentiment, 'negative');
+      assert.equal(event.properties.source, 'command');
+      assert.match(event.distinct_id, /^[0-9a-f]{16}$/, 'a salted hash of the machine id, never the id itself');
+      assert.notEqual(event.distinct_id, vscode.env.machineId);
+    } finally {
+      await chimeraSettings().update('telemetry.posthog.projectKey', undefined, vscode.ConfigurationTarget.Workspace);
+      await capture.stop();
     }
   });
 

@@ -34,7 +34,7 @@ test('activation stays cheap: the extension bundle carries no compiler, prom-cli
   const extension = meta.outputs['dist/extension.js'];
   assert.ok(extension, 'dist/extension.js was not built');
   const heavy = Object.keys(extension.inputs).filter(
-    (input) => /node_modules\/(typescript|prom-client|multiformats|@ipld)\//.test(input) || /src\/core\/(genes|compiler|protein|sandbox|store|metrics|telemetry|check)\/|analysis|observability|src\/vscode\/features\.ts|gene-/.test(input),
+    (input) => /node_modules\/(typescript|prom-client|multiformats|@ipld|posthog-node|@posthog)\//.test(input) || /src\/core\/(genes|compiler|protein|sandbox|store|metrics|telemetry|check)\/|analysis|observability|src\/vscode\/features\.ts|gene-/.test(input),
   );
   assert.deepEqual(heavy, []);
   // The features bundle exists and holds what activation leaves out.

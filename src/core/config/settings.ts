@@ -69,6 +69,8 @@ export const SETTINGS = {
   'prometheus.url': string('', { trim: true, restricted: true }),
   'telemetry.enabled': boolean(true),
   'telemetry.endpoint': string('', { trim: true, restricted: true }),
+  'telemetry.posthog.projectKey': string('', { trim: true, restricted: true }),
+  'telemetry.posthog.host': string('', { trim: true, restricted: true }),
   'check.maxFileBytes': integer(2 * 1024 * 1024, { minimum: 1 }),
   'check.fileTimeout': integer(30_000, { minimum: 1 }),
   'index.maxFiles': integer(50_000, { minimum: 1 }),

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { RecordOutcome, TelemetryClient } from './client';
+import type { RecordOutcome, TelemetryRecorder } from './client';
 import { type Clock, systemClock } from './clock';
 import { type StorageProblem, readTextIfExists, writeFileAtomic } from './files';
 import { type Phase, utcDay } from './schema';
@@ -49,7 +49,7 @@ export class DailyAdoption {
     return this.lastDay;
   }
 
-  async recordIfDue(client: TelemetryClient, inputs: AdoptionInputs): Promise<AdoptionOutcome> {
+  async recordIfDue(client: TelemetryRecorder, inputs: AdoptionInputs): Promise<AdoptionOutcome> {
     const day = utcDay(this.clock.now());
     if (this.lastDay === day) return { status: 'already-recorded', day };
     const outcome = client.record('adoption.daily', { machine: inputs.machineId, day, phase: inputs.phase, ...inputs.features });

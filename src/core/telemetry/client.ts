@@ -55,11 +55,20 @@ export interface TelemetryStats {
   sender: BatchSender['kind'];
 }
 
+/** What callers need of a telemetry pipeline: one TelemetryClient, or several destinations behind a TelemetryFanOut. */
+export interface TelemetryRecorder {
+  record<N extends TelemetryEventName>(name: N, data: EventInput<N>): RecordOutcome;
+  recordUnchecked(name: string, data: unknown): RecordOutcome;
+  flush(force?: boolean): Promise<FlushOutcome>;
+  stats(): TelemetryStats;
+  dispose(): Promise<FlushOutcome>;
+}
+
 /**
  * The telemetry pipeline: record() sanitizes, checks consent and queues; flush() sends queued
  * batches through the sender, removing them only once delivered, and backs off after failures.
  */
-export class TelemetryClient {
+export class TelemetryClient implements TelemetryRecorder {
   private readonly clock: Clock;
   private readonly log: (line: string) => void;
   private readonly batchSize: number;
@@ -193,9 +202,14 @@ export class TelemetryClient {
 /** The salt for hashed ids in telemetry: fixed per product, so a machine's hash is stable across sessions. */
 export const TELEMETRY_SALT = 'chimera-for-void/telemetry/v1:';
 
-/** Opens the queue in `directory` (memory only when undefined) and returns a client over it. */
-export async function openTelemetryClient(options: Omit<TelemetryClientOptions, 'queue'> & { directory?: string; capacity?: number }): Promise<TelemetryClient> {
-  const { directory, capacity, ...rest } = options;
-  const queue = await TelemetryQueue.open({ ...(directory !== undefined ? { directory } : {}), ...(capacity !== undefined ? { capacity } : {}), ...(rest.clock ? { clock: rest.clock } : {}) });
+/** Opens the queue in `directory` (memory only when undefined; `fileName` for a second destination) and returns a client over it. */
+export async function openTelemetryClient(options: Omit<TelemetryClientOptions, 'queue'> & { directory?: string; capacity?: number; fileName?: string }): Promise<TelemetryClient> {
+  const { directory, capacity, fileName, ...rest } = options;
+  const queue = await TelemetryQueue.open({
+    ...(directory !== undefined ? { directory } : {}),
+    ...(capacity !== undefined ? { capacity } : {}),
+    ...(fileName !== undefined ? { fileName } : {}),
+    ...(rest.clock ? { clock: rest.clock } : {}),
+  });
   return new TelemetryClient({ ...rest, queue });
 }

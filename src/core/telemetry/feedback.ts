@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { FlushOutcome, RecordOutcome, TelemetryClient } from './client';
+import type { FlushOutcome, RecordOutcome, TelemetryRecorder } from './client';
 import { type StorageProblem, readTextIfExists, writeFileAtomic } from './files';
 import { type FeedbackSource, type Phase, type SafeValue, type Sentiment, sanitizeEvent } from './schema';
 
@@ -132,7 +132,7 @@ export interface FeedbackSubmission {
 }
 
 /** Queues the feedback, counts it locally, and tries to deliver it now (ignoring any backoff: the person is waiting). */
-export async function submitFeedback(client: TelemetryClient, log: FeedbackLog, input: FeedbackInput, now: number): Promise<FeedbackSubmission> {
+export async function submitFeedback(client: TelemetryRecorder, log: FeedbackLog, input: FeedbackInput, now: number): Promise<FeedbackSubmission> {
   const preview = previewFeedback(input);
   const recorded = client.record('feedback', input);
   const storageProblem = await log.add({ sentiment: input.sentiment, at: now });

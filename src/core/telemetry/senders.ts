@@ -19,7 +19,7 @@ export type SendResult = { ok: true } | { ok: false; error: string };
 
 /** Delivers one batch; never throws. A batch is removed from the queue only after `{ ok: true }`. */
 export interface BatchSender {
-  readonly kind: 'none' | 'http' | 'reporter';
+  readonly kind: 'none' | 'http' | 'reporter' | 'posthog';
   send(batch: TelemetryBatch): Promise<SendResult>;
 }
 

@@ -1,4 +1,4 @@
-import type { TelemetryClient } from './client';
+import type { TelemetryRecorder } from './client';
 import { ERROR_NAMES } from './schema';
 
 /**
@@ -16,7 +16,7 @@ export interface TelemetrySenderLike {
  * and adds `common.*` properties (machine id, session id, ...): the prefix is removed and the schema
  * strips every property it does not know. Error messages and stacks never leave, only the class name.
  */
-export function toTelemetrySender(client: TelemetryClient): TelemetrySenderLike {
+export function toTelemetrySender(client: TelemetryRecorder): TelemetrySenderLike {
   return {
     sendEventData(eventName, data) {
       client.recordUnchecked(eventName.slice(eventName.lastIndexOf('/') + 1), data);
