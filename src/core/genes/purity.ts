@@ -191,7 +191,7 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
       case 'constant':
       case 'enum':
         if (topUse === 'read' || (topUse === 'call' && rest >= 1 && entry.kind === 'constant' && constantMethod(entry.regex === true, path[path.length - 1]!))) {
-          for (let f: FunctionInfo | undefined = fn; f && f !== owner; f = f.parent) links[f.index]!.push({ code: 'imported-pure', message: `reads ${where}, a constant`, node, target });
+          for (let f: FunctionInfo | undefined = fn; f && f !== owner; f = f.parent) links[f.index]!.push({ code: 'imported-pure', message: `reads ${where}, ${entry.kind === 'enum' ? 'an enum' : 'a constant'}`, node, target });
         } else chain(fn, owner, 'calls-unknown', `uses ${short(top, sf)} as a function: ${where} is a constant`, node);
         return;
       case 'container':
@@ -200,7 +200,7 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
         chain(fn, owner, topUse === 'call' ? 'calls-unknown' : 'reads-outer-mutable', `uses ${short(top, sf)}, which is not a function or constant of ${where}`, node);
         return;
       case 'value':
-        chain(fn, owner, 'reads-outer-mutable', `uses ${text}: ${where} can change`, node);
+        chain(fn, owner, 'reads-outer-mutable', `uses ${text}: ${where} is not a constant (a let, an object, a RegExp with g or y)`, node);
         return;
     }
   }
