@@ -6,7 +6,7 @@
  * cycle"); the result does not depend on which file was asked for first.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import ts from 'typescript';
 import type { Binding, FileModel, Scope } from './collect';
@@ -29,8 +29,8 @@ export interface WorkspaceFileGenes {
   genes: FileGenes;
   /** Covers the file's content and, through theirs, every file its verdicts rest on: key a cache of its analysis on it. */
   key: string;
-  /** The files (absolute) whose summaries the analysis read. */
-  dependencies: string[];
+  /** The files (absolute) it imports from, with the sha-256 of their bytes: its verdicts rest on their summaries. */
+  dependencies: { file: string; digest: string }[];
 }
 
 const EMPTY_SUMMARY: ModuleSummary = { exports: {}, stars: [] };
@@ -65,6 +65,9 @@ export class WorkspacePurity {
   private readonly summaries = new Map<string, ModuleSummary>();
   private readonly facts = new Map<string, Facts>();
   private readonly kept = new Map<string, FileGenes>();
+  /** Per file, the stat signature under which its digest was read. */
+  private readonly signatures = new Map<string, { signature: string; digest: string }>();
+  private readonly pendingSignatures = new Map<string, string>();
   /** Files analysed, and those analysed in an import cycle (a component of more than one file). */
   readonly counts = { analysed: 0, inCycles: 0, cycles: 0 };
   private resolver: ModuleResolver;
@@ -95,7 +98,8 @@ export class WorkspacePurity {
     this.wanted.add(file);
     try {
       const node = this.nodes.get(file) ?? this.visit(file);
-      const dependencies = [...new Set([...node.edges.values()].flatMap((r) => (r.kind === 'file' ? [r.file] : [])))];
+      const files = new Set([...node.edges.values()].flatMap((r) => (r.kind === 'file' ? [r.file] : [])));
+      const dependencies = [...files].map((dependency) => ({ file: dependency, digest: this.nodes.get(dependency)?.digest ?? '' }));
       if (node.failure) return { genes: node.failure, key: node.key!, dependencies };
       let genes = this.kept.get(node.key!);
       this.kept.delete(node.key!);
@@ -150,20 +154,43 @@ export class WorkspacePurity {
 
   private load(file: string): FileNode {
     const node: FileNode = { file, text: undefined, digest: '', specifiers: [], edges: new Map(), index: 0, lowlink: 0, onStack: false };
-    const text = this.overlay.get(file) ?? readText(file);
-    if (typeof text !== 'string') {
-      node.failure = { file, genes: [], skipped: [], errors: [text] };
-      node.digest = `unreadable:${text.code}`;
-      return node;
+    const overlay = this.overlay.get(file);
+    let bytes: Uint8Array | undefined;
+    if (overlay !== undefined) {
+      bytes = Buffer.from(overlay, 'utf8');
+      node.text = overlay;
+    } else {
+      // A file whose stat is unchanged since it was last read keeps its digest (and, through it, its facts and summary).
+      const signature = statSignature(file);
+      const seen = signature === undefined ? undefined : this.signatures.get(file);
+      if (seen && seen.signature === signature && this.facts.has(seen.digest)) {
+        node.digest = seen.digest;
+        node.specifiers = this.facts.get(seen.digest)!.specifiers;
+        return node;
+      }
+      const read = readBytes(file);
+      if ('code' in read) {
+        node.failure = { file, genes: [], skipped: [], errors: [read] };
+        node.digest = `unreadable:${read.code}`;
+        return node;
+      }
+      bytes = read.bytes;
+      if (signature !== undefined) this.pendingSignatures.set(file, signature);
     }
-    node.text = text;
-    node.digest = createHash('sha256').update(file.slice(file.lastIndexOf('.'))).update('\0').update(text).digest('hex');
+    node.digest = createHash('sha256').update(bytes).digest('hex');
+    const signature = this.pendingSignatures.get(file);
+    if (signature !== undefined) {
+      this.pendingSignatures.delete(file);
+      this.signatures.set(file, { signature, digest: node.digest });
+    }
     const facts = this.facts.get(node.digest);
     if (facts) {
       node.specifiers = facts.specifiers;
       return node;
     }
-    const parsed = parseForGenes(file, text, this.options.maxBytes !== undefined ? { maxBytes: this.options.maxBytes } : {});
+    node.text ??= this.decode(node, bytes);
+    if (node.text === undefined) return node;
+    const parsed = parseForGenes(file, node.text, this.options.maxBytes !== undefined ? { maxBytes: this.options.maxBytes } : {});
     if ('genes' in parsed) {
       node.failure = parsed.genes;
       return node;
@@ -174,9 +201,28 @@ export class WorkspacePurity {
     return node;
   }
 
+  private decode(node: FileNode, bytes: Uint8Array): string | undefined {
+    const decoded = decodeSource(bytes);
+    if (decoded.ok) return decoded.text;
+    node.failure = { file: node.file, genes: [], skipped: [], errors: [decoded.error] };
+    return undefined;
+  }
+
+  /** The text of a file whose facts came from an earlier read: read again only when it must be analysed. */
+  private textOf(node: FileNode): string | undefined {
+    if (node.text !== undefined) return node.text;
+    const read = readBytes(node.file);
+    if ('code' in read) {
+      node.failure = { file: node.file, genes: [], skipped: [], errors: [read] };
+      return undefined;
+    }
+    node.text = this.decode(node, read.bytes);
+    return node.text;
+  }
+
   /** The content digest with, per import, what it resolves to and that file's key (or that it is in the same cycle). */
   private keyOf(node: FileNode): string {
-    const hash = createHash('sha256').update(node.digest);
+    const hash = createHash('sha256').update(node.file.slice(node.file.lastIndexOf('.'))).update('\0').update(node.digest);
     for (const [specifier, resolution] of node.edges) {
       hash.update(`\0${specifier}\0${resolution.kind}`);
       if (resolution.kind === 'unresolved') continue;
@@ -250,12 +296,14 @@ export class WorkspacePurity {
   private extract(node: FileNode): ExtractedFile {
     let model = node.model;
     node.model = undefined;
+    const text = this.textOf(node);
+    if (text === undefined) return { genes: node.failure! };
     if (!model) {
-      const parsed = parseForGenes(node.file, node.text!, this.options.maxBytes !== undefined ? { maxBytes: this.options.maxBytes } : {});
+      const parsed = parseForGenes(node.file, text, this.options.maxBytes !== undefined ? { maxBytes: this.options.maxBytes } : {});
       if ('genes' in parsed) return { genes: parsed.genes };
       model = parsed.model;
     }
-    return analyzeParsed(model, node.text!, { imports: this.oracleFor(node) });
+    return analyzeParsed(model, text, { imports: this.oracleFor(node) });
   }
 
   private oracleFor(node: FileNode): ImportOracle {
@@ -352,15 +400,21 @@ function assumePure(summary: ModuleSummary): ModuleSummary {
   return { exports: assume(summary.exports), stars: summary.stars };
 }
 
-function readText(file: string): string | { code: 'unreadable' | 'not-utf8'; message: string } {
-  let bytes: Buffer;
+function readBytes(file: string): { bytes: Uint8Array } | { code: 'unreadable'; message: string } {
   try {
-    bytes = readFileSync(file);
+    return { bytes: readFileSync(file) };
   } catch (error) {
     return { code: 'unreadable', message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
   }
-  const decoded = decodeSource(bytes);
-  return decoded.ok ? decoded.text : { code: 'not-utf8', message: decoded.error.message };
+}
+
+function statSignature(file: string): string | undefined {
+  try {
+    const info = statSync(file, { bigint: true });
+    return `${info.size}:${info.mtimeNs}:${info.ctimeNs}:${info.ino}`;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The specifiers whose names a function of the file uses, and those the file re-exports. */

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -37,7 +38,7 @@ test('a call to a pure function of another file is pure, with a reason naming th
   const blank = gene(result.genes, 'blank');
   assert.equal(blank.purity, 'pure');
   assert.deepEqual(blank.reasons.map((r) => [r.code, r.message, r.target]), [['imported-pure', 'calls isFalsyOrWhitespace (src/strings.ts:1), pure', { file: 'src/strings.ts', line: 1, name: 'isFalsyOrWhitespace' }]]);
-  assert.deepEqual(result.dependencies, [join(root, 'src/strings.ts')]);
+  assert.deepEqual(result.dependencies, [{ file: join(root, 'src/strings.ts'), digest: createHash('sha256').update(STRINGS).digest('hex') }]);
 });
 
 test('each file resolves with its nearest tsconfig.json: paths aliases of a nested project, none above the workspace', () => {
