@@ -50,7 +50,9 @@ export class ModuleResolver {
     }
     if (!resolved) return { kind: 'unresolved' };
     const file = resolved.resolvedFileName;
-    if (resolved.isExternalLibraryImport || /[\\/]node_modules[\\/]/.test(file)) return { kind: 'external', file, reason: 'node_modules' };
+    // A package: found through node_modules, or inside a node_modules folder of the workspace (not above it).
+    const inside = this.root !== undefined && file.startsWith(this.root) ? file.slice(this.root.length) : file;
+    if (resolved.isExternalLibraryImport || /[\\/]node_modules[\\/]/.test(inside)) return { kind: 'external', file, reason: 'node_modules' };
     if (/\.d\.[cm]?ts$/i.test(file) || resolved.extension === ts.Extension.Dts) return { kind: 'external', file, reason: 'declaration' };
     return { kind: 'file', file };
   }
