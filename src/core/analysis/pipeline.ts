@@ -125,7 +125,10 @@ export async function analyzeFile(request: AnalysisRequest, executor?: GeneExecu
   let sourceFile: ts.SourceFile | undefined;
   let dependencies: FileAnalysis['dependencies'];
   if (request.workspace !== undefined) {
-    const analysed = workspacePurity(request).analyse(request.fileName, request.text);
+    const analysed = workspacePurity(request).analyse(request.fileName, request.text, {
+      ...(request.deadline !== undefined ? { deadline: request.deadline } : {}),
+      ...(request.cancellation ? { cancellation: request.cancellation } : {}),
+    });
     extracted = analysed.genes;
     dependencies = analysed.dependencies;
   } else {

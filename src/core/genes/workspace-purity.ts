@@ -15,7 +15,22 @@ import { type ExtractedFile, analyzeParsed, parseForGenes } from './extract';
 import { knownPureName } from './known-pure';
 import { type ExportEntry, type ImportOracle, type ImportedMeaning, type ModuleSummary, ownExport } from './module-summary';
 import { ModuleResolver, type Resolution } from './module-resolver';
-import type { FileGenes } from './types';
+import type { CancellationToken, FileGenes } from './types';
+
+/** When the whole request (the file and the summaries it needs) must stop. */
+export interface Budget {
+  deadline?: number;
+  cancellation?: CancellationToken;
+}
+
+class Stopped extends Error {
+  constructor(
+    readonly code: 'cancelled' | 'budget-exceeded',
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export interface WorkspacePurityOptions {
   /** The workspace folder: no tsconfig.json is looked for above it, and messages name files relative to it. */
@@ -76,6 +91,7 @@ export class WorkspacePurity {
   private counter = 0;
   private readonly stack: FileNode[] = [];
   private wanted = new Set<string>();
+  private budget: Budget = {};
 
   constructor(private readonly options: WorkspacePurityOptions = {}) {
     this.resolver = new ModuleResolver(options.root);
@@ -93,25 +109,48 @@ export class WorkspacePurity {
   }
 
   /** Genes of `file` (absolute) with its imports decided; `text`: its content when it is not the one on disk (an editor buffer). */
-  analyse(file: string, text?: string): WorkspaceFileGenes {
+  analyse(file: string, text?: string, budget: Budget = {}): WorkspaceFileGenes {
     if (text !== undefined && !this.nodes.has(file)) this.overlay.set(file, text);
     this.wanted.add(file);
+    this.budget = budget;
     try {
       const node = this.nodes.get(file) ?? this.visit(file);
       const files = new Set([...node.edges.values()].flatMap((r) => (r.kind === 'file' ? [r.file] : [])));
       const dependencies = [...files].map((dependency) => ({ file: dependency, digest: this.nodes.get(dependency)?.digest ?? '' }));
-      if (node.failure) return { genes: node.failure, key: node.key!, dependencies };
+      if (node.failure) {
+        // Stopped by the budget is not a fact about the file: the next request tries again.
+        if (node.failure.errors.some((e) => e.code === 'budget-exceeded' || e.code === 'cancelled')) this.nodes.delete(file);
+        return { genes: node.failure, key: node.key!, dependencies };
+      }
       let genes = this.kept.get(node.key!);
       this.kept.delete(node.key!);
       genes ??= this.extract(node).genes;
       return { genes: { ...genes, file }, key: node.key!, dependencies };
+    } catch (error) {
+      if (!(error instanceof Stopped)) throw error;
+      // Half a walk is not a session: forget it (the summaries of finished files stay, keyed by content).
+      this.nodes = new Map();
+      this.stack.length = 0;
+      return { genes: { file, genes: [], skipped: [], errors: [{ code: error.code, message: error.message }] }, key: '', dependencies: [] };
     } finally {
       this.wanted.delete(file);
+      this.budget = {};
     }
+  }
+
+  /** The requested file's own walk stops with the budget too (a dependency's is checked between files). */
+  private parseOptions(file: string): { maxBytes?: number } & Budget {
+    return { ...(this.options.maxBytes !== undefined ? { maxBytes: this.options.maxBytes } : {}), ...(this.wanted.has(file) ? this.budget : {}) };
+  }
+
+  private checkBudget(): void {
+    if (this.budget.cancellation?.isCancellationRequested) throw new Stopped('cancelled', 'the analysis was cancelled');
+    if (this.budget.deadline !== undefined && Date.now() > this.budget.deadline) throw new Stopped('budget-exceeded', 'the analysis ran out of its time budget');
   }
 
   /** Tarjan's algorithm over "uses an import of", depth first; each component is analysed once all it depends on is. */
   private visit(file: string): FileNode {
+    this.checkBudget();
     const node = this.load(file);
     this.nodes.set(file, node);
     node.index = node.lowlink = this.counter++;
@@ -190,7 +229,7 @@ export class WorkspacePurity {
     }
     node.text ??= this.decode(node, bytes);
     if (node.text === undefined) return node;
-    const parsed = parseForGenes(file, node.text, this.options.maxBytes !== undefined ? { maxBytes: this.options.maxBytes } : {});
+    const parsed = parseForGenes(file, node.text, this.parseOptions(file));
     if ('genes' in parsed) {
       node.failure = parsed.genes;
       return node;
@@ -299,7 +338,7 @@ export class WorkspacePurity {
     const text = this.textOf(node);
     if (text === undefined) return { genes: node.failure! };
     if (!model) {
-      const parsed = parseForGenes(node.file, text, this.options.maxBytes !== undefined ? { maxBytes: this.options.maxBytes } : {});
+      const parsed = parseForGenes(node.file, text, this.parseOptions(node.file));
       if ('genes' in parsed) return { genes: parsed.genes };
       model = parsed.model;
     }

@@ -177,3 +177,11 @@ test('the open file is analysed from the text given (an unsaved editor buffer), 
   const result = new WorkspacePurity({ root }).analyse(join(root, 'app.ts'), `import { isFalsyOrWhitespace } from './strings';\nexport function blank(s: string) { return isFalsyOrWhitespace(s); }\n`);
   assert.equal(gene(result.genes, 'blank').purity, 'pure');
 });
+
+test('a request past its deadline or cancelled stops with an error value, and the next one analyses the file', () => {
+  const root = workspace({ 'strings.ts': STRINGS, 'app.ts': `import { isFalsyOrWhitespace } from './strings';\nexport function blank(s: string) { return isFalsyOrWhitespace(s); }\n` });
+  const purity = new WorkspacePurity({ root });
+  assert.deepEqual(purity.analyse(join(root, 'app.ts'), undefined, { deadline: Date.now() - 1 }).genes.errors.map((e) => e.code), ['budget-exceeded']);
+  assert.deepEqual(purity.analyse(join(root, 'app.ts'), undefined, { cancellation: { isCancellationRequested: true } }).genes.errors.map((e) => e.code), ['cancelled']);
+  assert.equal(gene(purity.analyse(join(root, 'app.ts')).genes, 'blank').purity, 'pure');
+});
