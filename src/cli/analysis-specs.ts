@@ -42,8 +42,8 @@ export const GENES_SPEC: CommandSpec = {
   name: 'genes',
   needs: 'analysis',
   summary: 'List the functions (genes) of source files with their purity and the reasons',
-  usage: 'chimera genes <file…> [--max-bytes N] [--json]',
-  options: { 'max-bytes': { type: 'string' } },
+  usage: 'chimera genes <file…> [--workspace DIR] [--max-bytes N] [--json]',
+  options: { 'max-bytes': { type: 'string' }, workspace: { type: 'string' } },
 };
 
 export const EXPORT_SPEC: CommandSpec = {

@@ -31,6 +31,7 @@ export class AnalysisController implements vscode.Disposable {
   private readonly results = new Map<string, { version: number; analysis: FileAnalysis }>();
   private readonly inFlight = new Map<string, { call: WorkerCall<FileAnalysis>; version: number; verify: boolean; done: Promise<FileAnalysis | undefined> }>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private sessions = 0;
   private readonly changed = new vscode.EventEmitter<{ uri: vscode.Uri; analysis: FileAnalysis | undefined }>();
   readonly onDidAnalyze = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
@@ -86,7 +87,11 @@ export class AnalysisController implements vscode.Disposable {
     running?.call.cancel();
     const snapshot = this.rollout.snapshot!;
     const flags = snapshot.resolution.flags;
+    // Imports are decided from the workspace folder's files; each request is a new session, so saved edits to the
+    // files it imports from are read again (unchanged ones keep their cached summaries in the worker).
+    const folder = document.uri.scheme === 'file' ? vscode.workspace.getWorkspaceFolder(document.uri) : undefined;
     const call = this.worker.call('analyze', {
+      ...(folder ? { workspace: folder.uri.fsPath, session: String(++this.sessions) } : {}),
       fileName: document.uri.fsPath || document.uri.path,
       text: document.getText(),
       features: { compile: true, verify, proteinHash: snapshot.features.proteinHash },

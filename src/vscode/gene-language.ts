@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import { isAbsolute } from 'node:path';
 import type { FileAnalysis } from '../core/analysis/pipeline';
+import type { Reason } from '../core/genes/types';
 import { DOCS_URL } from '../core/flags/diagnostic';
 import type { AnalysisController } from './analysis-controller';
 import { geneRange, purityLabel } from './gene-views';
@@ -73,7 +75,8 @@ export class GeneLanguageFeatures implements vscode.HoverProvider, vscode.Dispos
     });
     if (!entry) return undefined;
     const md = new vscode.MarkdownString(`**${entry.gene.name}** — ${purityLabel(entry)}\n\n`);
-    for (const r of entry.gene.reasons) md.appendMarkdown(`- ${r.message} (line ${r.line})\n`);
+    const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri;
+    for (const r of entry.gene.reasons) md.appendMarkdown(`- ${r.message} (line ${r.line})${targetLink(r, folder)}\n`);
     if (entry.compile?.verdict === 'ok') md.appendMarkdown(`\nCID \`${entry.compile.cid}\` · ${entry.compile.wasmSize} bytes\n`);
     else if (entry.compile) md.appendMarkdown(`\nNot compiled: ${entry.compile.reason} (line ${entry.compile.line})\n`);
     const run = this.lastRuns.get(entry.gene.id);
@@ -84,4 +87,12 @@ export class GeneLanguageFeatures implements vscode.HoverProvider, vscode.Dispos
   dispose(): void {
     for (const disposable of this.disposables) disposable.dispose();
   }
+}
+
+/** For a reason about another file's function or constant: a link that opens it at its line. */
+export function targetLink(reason: Reason, folder: vscode.Uri | undefined): string {
+  const target = reason.target;
+  if (!target || target.line === 0) return '';
+  const file = isAbsolute(target.file) || !folder ? vscode.Uri.file(target.file) : vscode.Uri.joinPath(folder, target.file);
+  return ` — [${target.name}](${file.with({ fragment: `L${target.line}` }).toString()})`;
 }

@@ -1,7 +1,8 @@
 // `chimera genes <file…>`: every function of each file with its purity verdict and reasons.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type FileGenes, type Gene, RECEIVER_MARK, decodeSource, extractGenes } from '../../core/genes';
+import { WorkspacePurity } from '../../core/genes/workspace-purity';
 import { type Command, UsageError } from '../command';
 import { GENES_SPEC } from '../analysis-specs';
 import { ExitCode } from '../exit-codes';
@@ -11,10 +12,11 @@ export const genesCommand: Command = {
   async run(_context, options, positionals) {
     if (positionals.length === 0) throw new UsageError('chimera genes needs at least one file');
     const maxBytes = parseMaxBytes(options['max-bytes']);
+    const workspace = await parseWorkspace(options.workspace, maxBytes);
     const files: FileGenes[] = [];
     let unreadable = false;
     for (const file of positionals) {
-      const analyzed = await extractFileGenes(file, maxBytes);
+      const analyzed = await extractFileGenes(file, maxBytes, workspace);
       if (analyzed.errors.some((error) => error.code === 'unreadable' || error.code === 'not-utf8')) unreadable = true;
       files.push(analyzed);
     }
@@ -30,7 +32,17 @@ function parseMaxBytes(value: unknown): number | undefined {
   return bytes;
 }
 
-async function extractFileGenes(file: string, maxBytes: number | undefined): Promise<FileGenes> {
+/** `--workspace DIR`: imports resolved against the files of DIR, each with its nearest tsconfig.json. */
+async function parseWorkspace(value: unknown, maxBytes: number | undefined): Promise<WorkspacePurity | undefined> {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') throw new UsageError('--workspace takes a folder');
+  const root = resolve(value);
+  const info = await stat(root).catch(() => undefined);
+  if (!info?.isDirectory()) throw new UsageError(`--workspace ${value} is not a folder`);
+  return new WorkspacePurity({ root, ...(maxBytes !== undefined ? { maxBytes } : {}), keepGenes: 1000 });
+}
+
+async function extractFileGenes(file: string, maxBytes: number | undefined, workspace: WorkspacePurity | undefined): Promise<FileGenes> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(resolve(file));
@@ -40,6 +52,7 @@ async function extractFileGenes(file: string, maxBytes: number | undefined): Pro
   }
   const decoded = decodeSource(bytes);
   if (!decoded.ok) return { file, genes: [], skipped: [], errors: [decoded.error] };
+  if (workspace) return { ...workspace.analyse(resolve(file), decoded.text).genes, file };
   return extractGenes(file, decoded.text, maxBytes === undefined ? {} : { maxBytes });
 }
 

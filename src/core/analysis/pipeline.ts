@@ -5,7 +5,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { type CompiledGene, type GeneExecutor, compileGene, verifyCompiledGene } from '../compiler';
-import { type CancellationToken, type FileError, type Gene, type SkippedGene, extractGenesWithSource, findFunctionNode } from '../genes';
+import { type CancellationToken, type FileError, type Gene, type SkippedGene, extractGenesWithSource, findFunctionNode, parseSource } from '../genes';
+import { WorkspacePurity } from '../genes/workspace-purity';
 import type ts from 'typescript';
 import { proteinHash } from '../protein';
 import { cidOfSync } from '../store/cid';
@@ -35,6 +36,13 @@ export interface AnalysisRequest {
   /** Epoch ms after which the analysis stops with `budget-exceeded`. */
   deadline?: number;
   cancellation?: CancellationToken;
+  /** The workspace folder (absolute): imports are decided from the summaries of its files; none: imports are unknown. */
+  workspace?: string;
+  /**
+   * Files read from the disk for their summaries are trusted (by their stat) within one session; a request with
+   * another session reads what changed again. `chimera check`: one per run; the editor: one per request.
+   */
+  session?: string;
 }
 
 export type CompileOutcome =
@@ -75,6 +83,24 @@ export interface FileAnalysis {
   skipped: SkippedGene[];
   errors: FileError[];
   timings: AnalysisTimings;
+  /** With a workspace: the files it imports from and the sha-256 of their bytes (its verdicts rest on their summaries). */
+  dependencies?: { file: string; digest: string }[];
+}
+
+/** One per workspace folder in this thread: the summaries stay (keyed by content), the sessions come and go. */
+const workspaces = new Map<string, { purity: WorkspacePurity; session: string | undefined; maxBytes: number | undefined }>();
+
+function workspacePurity(request: AnalysisRequest): WorkspacePurity {
+  const root = request.workspace!;
+  let held = workspaces.get(root);
+  if (!held || held.maxBytes !== request.maxBytes) {
+    held = { purity: new WorkspacePurity({ root, ...(request.maxBytes !== undefined ? { maxBytes: request.maxBytes } : {}), keepGenes: 500 }), session: request.session, maxBytes: request.maxBytes };
+    workspaces.set(root, held);
+  } else if (request.session === undefined || held.session !== request.session) {
+    held.purity.newSession();
+    held.session = request.session;
+  }
+  return held.purity;
 }
 
 /** Compiling is what the compiler accepts: pure, numeric, and not able to throw. */
@@ -97,15 +123,29 @@ function stopped(request: AnalysisRequest): FileError | undefined {
 export async function analyzeFile(request: AnalysisRequest, executor?: GeneExecutor): Promise<FileAnalysis> {
   const timings: AnalysisTimings = { extractMs: 0, compileMs: 0, verifyMs: 0, hashMs: 0 };
   let started = performance.now();
-  const { genes: extracted, sourceFile } = extractGenesWithSource(request.fileName, request.text, {
-    ...(request.maxBytes !== undefined ? { maxBytes: request.maxBytes } : {}),
-    ...(request.deadline !== undefined ? { deadline: request.deadline } : {}),
-    ...(request.cancellation ? { cancellation: request.cancellation } : {}),
-  });
+  let extracted: ReturnType<typeof extractGenesWithSource>['genes'];
+  let sourceFile: ts.SourceFile | undefined;
+  let dependencies: FileAnalysis['dependencies'];
+  if (request.workspace !== undefined) {
+    const analysed = workspacePurity(request).analyse(request.fileName, request.text, {
+      ...(request.deadline !== undefined ? { deadline: request.deadline } : {}),
+      ...(request.cancellation ? { cancellation: request.cancellation } : {}),
+    });
+    extracted = analysed.genes;
+    dependencies = analysed.dependencies;
+  } else {
+    ({ genes: extracted, sourceFile } = extractGenesWithSource(request.fileName, request.text, {
+      ...(request.maxBytes !== undefined ? { maxBytes: request.maxBytes } : {}),
+      ...(request.deadline !== undefined ? { deadline: request.deadline } : {}),
+      ...(request.cancellation ? { cancellation: request.cancellation } : {}),
+    }));
+  }
   timings.extractMs = performance.now() - started;
-  const result: FileAnalysis = { file: request.fileName, genes: extracted.genes.map((gene) => ({ gene })), skipped: extracted.skipped, errors: [...extracted.errors], timings };
+  const result: FileAnalysis = { file: request.fileName, genes: extracted.genes.map((gene) => ({ gene })), skipped: extracted.skipped, errors: [...extracted.errors], timings, ...(dependencies ? { dependencies } : {}) };
   const { features } = request;
-  if (!sourceFile || extracted.errors.length > 0 || !(features.compile || features.verify || features.proteinHash) || result.genes.length === 0) return result;
+  if (extracted.errors.length > 0 || !(features.compile || features.verify || features.proteinHash) || result.genes.length === 0) return result;
+  // The later stages find each gene's node in a parse of the same text.
+  sourceFile ??= parseSource(request.fileName, request.text);
   for (const entry of result.genes) {
     const halt = stopped(request);
     if (halt) {

@@ -15,7 +15,7 @@ import { PRODUCT } from '../product';
 import type { Finding } from './types';
 
 /** Bump when what is cached changes shape or meaning. */
-const CACHE_SCHEMA = 4;
+const CACHE_SCHEMA = 5;
 
 /** A file modified this recently (before it was hashed) is hashed again next time: its signature may not show a change. */
 export const RACY_MS = 2000;
@@ -31,6 +31,11 @@ export interface FileSummary {
   findings: Finding[];
   /** Each hashed gene's digest and the digest of the second, independent hashing (null when it had none). */
   protein: { gene: string; line: number; column: number; digest: string; again: string | null }[];
+  /**
+   * The files it imports from (workspace-relative, or absolute outside it) and the sha-256 of their bytes when it was
+   * analysed: its verdicts rest on their summaries, so the entry stands only while they (and theirs) are unchanged.
+   */
+  dependencies?: Record<string, string>;
 }
 
 interface KnownFile {
@@ -155,6 +160,12 @@ export class CheckCache {
     // The content is the key, so the same text under another name is a hit: report it under this name.
     if (summary.file === fileName) return summary;
     return { ...summary, file: fileName, findings: summary.findings.map((finding) => ({ ...finding, file: fileName })) };
+  }
+
+  /** The entry under `key` as stored, without counting it as used. */
+  peek(key: string): FileSummary | undefined {
+    const entry = this.pack.entries[key];
+    return entry && isSummary(entry.summary) ? entry.summary : undefined;
   }
 
   set(key: string, summary: FileSummary): void {

@@ -1,13 +1,14 @@
 // Areas 2 and 3 of `chimera check`: every source file's genes extracted, compiled, verified; protein hashes twice.
 import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type AnalysisFeatures, type FileAnalysis, analyzeFile } from '../analysis/pipeline';
 import type { GeneExecutor } from '../compiler';
 import { decodeSource } from '../genes';
 import type { FileError } from '../genes';
 import { type CheckCache, type FileSummary, cacheKey, contentDigest, settingsKey, statSignature } from './cache';
+import { DependencyCheck } from './dependencies';
 import type { AnalysisPool, PoolOutcome } from './pool';
 import { type SandboxSummary, type SandboxedAnalysis, type SandboxedRequest, type SandboxedSettings, type SandboxedUse, addSandboxedUse } from './sandboxed-analysis';
 import { type CheckItem, type Finding, type GeneStats, itemOf } from './types';
@@ -115,7 +116,16 @@ type Limits = { maxFuel?: number; maxTimeMs?: number; randomInputs?: number };
 /** A file's stat, or why it cannot be read. */
 type StatOutcome = { ok: true; info: Stats } | { ok: false; code: string };
 
-async function checkFile(options: GeneCheckOptions, file: string, statted: StatOutcome, features: AnalysisFeatures, limits: Limits, settings: string): Promise<FileOutcome> {
+/** What one run shares: the settings' key, the check of cached entries' dependencies, the session of the workers' summaries. */
+interface RunContext {
+  settings: string;
+  dependencies: DependencyCheck | undefined;
+  session: string;
+}
+
+async function checkFile(options: GeneCheckOptions, file: string, statted: StatOutcome, features: AnalysisFeatures, limits: Limits, run: RunContext): Promise<FileOutcome> {
+  const { settings } = run;
+  const stands = (summary: FileSummary | undefined): summary is FileSummary => summary !== undefined && (!run.dependencies || run.dependencies.unchanged(summary));
   if (!statted.ok) return { kind: 'failed', broken: true, findings: [fileFinding(file, 'file-unreadable', `cannot read the file (${statted.code})`)] };
   const { info } = statted;
   if (info.size > options.maxFileBytes) {
@@ -125,7 +135,7 @@ async function checkFile(options: GeneCheckOptions, file: string, statted: StatO
   const known = options.cache?.knownDigest(file, statSignature(info));
   if (known !== undefined) {
     const cached = options.cache?.get(cacheKey(file, known, settings), file);
-    if (cached) return { kind: 'analyzed', summary: cached, fromCache: true };
+    if (stands(cached)) return { kind: 'analyzed', summary: cached, fromCache: true };
   }
   let bytes: Uint8Array;
   const readAt = Date.now();
@@ -141,13 +151,24 @@ async function checkFile(options: GeneCheckOptions, file: string, statted: StatO
   options.cache?.rememberDigest(file, info, digest, readAt);
   const key = cacheKey(file, digest, settings);
   const cached = options.cache?.get(key, file);
-  if (cached) return { kind: 'analyzed', summary: cached, fromCache: true };
+  if (stands(cached)) return { kind: 'analyzed', summary: cached, fromCache: true };
 
-  // Extra fields of the payload reach the check worker through the structured clone; the analysis worker ignores them.
-  const payload: Omit<SandboxedRequest, 'deadline'> = { fileName: file, text, features, maxBytes: options.maxFileBytes, ...limits, ...(options.sandboxed ? { sandboxed: options.sandboxed } : {}) };
+  // Imports are decided from the summaries of the workspace's files (computed by the worker, kept for the run);
+  // extra fields of the payload reach the check worker through the structured clone; the analysis worker ignores them.
+  const workspace = resolve(options.workspace);
+  const payload: Omit<SandboxedRequest, 'deadline'> = {
+    fileName: join(workspace, file),
+    text,
+    features,
+    maxBytes: options.maxFileBytes,
+    ...limits,
+    workspace,
+    session: run.session,
+    ...(options.sandboxed ? { sandboxed: options.sandboxed } : {}),
+  };
   const outcome = await analyze(options, payload, options.fileTimeoutMs);
   if (!outcome.ok) return { kind: 'failed', broken: true, findings: [outcomeFailure(file, outcome, 'genes')] };
-  const analysis: SandboxedAnalysis = outcome.result;
+  const analysis: SandboxedAnalysis = { ...outcome.result, file };
   let rehashed: Record<string, string> | undefined;
   if (options.proteinHash && analysis.genes.some((g) => g.protein)) {
     const second = await rehash(options, file, text);
@@ -155,6 +176,7 @@ async function checkFile(options: GeneCheckOptions, file: string, statted: StatO
     rehashed = second.digests;
   }
   const summary = summarize(analysis, rehashed);
+  if (run.dependencies && analysis.dependencies) summary.dependencies = Object.fromEntries(analysis.dependencies.map((d) => [run.dependencies!.name(d.file), d.digest]));
   // Time-dependent outcomes are not facts about the file: they are analysed again next time.
   const timedOut = analysis.errors.some((e) => e.code === 'budget-exceeded' || e.code === 'cancelled');
   if (options.cache && !timedOut) options.cache.set(key, summary);
@@ -199,6 +221,7 @@ export async function checkGenes(options: GeneCheckOptions): Promise<GeneCheckRe
     ...(options.randomInputs !== undefined ? { randomInputs: options.randomInputs } : {}),
   };
   const settings = settingsKey({ features, maxBytes: options.maxFileBytes, ...limits });
+  const run: RunContext = { settings, dependencies: options.cache ? new DependencyCheck(resolve(options.workspace), options.cache, settings) : undefined, session: `${process.pid}:${Date.now()}:${Math.random()}` };
   const stats: GeneStats = { files: options.files.length, analysed: 0, cached: 0, genes: 0, pure: 0, conditional: 0, compiled: 0, verified: 0, mismatches: 0, proteinHashed: 0 };
   const items: CheckItem[] = new Array(options.files.length);
   const proteinItems: (CheckItem | undefined)[] = new Array(options.files.length);
@@ -222,7 +245,7 @@ export async function checkGenes(options: GeneCheckOptions): Promise<GeneCheckRe
       const index = order[next++]!;
       const file = options.files[index]!;
       const started = performance.now();
-      const outcome = await checkFile(options, file, statted[index]!, features, limits, settings);
+      const outcome = await checkFile(options, file, statted[index]!, features, limits, run);
       const durationMs = performance.now() - started;
       if (outcome.kind === 'failed') {
         const genes = outcome.findings.filter((f) => f.area === 'genes');

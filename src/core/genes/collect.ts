@@ -34,6 +34,8 @@ export interface Binding {
   members: Scope | undefined;
   /** Module specifier of an import. */
   module: string | undefined;
+  /** What an import binds: the exported name, `default`, or `*` for the whole module (`import * as m`, `import m = require()`). */
+  imported?: string;
 }
 
 export interface FunctionInfo {
@@ -68,6 +70,8 @@ export interface FileModel {
   functionByNode: Map<ts.Node, FunctionInfo>;
   references: Reference[];
   events: Event[];
+  /** The module's own scope: what it declares, imports and exports. */
+  fileScope: Scope;
 }
 
 export type CollectResult = { ok: true; model: FileModel } | { ok: false; code: FileErrorCode; message: string };
@@ -161,7 +165,7 @@ export function collect(sourceFile: ts.SourceFile, budget: Budget): CollectResul
   functions.forEach((info, index) => {
     info.index = index;
   });
-  return { ok: true, model: { sourceFile, functions, bodiless, functionByNode, references, events } };
+  return { ok: true, model: { sourceFile, functions, bodiless, functionByNode, references, events, fileScope } };
 }
 
 const IDENTIFIER = ts.SyntaxKind.Identifier;
@@ -409,11 +413,19 @@ function declareFrom(node: ts.Node, scope: Scope, sourceFile: ts.SourceFile): vo
     case ts.SyntaxKind.ImportSpecifier:
     case ts.SyntaxKind.ImportEqualsDeclaration: {
       const name = (node as ts.ImportClause).name;
-      if (name) declare(scope, name.text, 'import', node, { module: importModule(node, sourceFile) });
+      if (name) declare(scope, name.text, 'import', node, { module: importModule(node, sourceFile), imported: importedName(node) });
       return;
     }
     default:
   }
+}
+
+function importedName(node: ts.Node): string | undefined {
+  if (ts.isImportSpecifier(node)) return (node.propertyName ?? node.name).text;
+  if (ts.isImportClause(node)) return 'default';
+  if (ts.isNamespaceImport(node)) return '*';
+  if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) return '*';
+  return undefined;
 }
 
 function importModule(node: ts.Node, sourceFile: ts.SourceFile): string | undefined {
@@ -421,6 +433,7 @@ function importModule(node: ts.Node, sourceFile: ts.SourceFile): string | undefi
   while (current && !ts.isImportDeclaration(current) && !ts.isImportEqualsDeclaration(current)) current = current.parent;
   if (!current) return undefined;
   if (ts.isImportDeclaration(current)) return ts.isStringLiteral(current.moduleSpecifier) ? current.moduleSpecifier.text : undefined;
+  if (ts.isExternalModuleReference(current.moduleReference) && ts.isStringLiteral(current.moduleReference.expression)) return current.moduleReference.expression.text;
   return current.moduleReference.getText(sourceFile);
 }
 

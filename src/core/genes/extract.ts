@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import ts from 'typescript';
 import { type FileModel, type FunctionInfo, collect } from './collect';
 import { type NumericSignature, inferNumeric } from './numeric';
+import { type ModuleSummary, summarize } from './module-summary';
 import { type Fact, analyzePurity } from './purity';
 import { DEFAULT_MAX_BYTES, type ExtractOptions, type FileGenes, type Gene, type GeneParam, type Reason, type SkippedGene } from './types';
 
@@ -23,8 +24,22 @@ export function extractGenes(fileName: string, text: string, options: ExtractOpt
   return extractGenesWithSource(fileName, text, options).genes;
 }
 
+export interface ExtractedFile {
+  genes: FileGenes;
+  /** Absent when the file could not be parsed or analysed. */
+  sourceFile?: ts.SourceFile;
+  /** What the file's exports are, for the files that import it. */
+  summary?: ModuleSummary;
+}
+
 /** extractGenes, also handing back the parsed file so later stages (compiler, protein hash) need not parse it again. */
-export function extractGenesWithSource(fileName: string, text: string, options: ExtractOptions = {}): { genes: FileGenes; sourceFile?: ts.SourceFile } {
+export function extractGenesWithSource(fileName: string, text: string, options: ExtractOptions = {}): ExtractedFile {
+  const parsed = parseForGenes(fileName, text, options);
+  return 'model' in parsed ? analyzeParsed(parsed.model, text, options) : parsed;
+}
+
+/** The first half of extraction: the parse and the walk (what the imports of a file are is known from here). */
+export function parseForGenes(fileName: string, text: string, options: ExtractOptions = {}): { model: FileModel } | { genes: FileGenes } {
   const result: FileGenes = { file: fileName, genes: [], skipped: [], errors: [] };
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const bytes = Buffer.byteLength(text, 'utf8');
@@ -39,8 +54,7 @@ export function extractGenesWithSource(fileName: string, text: string, options: 
       result.errors.push({ code: collected.code, message: collected.message });
       return { genes: result };
     }
-    analyzeModel(collected.model, text, result);
-    return { genes: result, sourceFile };
+    return { model: collected.model };
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     // The TypeScript parser recurses; give the worker a larger stack (resourceLimits.stackSizeMb) to go deeper.
@@ -51,7 +65,21 @@ export function extractGenesWithSource(fileName: string, text: string, options: 
   }
 }
 
-function analyzeModel(model: FileModel, text: string, result: FileGenes): void {
+/** The second half: purity (with the summaries of imported files, when `options.imports` is given) and the genes. */
+export function analyzeParsed(model: FileModel, text: string, options: ExtractOptions = {}): ExtractedFile {
+  const result: FileGenes = { file: model.sourceFile.fileName, genes: [], skipped: [], errors: [] };
+  try {
+    return analyzeModel(model, text, result, options.imports);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    result.genes = [];
+    result.skipped = [];
+    result.errors.push({ code: 'too-deep', message: 'the code is nested too deeply to parse on this thread' });
+    return { genes: result };
+  }
+}
+
+function analyzeModel(model: FileModel, text: string, result: FileGenes, imports: ExtractOptions['imports']): ExtractedFile {
   const { sourceFile, functions } = model;
   const plainJs = /\.[cm]?jsx?$/i.test(sourceFile.fileName);
   const locate = locator(sourceFile, text);
@@ -72,7 +100,7 @@ function analyzeModel(model: FileModel, text: string, result: FileGenes): void {
     const [endLine, endColumn] = locate(node.end);
     result.skipped.push({ name, kind, line, column, endLine, endColumn, start, end: node.end, reason: syntaxReason(hit, locate) });
   }
-  const purity = analyzePurity(model, new Set(broken.keys()));
+  const purity = analyzePurity(model, new Set(broken.keys()), imports);
   const pure = new Set(functions.filter((fn) => !broken.has(fn) && purity.impure[fn.index]!.length === 0));
   const numeric = inferNumeric(model, pure, purity.bindingOf, purity.geneAt, plainJs);
 
@@ -119,11 +147,13 @@ function analyzeModel(model: FileModel, text: string, result: FileGenes): void {
       numeric: signature !== undefined && verdict === 'pure' && !receiver,
       params: paramsOf(fn, signature, sourceFile),
       returns: fn.node.type ? fn.node.type.getText(sourceFile) : (signature?.returns ?? null),
-      reasons: reasonsOf(isPure ? conditions : purity.impure[fn.index]!, locate, sourceFile),
+      reasons: reasonsOf(isPure ? [...conditions, ...purity.links[fn.index]!] : purity.impure[fn.index]!, locate, sourceFile),
     };
     result.genes.push(gene);
   }
   result.skipped.sort((a, b) => a.start - b.start);
+  const summary = summarize({ model, genes: result.genes, bindingOf: purity.bindingOf, constantKind: purity.constantKind, isPrimitive: purity.isPrimitive });
+  return { genes: result, sourceFile, summary };
 }
 
 function syntaxReason(diagnostic: ts.DiagnosticWithLocation, locate: (offset: number) => [number, number]): Reason {
@@ -147,10 +177,10 @@ function reasonsOf(facts: readonly Fact[], locate: (offset: number) => [number, 
     seen.add(key);
     const offset = fact.node.getStart(sourceFile);
     const [line, column] = locate(offset);
-    reasons.push({ code: fact.code, message: fact.message, line, column, offset });
+    reasons.push({ code: fact.code, message: fact.message, line, column, offset, ...(fact.target ? { target: fact.target } : {}) });
   }
   reasons.sort((a, b) => a.offset - b.offset);
-  return reasons.map(({ code, message, line, column }) => ({ code, message, line, column }));
+  return reasons.map(({ code, message, line, column, target }) => ({ code, message, line, column, ...(target ? { target } : {}) }));
 }
 
 /** 1-based line and column (UTF-16 code units, as editors count) of an offset; a leading BOM is not a column. */

@@ -15,9 +15,10 @@ import {
   THROWING_GLOBALS,
 } from './builtins';
 import { type Binding, type FileModel, type FunctionInfo, type Scope, type Write, isAssignmentOperator, isGeneNode, skipInnerWrappers, skipOuterWrappers } from './collect';
-import { ModuleConstants } from './module-constants';
 import { ReceiverModel } from './receiver';
-import type { ReasonCode } from './types';
+import type { ImportOracle } from './module-summary';
+import { type ConstantKind, ModuleConstants } from './module-constants';
+import type { ReasonCode, ReasonTarget } from './types';
 
 export interface Fact {
   code: ReasonCode;
@@ -25,6 +26,8 @@ export interface Fact {
   node: ts.Node;
   /** For `calls-impure`: the original reason down the call chain. */
   cause?: string;
+  /** The function or constant of another file the fact is about. */
+  target?: ReasonTarget;
 }
 
 export interface Dependency {
@@ -42,13 +45,18 @@ export interface PurityResult {
   /** Per function index: it reads readonly fields of `this` or calls its methods (pure only with respect to its receiver). */
   receiver: boolean[];
   mayThrow: boolean[];
+  /** Per function index: the functions and constants of other files its pure verdict rests on (`imported-pure`). */
+  links: Fact[][];
   bindingOf: Map<ts.Identifier, Binding | undefined>;
   isFresh(binding: Binding): boolean;
+  constantKind(binding: Binding): ConstantKind;
+  isPrimitive(expression: ts.Expression): boolean;
 }
 
 /** `skipped` functions (syntax errors) count as impure for everything that calls or contains them. */
-export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInfo>): PurityResult {
+export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInfo>, imports?: ImportOracle): PurityResult {
   const count = model.functions.length;
+  const links: Fact[][] = Array.from({ length: count }, () => []);
   const impure: Fact[][] = Array.from({ length: count }, () => []);
   const notes: Fact[][] = Array.from({ length: count }, () => []);
   const deps: Dependency[][] = Array.from({ length: count }, () => []);
@@ -139,8 +147,61 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
       case 'enum':
         break;
       case 'import':
-        chain(fn, owner, 'import', `uses ${name}, imported from '${binding.module ?? '?'}': other files are not analysed yet`, id);
+        classifyImport(id, binding, use, fn);
         break;
+    }
+  }
+
+  /** A name imported from another file: decided by that file's summary, through the members read from it. */
+  function classifyImport(id: ts.Identifier, binding: Binding, use: Use, fn: FunctionInfo): void {
+    const owner = binding.scope.owner;
+    const path: string[] = [];
+    let top: ts.Node = id;
+    while (ts.isPropertyAccessExpression(top.parent) && top.parent.expression === top) {
+      path.push(top.parent.name.text);
+      top = top.parent;
+    }
+    const topUse = path.length === 0 ? use : useOf(top as ts.Expression);
+    if (!imports || binding.module === undefined || binding.imported === undefined) {
+      chain(fn, owner, 'import', `uses ${id.text}, imported from '${binding.module ?? '?'}': other files are not analysed here`, id);
+      return;
+    }
+    const meaning = imports.lookup(binding.module, binding.imported, path);
+    if (meaning.kind === 'unknown') {
+      chain(fn, owner, 'import', `uses ${[id.text, ...path].join('.')}, imported from '${binding.module}': ${meaning.message}`, id);
+      return;
+    }
+    const { entry, consumed } = meaning;
+    const text = [id.text, ...path].join('.');
+    const target: ReasonTarget = { file: entry.file, line: entry.line, name: entry.name };
+    const where = `${entry.name} (${entry.file}:${entry.line})`;
+    const rest = path.length - consumed;
+    const node = top;
+    switch (entry.kind) {
+      case 'function':
+        if (rest > 0) {
+          chain(fn, owner, 'calls-unknown', `uses ${short(top, sf)}, a property of ${where}`, node);
+        } else if (entry.purity === 'pure') {
+          for (let f: FunctionInfo | undefined = fn; f && f !== owner; f = f.parent) links[f.index]!.push({ code: 'imported-pure', message: `${topUse === 'call' ? 'calls' : 'uses'} ${where}, pure`, node, target });
+        } else {
+          const cause = entry.purity === 'conditional' ? 'pure only if the function passed in is' : entry.cause ?? 'impure';
+          for (let f: FunctionInfo | undefined = fn; f && f !== owner; f = f.parent) impure[f.index]!.push({ code: 'calls-impure', message: `uses ${where}, which is ${entry.purity === 'conditional' ? 'conditional' : 'impure'} (${cause})`, node, cause, target });
+        }
+        return;
+      case 'constant':
+      case 'enum':
+        if (topUse === 'read' || (topUse === 'call' && rest >= 1 && entry.kind === 'constant' && constantMethod(entry.regex === true, path[path.length - 1]!))) {
+          for (let f: FunctionInfo | undefined = fn; f && f !== owner; f = f.parent) links[f.index]!.push({ code: 'imported-pure', message: `reads ${where}, ${entry.kind === 'enum' ? 'an enum' : 'a constant'}`, node, target });
+        } else chain(fn, owner, 'calls-unknown', `uses ${short(top, sf)} as a function: ${where} is a constant`, node);
+        return;
+      case 'container':
+        // The class or namespace itself as a value (`x instanceof Range`); `new` is decided as a construction.
+        if (rest === 0 && topUse !== 'call') return;
+        chain(fn, owner, topUse === 'call' ? 'calls-unknown' : 'reads-outer-mutable', `uses ${short(top, sf)}, which is not a function or constant of ${where}`, node);
+        return;
+      case 'value':
+        chain(fn, owner, 'reads-outer-mutable', `uses ${text}: ${where} is not a constant (a let, an object, a RegExp with g or y)`, node);
+        return;
     }
   }
 
@@ -422,7 +483,7 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
   }
 
   spread(model, impure, deps, throws, skipped);
-  return { impure, notes, receiver, mayThrow: throws, bindingOf, isFresh, geneAt };
+  return { impure, notes, receiver, mayThrow: throws, links, bindingOf, isFresh, geneAt, constantKind: (binding) => constants.kindOf(binding), isPrimitive: (expression) => isPrimitive(expression, bindingOf, 0) };
 }
 
 /** Impurity and mayThrow travel from callee to caller; recursion among pure genes stays pure. */
@@ -465,6 +526,11 @@ function spread(model: FileModel, impure: Fact[][], deps: Dependency[][], throws
 }
 
 type Use = 'read' | 'call' | 'new';
+
+/** A method that only reads an imported constant: a table's non-mutating ones, a RegExp's test and exec (without g or y). */
+function constantMethod(regex: boolean, method: string): boolean {
+  return regex ? method === 'test' || method === 'exec' : NON_MUTATING_METHODS.has(method) && !MUTATING_METHODS.has(method);
+}
 
 function useOf(node: ts.Node): Use {
   const outer = skipOuterWrappers(node);

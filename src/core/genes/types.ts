@@ -1,3 +1,5 @@
+import type { ImportOracle } from './module-summary';
+
 /** The shapes gene extraction returns: plain data, so they cross a worker boundary with structured clone. */
 
 export type GeneKind =
@@ -46,7 +48,8 @@ export type ReasonCode =
   | 'unknown-global'
   | 'new'
   | 'syntax-error'
-  | 'calls-parameter';
+  | 'calls-parameter'
+  | 'imported-pure';
 
 /** Reason codes that do not make a gene impure: they state what its purity depends on. */
 /** How a receiver-pure gene is described everywhere: `pure · reads only readonly fields`. */
@@ -54,11 +57,22 @@ export const RECEIVER_MARK = 'reads only readonly fields';
 
 export const CONDITIONAL_CODES: ReadonlySet<ReasonCode> = new Set<ReasonCode>(['calls-parameter']);
 
+/** A function or constant of another file a verdict rests on: where the hover links. */
+export interface ReasonTarget {
+  /** Absolute path (or, for a known-pure library function, the module it comes from). */
+  file: string;
+  /** 1-based; 0 when unknown (a library function). */
+  line: number;
+  name: string;
+}
+
 export interface Reason {
   code: ReasonCode;
   message: string;
   line: number;
   column: number;
+  /** Set when the reason is about another file's function or constant. */
+  target?: ReasonTarget;
 }
 
 export interface GeneParam {
@@ -123,6 +137,8 @@ export interface CancellationToken {
 }
 
 export interface ExtractOptions {
+  /** Decides imported names from the summaries of other files; without it, every imported name is unknown (impure). */
+  imports?: ImportOracle;
   /** Files larger than this (UTF-8 bytes) get a `too-large` error instead of an analysis; default 2 MiB. */
   maxBytes?: number;
   /** Epoch milliseconds (Date.now()) after which the analysis gives up with `budget-exceeded`. */

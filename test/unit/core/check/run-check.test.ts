@@ -103,6 +103,22 @@ test('a second run over an unchanged tree answers from the cache; a changed file
   assert.equal(edited.report.stats.genes, cold.report.stats.genes + 1);
 });
 
+test('a cached file is analysed again when a file it imports from changes: the verdict that rested on it follows', async () => {
+  const workspace = sampleCopy();
+  const cache = mkdtempSync(join(tmpdir(), 'chimera-check-cache-'));
+  mkdirSync(join(workspace, 'src/lib'), { recursive: true });
+  writeFileSync(join(workspace, 'src/lib/strings.ts'), 'export function isBlank(s: string): boolean {\n  return s.trim().length === 0;\n}\n');
+  writeFileSync(join(workspace, 'src/lib/app.ts'), `import { isBlank } from './strings.js';\nexport function isFilled(s: string): boolean {\n  return !isBlank(s);\n}\n`);
+  const cold = await check(workspace, { cache, 'no-cache': undefined }, [join(workspace, 'src/lib')]);
+  assert.equal(cold.report.stats.pure, 2, 'isFilled is pure through isBlank, in the other file');
+  const warm = await check(workspace, { cache, 'no-cache': undefined }, [join(workspace, 'src/lib')]);
+  assert.deepEqual([warm.report.stats.analysed, warm.report.stats.cached], [0, 2]);
+  writeFileSync(join(workspace, 'src/lib/strings.ts'), 'export function isBlank(s: string): boolean {\n  return s.trim().length === Date.now();\n}\n');
+  const edited = await check(workspace, { cache, 'no-cache': undefined }, [join(workspace, 'src/lib')]);
+  assert.deepEqual([edited.report.stats.analysed, edited.report.stats.cached], [2, 0], 'app.ts did not change, but what it imports did');
+  assert.equal(edited.report.stats.pure, 0);
+});
+
 test('a bad .env fails the check with the file and line, in JSON, JUnit XML and GitHub annotations', async () => {
   const workspace = sampleCopy();
   writeFileSync(join(workspace, '.env'), '# Local flags\nCHIMERA_ENABLED=maybe\nDRY_RUN_MODE=1\n');
