@@ -117,9 +117,15 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
       case 'param':
         if (owner !== fn && binding.writes.length > 0) chain(fn, owner, 'reads-outer-mutable', `reads ${name}, a parameter of an enclosing function that is reassigned`, id);
         if (use === 'call') {
+          // A callback's parameters are filled by the call it is passed to (`fns.reduce((acc, f) => f(acc), x)`): the
+          // function making that call is as conditional as the callback.
+          const reach = callerOfCallback(owner);
+          let beyondOwner = false;
           for (let f: FunctionInfo | undefined = fn; f; f = f.parent) {
-            notes[f.index]!.push({ code: 'calls-parameter', message: `calls parameter ${name}: pure only if the function passed in is`, node: id });
-            if (f === owner) break;
+            const message = beyondOwner ? `passes on a callback that calls its parameter ${name}: pure only if the functions it is given are` : `calls parameter ${name}: pure only if the function passed in is`;
+            notes[f.index]!.push({ code: 'calls-parameter', message, node: id });
+            if (f === reach) break;
+            if (f === owner) beyondOwner = true;
           }
         }
         break;
@@ -435,9 +441,36 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
       }
       return;
     }
+    if ((method === 'exec' || method === 'test') && !isOwnRegExp(receiver, fn)) {
+      // With the g or y flag both read and move lastIndex: state of an object this call did not make.
+      const why = `calls ${text}(), which moves the lastIndex of a RegExp this function did not create when it has the g or y flag`;
+      if (rootBinding?.kind === 'param') everywhere(fn, 'mutates-parameter', why, node);
+      else if (rootBinding && receiver === root && rootBinding.scope.owner !== fn) chain(fn, rootBinding.scope.owner, 'writes-outer-property', why, node);
+      else everywhere(fn, 'writes-outer-property', why, node);
+      return;
+    }
     if (NON_MUTATING_METHODS.has(method) && !declaredAsForeignType(receiver)) return;
     if (COLLECTION_READ_METHODS.has(method) && (isFreshValue(receiver) || declaredAsBuiltin(receiver))) return;
     everywhere(fn, 'calls-unknown', `calls ${text}(), which is not known to be pure`, node);
+  }
+
+  /** A RegExp whose lastIndex nobody else sees: made in this call, or one without g and y in a binding nobody reassigns. */
+  function isOwnRegExp(receiver: ts.Node, fn: FunctionInfo): boolean {
+    if (isRegExpValue(receiver, false)) return true;
+    if (!ts.isIdentifier(receiver)) return false;
+    const binding = bindingOf.get(receiver);
+    if (!binding || binding.destructured || !binding.initializer || !['const', 'let', 'var'].includes(binding.kind)) return false;
+    const values = [binding.initializer, ...binding.writes.map((write) => (write.operator === ts.SyntaxKind.EqualsToken ? write.value : undefined))];
+    const local = binding.scope.owner === fn;
+    return values.every((value) => value !== undefined && isRegExpValue(value, !local));
+  }
+
+  /** A regex literal or `new RegExp(…)`; with `flagless`, only a literal without the g and y flags. */
+  function isRegExpValue(expression: ts.Node, flagless: boolean): boolean {
+    const inner = skipInnerWrappers(expression);
+    if (ts.isRegularExpressionLiteral(inner)) return !flagless || !/[gy]/.test(inner.text.slice(inner.text.lastIndexOf('/') + 1));
+    if (flagless || !(ts.isNewExpression(inner) || ts.isCallExpression(inner))) return false;
+    return ts.isIdentifier(inner.expression) && inner.expression.text === 'RegExp' && bindingOf.has(inner.expression) && !bindingOf.get(inner.expression);
   }
 
   function isFreshValue(expression: ts.Node): boolean {
@@ -523,6 +556,19 @@ function spread(model: FileModel, impure: Fact[][], deps: Dependency[][], throws
       }
     }
   }
+}
+
+/** The outermost function that calls `fn` by passing it, directly or through callbacks, as an argument. */
+function callerOfCallback(fn: FunctionInfo | undefined): FunctionInfo | undefined {
+  let reach = fn;
+  while (reach?.parent && isCallArgument(reach.node)) reach = reach.parent;
+  return reach;
+}
+
+function isCallArgument(node: ts.Node): boolean {
+  const outer = skipOuterWrappers(node);
+  const parent = outer.parent;
+  return (ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments !== undefined && parent.arguments.some((argument) => argument === outer);
 }
 
 type Use = 'read' | 'call' | 'new';
