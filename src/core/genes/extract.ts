@@ -53,7 +53,6 @@ export function extractGenesWithSource(fileName: string, text: string, options: 
 
 function analyzeModel(model: FileModel, text: string, result: FileGenes): void {
   const { sourceFile, functions } = model;
-  const plainJs = /\.[cm]?jsx?$/i.test(sourceFile.fileName);
   const locate = locator(sourceFile, text);
   const diagnostics = (sourceFile as unknown as { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
   const broken = new Map<FunctionInfo, ts.DiagnosticWithLocation>();
@@ -74,7 +73,7 @@ function analyzeModel(model: FileModel, text: string, result: FileGenes): void {
   }
   const purity = analyzePurity(model, new Set(broken.keys()));
   const pure = new Set(functions.filter((fn) => !broken.has(fn) && purity.impure[fn.index]!.length === 0));
-  const numeric = inferNumeric(model, pure, purity.bindingOf, purity.geneAt, plainJs);
+  const numeric = inferNumeric(model, pure, purity.bindingOf, purity.geneAt);
 
   const seenNames = new Map<string, number>();
   const seenIds = new Map<string, number>();
