@@ -7,7 +7,7 @@ import ts from 'typescript';
 import { FUEL_GLOBAL, STATUS_GLOBAL, findHostImport } from '../wasm-abi';
 import { type CalleeInfo, FunctionCompiler, type ModuleServices, type OuterValue, type ParameterPlan, Refusal, typeFromAnnotation, valTypeOf } from './function-compiler';
 import { ModuleScope } from './module-scope';
-import { type InferredParameter, documentedReturnType, inferredParameter, specialisationOf } from './infer-types';
+import { type InferredParameter, unannotatedReturnType, inferredParameter, specialisationOf } from './infer-types';
 import * as helpers from './runtime-helpers';
 import { CodeBuffer, type DefinedFunction, type FunctionRef, type ImportedFunction, ValType, encodeModule } from './wasm-encoder';
 import type { CompileResult, CompiledGene, FunctionSourceMap, GeneDependency, GeneEntry, GeneType } from './types';
@@ -92,7 +92,7 @@ class ModuleBuilder implements ModuleServices {
     });
     fn = { node, name, ref: { index: -1 }, params, required, compiler: undefined, adapters: new Map() };
     this.functions.set(node, fn);
-    const annotated = node.type ? typeFromAnnotation(node.type) : documentedReturnType(node);
+    const annotated = node.type ? typeFromAnnotation(node.type) : unannotatedReturnType(node);
     if (annotated === 'other') throw new Refusal(node.type!, 'return type', `returns ${node.type!.getText()}, not number or boolean`);
     const compiler = new FunctionCompiler(this, node, params, annotated);
     fn.compiler = compiler;

@@ -3,7 +3,7 @@
  * inferred type, or is refused with why; a module whose entry has such parameters says it is a specialisation.
  */
 import ts from 'typescript';
-import { inferParameterType, jsDocReturnType, specialisationNote } from '../genes/type-inference';
+import { inferParameterType, jsDocReturnType, returnTypeFromExpressions, specialisationNote } from '../genes/type-inference';
 import { Refusal } from './function-compiler';
 import type { GeneType, Specialisation } from './types';
 
@@ -21,11 +21,11 @@ export function inferredParameter(parameter: ts.ParameterDeclaration, name: stri
   return { name, type: inferred.type, from: inferred.from };
 }
 
-/** The JSDoc `@returns` type of a function without a return annotation, if it documents one. */
-export function documentedReturnType(node: ts.FunctionLikeDeclaration): GeneType | undefined {
+/** The result type of a function without a return annotation: its JSDoc `@returns`, else what a return surely yields. */
+export function unannotatedReturnType(node: ts.FunctionLikeDeclaration): GeneType | undefined {
   const documented = jsDocReturnType(node);
   if (documented !== undefined && typeof documented !== 'string') throw new Refusal(node, 'return type', `documented as returning {${documented.documented}}, not number or boolean`);
-  return documented;
+  return documented ?? returnTypeFromExpressions(node);
 }
 
 /** `{ specialisation }` when the entry's parameters include inferred ones, else nothing. */

@@ -80,7 +80,14 @@ export function inferNumeric(
           case ts.SyntaxKind.AmpersandToken:
           case ts.SyntaxKind.BarToken:
           case ts.SyntaxKind.CaretToken:
+          case ts.SyntaxKind.PlusEqualsToken: // a compound assignment's value is the arithmetic's: `n1 * (x -= 1.5) * x`
+          case ts.SyntaxKind.MinusEqualsToken:
+          case ts.SyntaxKind.AsteriskEqualsToken:
+          case ts.SyntaxKind.SlashEqualsToken:
+          case ts.SyntaxKind.PercentEqualsToken:
             return numberish(typeOf(binary.left, depth + 1)) && numberish(typeOf(binary.right, depth + 1)) ? 'number' : undefined;
+          case ts.SyntaxKind.EqualsToken:
+            return typeOf(binary.right, depth + 1);
           case ts.SyntaxKind.AmpersandAmpersandToken:
           case ts.SyntaxKind.BarBarToken:
           case ts.SyntaxKind.QuestionQuestionToken:

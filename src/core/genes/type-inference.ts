@@ -102,7 +102,8 @@ function inferParameters(fn: FunctionNode, depth: number): readonly (ParameterIn
     else candidates.push(index);
   });
   if (candidates.length === 0 || !fn.body || depth > MAX_DEPTH) return result;
-  const references = referencesOf(fn, candidates.map((i) => (fn.parameters[i]!.name as ts.Identifier).text));
+  const { references, shadowed } = referencesOf(fn, candidates.map((i) => (fn.parameters[i]!.name as ts.Identifier).text));
+  const nameOf = (index: number) => (fn.parameters[index]!.name as ts.Identifier).text;
   const context: Context = { fn, result, depth };
   // Evidence only grows as parameters become numbers (a comparison with a number parameter is numeric): iterate.
   let changed = true;
@@ -110,9 +111,9 @@ function inferParameters(fn: FunctionNode, depth: number): readonly (ParameterIn
     changed = false;
     for (const index of candidates) {
       if (result[index] !== undefined) continue;
-      const uses = references.get((fn.parameters[index]!.name as ts.Identifier).text) ?? [];
+      const uses = references.get(nameOf(index)) ?? [];
       let numeric = false;
-      let other = uses.length === 0; // unused (or shadowed): nothing says it is a number
+      let other = uses.length === 0; // unused or shadowed: nothing says it is a number
       for (const use of uses) {
         const kind = useOf(use, context);
         if (kind === 'other') other = true;
@@ -124,7 +125,16 @@ function inferParameters(fn: FunctionNode, depth: number): readonly (ParameterIn
       }
     }
   }
+  // An unused parameter beside number ones (jQuery Easing's `(x, t, b, c, d)`): the result cannot depend on it.
+  const hasNumber = fn.parameters.some((p, i) => p.type?.kind === ts.SyntaxKind.NumberKeyword || isInferredNumber(result[i]));
+  for (const index of candidates) {
+    if (hasNumber && result[index] === undefined && !shadowed.has(nameOf(index)) && !references.has(nameOf(index))) result[index] = { type: 'number', from: 'use' };
+  }
   return result;
+}
+
+function isInferredNumber(inferred: ParameterInference | 'pending'): boolean {
+  return inferred !== undefined && inferred !== 'pending' && 'type' in inferred && inferred.type === 'number';
 }
 
 interface Context {
@@ -134,7 +144,7 @@ interface Context {
 }
 
 /** Value references to each name in the function; a name declared again inside it (shadowed) gets none. */
-function referencesOf(fn: FunctionNode, names: readonly string[]): Map<string, ts.Identifier[]> {
+function referencesOf(fn: FunctionNode, names: readonly string[]): { references: Map<string, ts.Identifier[]>; shadowed: Set<string> } {
   const wanted = new Set(names);
   const found = new Map<string, ts.Identifier[]>();
   const shadowed = new Set<string>();
@@ -151,9 +161,8 @@ function referencesOf(fn: FunctionNode, names: readonly string[]): Map<string, t
   };
   if (fn.body) visit(fn.body);
   for (const parameter of fn.parameters) if (parameter.initializer) visit(parameter.initializer);
-  // A shadowed name is not worth telling apart from its twin: no inference.
-  for (const name of shadowed) found.set(name, []);
-  return found;
+  for (const name of shadowed) found.delete(name);
+  return { references: found, shadowed };
 }
 
 function isDeclaration(node: ts.Node): boolean {
@@ -325,7 +334,7 @@ function identifierIsNumber(id: ts.Identifier, context: Context, depth: number):
     const inferred = context.result[index];
     if (parameter.type) return parameter.type.kind === ts.SyntaxKind.NumberKeyword;
     if (parameter.initializer) return isNumber(parameter.initializer, context, depth + 1);
-    return inferred !== undefined && inferred !== 'pending' && 'type' in inferred && inferred.type === 'number';
+    return isInferredNumber(inferred);
   }
   // A local declared once in the function, whose value and every assignment are numbers.
   const declaration = localDeclaration(fn, id.text);
@@ -349,4 +358,33 @@ function localDeclaration(fn: FunctionNode, name: string): ts.VariableDeclaratio
   if (count !== 1 || !found) return undefined;
   // A `let` reassigned with something else is not known to stay a number: only `const` counts.
   return (found.parent.flags & ts.NodeFlags.Const) !== 0 ? found : undefined;
+}
+
+/**
+ * What a function without a return annotation surely returns, read from one return expression that needs no call
+ * (`n <= 1 ? 1 : n * fact(n - 1)` is a number): lets a recursive call know its result type before the body is done.
+ */
+export function returnTypeFromExpressions(fn: FunctionNode): ScalarType | undefined {
+  if (!fn.body || fn.type) return undefined;
+  const context: Context = { fn, result: inferParameters(fn, 0), depth: 0 };
+  const expressions: ts.Expression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node) || ts.isClassLike(node)) return;
+    if (ts.isReturnStatement(node) && node.expression) expressions.push(node.expression);
+    ts.forEachChild(node, visit);
+  };
+  if (ts.isBlock(fn.body)) fn.body.statements.forEach(visit);
+  else expressions.push(fn.body);
+  for (const expression of expressions) {
+    if (isNumber(expression, context, 0)) return 'number';
+    if (isBoolean(expression)) return 'boolean';
+  }
+  return undefined;
+}
+
+function isBoolean(expression: ts.Expression): boolean {
+  const node = inner(expression);
+  if (node.kind === ts.SyntaxKind.TrueKeyword || node.kind === ts.SyntaxKind.FalseKeyword) return true;
+  if (ts.isPrefixUnaryExpression(node)) return node.operator === ts.SyntaxKind.ExclamationToken;
+  return ts.isBinaryExpression(node) && (RELATIONAL.has(node.operatorToken.kind) || EQUALITY.has(node.operatorToken.kind));
 }

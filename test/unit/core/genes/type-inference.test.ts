@@ -78,8 +78,9 @@ test('a use that needs something other than a number rules the parameter out', (
   assert.deepEqual(inferredOf('function f(fn) { return fn(1) * 2; }', 'f'), { fn: undefined });
 });
 
-test('an unused or shadowed parameter is not inferred', () => {
+test('an unused parameter is a number only beside number parameters; a shadowed one is not inferred', () => {
   assert.deepEqual(inferredOf('function f(x) { return 1; }', 'f'), { x: undefined });
+  assert.deepEqual(inferredOf('function easeIn(x, t) { return t * t; }', 'easeIn'), { x: { type: 'number', from: 'use' }, t: { type: 'number', from: 'use' } });
   assert.deepEqual(inferredOf('function f(x) { { const x = 2; return x * 2; } }', 'f'), { x: undefined });
 });
 
