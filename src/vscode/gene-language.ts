@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { FileAnalysis } from '../core/analysis/pipeline';
+import type { Specialisation } from '../core/compiler/types';
 import { DOCS_URL } from '../core/flags/diagnostic';
 import type { AnalysisController } from './analysis-controller';
 import { geneRange, purityLabel } from './gene-views';
@@ -74,7 +75,7 @@ export class GeneLanguageFeatures implements vscode.HoverProvider, vscode.Dispos
     if (!entry) return undefined;
     const md = new vscode.MarkdownString(`**${entry.gene.name}** — ${purityLabel(entry)}\n\n`);
     for (const r of entry.gene.reasons) md.appendMarkdown(`- ${r.message} (line ${r.line})\n`);
-    if (entry.compile?.verdict === 'ok') md.appendMarkdown(`\nCID \`${entry.compile.cid}\` · ${entry.compile.wasmSize} bytes\n`);
+    if (entry.compile?.verdict === 'ok') md.appendMarkdown(`\nCID \`${entry.compile.cid}\` · ${entry.compile.wasmSize} bytes${specialisationText(entry.compile.specialisation)}\n`);
     else if (entry.compile) md.appendMarkdown(`\nNot compiled: ${entry.compile.reason} (line ${entry.compile.line})\n`);
     const run = this.lastRuns.get(entry.gene.id);
     if (run) md.appendMarkdown(`\nLast run: ${run.verdict}${run.fuel !== undefined ? `, fuel ${run.fuel}` : ''}, ${run.ms} ms\n`);
@@ -84,4 +85,11 @@ export class GeneLanguageFeatures implements vscode.HoverProvider, vscode.Dispos
   dispose(): void {
     for (const disposable of this.disposables) disposable.dispose();
   }
+}
+
+/** ` · compiled for number arguments (t from JSDoc, power from its uses)`, or nothing for declared types. */
+function specialisationText(specialisation: Specialisation | undefined): string {
+  if (!specialisation) return '';
+  const sources = specialisation.inferred.map((p) => `\`${p.name}\` from ${p.from === 'jsdoc' ? 'JSDoc' : 'its uses'}`);
+  return ` · ${specialisation.note} (${sources.join(', ')})`;
 }
