@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { isAbsolute } from 'node:path';
 import type { FileAnalysis } from '../core/analysis/pipeline';
+import type { Specialisation } from '../core/compiler/types';
 import type { Reason } from '../core/genes/types';
 import { DOCS_URL } from '../core/flags/diagnostic';
 import type { AnalysisController } from './analysis-controller';
@@ -77,7 +78,7 @@ export class GeneLanguageFeatures implements vscode.HoverProvider, vscode.Dispos
     const md = new vscode.MarkdownString(`**${entry.gene.name}** — ${purityLabel(entry)}\n\n`);
     const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri;
     for (const r of entry.gene.reasons) md.appendMarkdown(`- ${r.message} (line ${r.line})${targetLink(r, folder)}\n`);
-    if (entry.compile?.verdict === 'ok') md.appendMarkdown(`\nCID \`${entry.compile.cid}\` · ${entry.compile.wasmSize} bytes\n`);
+    if (entry.compile?.verdict === 'ok') md.appendMarkdown(`\nCID \`${entry.compile.cid}\` · ${entry.compile.wasmSize} bytes${specialisationText(entry.compile.specialisation)}\n`);
     else if (entry.compile) md.appendMarkdown(`\nNot compiled: ${entry.compile.reason} (line ${entry.compile.line})\n`);
     const run = this.lastRuns.get(entry.gene.id);
     if (run) md.appendMarkdown(`\nLast run: ${run.verdict}${run.fuel !== undefined ? `, fuel ${run.fuel}` : ''}, ${run.ms} ms\n`);
@@ -95,4 +96,11 @@ export function targetLink(reason: Reason, folder: vscode.Uri | undefined): stri
   if (!target || target.line === 0) return '';
   const file = isAbsolute(target.file) || !folder ? vscode.Uri.file(target.file) : vscode.Uri.joinPath(folder, target.file);
   return ` — [${target.name}](${file.with({ fragment: `L${target.line}` }).toString()})`;
+}
+
+/** ` · compiled for number arguments (t from JSDoc, power from its uses)`, or nothing for declared types. */
+function specialisationText(specialisation: Specialisation | undefined): string {
+  if (!specialisation) return '';
+  const sources = specialisation.inferred.map((p) => `\`${p.name}\` from ${p.from === 'jsdoc' ? 'JSDoc' : 'its uses'}`);
+  return ` · ${specialisation.note} (${sources.join(', ')})`;
 }

@@ -96,6 +96,7 @@ export class GenesTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     item.id = `gene:${entry.gene.id}`;
     const verdicts = [
       entry.compile ? (entry.compile.verdict === 'ok' ? `compiled · ${entry.compile.cid.slice(0, 14)}…` : `unsupported: ${entry.compile.construct}`) : undefined,
+      entry.compile?.verdict === 'ok' ? entry.compile.specialisation?.note : undefined,
       entry.verify ? `sandbox: ${entry.verify.verdict}${entry.verify.verdict === 'ok' ? ` (${entry.verify.compared} inputs)` : ''}` : undefined,
       entry.protein ? `protein ${entry.protein.digest.slice(9, 17)}` : undefined,
     ].filter(Boolean);
@@ -131,7 +132,7 @@ export class GeneLensProvider implements vscode.CodeLensProvider, vscode.Disposa
       const at = new vscode.Range(entry.gene.line - 1, 0, entry.gene.line - 1, 0);
       lenses.push(new vscode.CodeLens(at, { title: purityLabel(entry), command: 'chimera.explainGene', arguments: [document.uri, entry.gene.name] }));
       if (entry.compile?.verdict === 'ok') {
-        lenses.push(new vscode.CodeLens(at, { title: `compiles · ${entry.compile.cid.slice(0, 14)}…`, tooltip: `CID ${entry.compile.cid} (${entry.compile.wasmSize} bytes); click to copy`, command: 'chimera.copyCid', arguments: [document.uri, entry.gene.name] }));
+        lenses.push(new vscode.CodeLens(at, { title: `compiles · ${entry.compile.cid.slice(0, 14)}…${entry.compile.specialisation ? ` · ${entry.compile.specialisation.note}` : ''}`, tooltip: `CID ${entry.compile.cid} (${entry.compile.wasmSize} bytes); click to copy`, command: 'chimera.copyCid', arguments: [document.uri, entry.gene.name] }));
         lenses.push(new vscode.CodeLens(at, { title: 'Run ▶', command: 'chimera.runGene', arguments: [document.uri, entry.gene.name] }));
       }
       const similar = similarInFile(analysis, entry);

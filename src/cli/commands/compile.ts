@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type ts from 'typescript';
-import { type CompileResult, compileSelected } from '../../core/compiler';
+import { type CompileResult, type CompiledGene, compileSelected } from '../../core/compiler';
 import { cidOf } from '../../core/store/cid';
 import { type Command, UsageError } from '../command';
 import { COMPILE_SPEC } from '../analysis-specs';
@@ -25,6 +25,13 @@ export function loadAndCompile(workspace: string, file: string | undefined, sele
   const selected = compileSelected(file, text, selector);
   if (!selected.ok) throw new UsageError(selected.message);
   return { sourceFile: selected.sourceFile, compiled: selected.compiled };
+}
+
+/** `compiled for number arguments (inferred: t from JSDoc, power from its uses)` for a specialisation; nothing otherwise. */
+export function specialisationLines(compiled: CompiledGene): string[] {
+  const specialisation = compiled.specialisation;
+  if (!specialisation) return [];
+  return [`${specialisation.note} (inferred: ${specialisation.inferred.map((p) => `${p.name} from ${p.from === 'jsdoc' ? 'JSDoc' : 'its uses'}`).join(', ')})`];
 }
 
 export const describeRefusal = (result: Extract<CompileResult, { verdict: 'unsupported' }>) => `${result.construct} at ${result.line}:${result.column}: ${result.reason}`;
@@ -55,8 +62,9 @@ export const compileCommand: Command = {
         imports: compiled.imports,
         signature: compiled.signature,
         sourceMap: compiled.sourceMap,
+        ...(compiled.specialisation ? { specialisation: compiled.specialisation } : {}),
       },
-      text: [`${compiled.name}  ${cid}  ${compiled.bytes.length} bytes`, `exports: ${compiled.exports.join(', ')}`, ...(typeof options.out === 'string' ? [`written to ${options.out}`] : [])].join('\n'),
+      text: [`${compiled.name}  ${cid}  ${compiled.bytes.length} bytes`, ...specialisationLines(compiled), `exports: ${compiled.exports.join(', ')}`, ...(typeof options.out === 'string' ? [`written to ${options.out}`] : [])].join('\n'),
     };
   },
 };

@@ -9,7 +9,7 @@ import { RUN_SPEC } from '../analysis-specs';
 import { ExitCode } from '../exit-codes';
 import { limitsFrom } from '../limits';
 import { openModuleStore } from '../module-store';
-import { describeRefusal, loadAndCompile } from './compile';
+import { describeRefusal, loadAndCompile, specialisationLines } from './compile';
 
 /** WASM_MAX_GAS's default: the fuel budget per call. */
 const DEFAULT_FUEL = 10_000_000;
@@ -74,11 +74,11 @@ export function createRunCommand(setup: RunCommandOptions = {}): Command {
         await sandbox.dispose();
       }
       const allGood = results.every((r) => r.verdict === 'ok' && r.match);
-      const measured = { cache: stored.cache, memoryBytes: executor.peakMemoryBytes() };
+      const measured = { cache: stored.cache, memoryBytes: executor.peakMemoryBytes(), ...(compiled.specialisation ? { specialisation: compiled.specialisation } : {}) };
       return {
         exitCode: allGood ? ExitCode.Ok : ExitCode.Findings,
         data: batch ? { results, ...measured } : { ...results[0], results, ...measured },
-        text: [...results.map(show), `module ${stored.cid} (cache ${stored.cache}), peak memory ${measured.memoryBytes} bytes`].join('\n'),
+        text: [...results.map(show), ...specialisationLines(compiled), `module ${stored.cid} (cache ${stored.cache}), peak memory ${measured.memoryBytes} bytes`].join('\n'),
       };
     },
   };

@@ -4,7 +4,7 @@
  * verification against the JavaScript (dry run) → protein hashes. Plain data out; every stage measured.
  */
 import { performance } from 'node:perf_hooks';
-import { type CompiledGene, type GeneExecutor, compileGene, verifyCompiledGene } from '../compiler';
+import { type CompiledGene, type GeneExecutor, type Specialisation, compileGene, verifyCompiledGene } from '../compiler';
 import { type CancellationToken, type FileError, type Gene, type SkippedGene, extractGenesWithSource, findFunctionNode, parseSource } from '../genes';
 import { WorkspacePurity } from '../genes/workspace-purity';
 import type ts from 'typescript';
@@ -46,7 +46,7 @@ export interface AnalysisRequest {
 }
 
 export type CompileOutcome =
-  | { verdict: 'ok'; cid: string; wasmSize: number; exports: string[]; imports: string[] }
+  | { verdict: 'ok'; cid: string; wasmSize: number; exports: string[]; imports: string[]; specialisation?: Specialisation }
   | { verdict: 'unsupported'; construct: string; reason: string; line: number; column: number };
 
 export interface VerifyOutcome {
@@ -110,7 +110,7 @@ export function isCompilable(gene: Gene): boolean {
 
 function compileOutcome(compiled: ReturnType<typeof compileGene>): CompileOutcome {
   if (compiled.verdict === 'unsupported') return { verdict: 'unsupported', construct: compiled.construct, reason: compiled.reason, line: compiled.line, column: compiled.column };
-  return { verdict: 'ok', cid: cidOfSync(compiled.bytes), wasmSize: compiled.bytes.length, exports: [...compiled.exports], imports: [...compiled.imports] };
+  return { verdict: 'ok', cid: cidOfSync(compiled.bytes), wasmSize: compiled.bytes.length, exports: [...compiled.exports], imports: [...compiled.imports], ...(compiled.specialisation ? { specialisation: compiled.specialisation } : {}) };
 }
 
 function stopped(request: AnalysisRequest): FileError | undefined {

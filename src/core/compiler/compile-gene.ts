@@ -7,6 +7,7 @@ import ts from 'typescript';
 import { FUEL_GLOBAL, STATUS_GLOBAL, findHostImport } from '../wasm-abi';
 import { type CalleeInfo, FunctionCompiler, type ModuleServices, type OuterValue, type ParameterPlan, Refusal, typeFromAnnotation, valTypeOf } from './function-compiler';
 import { ModuleScope } from './module-scope';
+import { type InferredParameter, unannotatedReturnType, inferredParameter, specialisationOf } from './infer-types';
 import * as helpers from './runtime-helpers';
 import { CodeBuffer, type DefinedFunction, type FunctionRef, type ImportedFunction, ValType, encodeModule } from './wasm-encoder';
 import type { CompileResult, CompiledGene, FunctionSourceMap, GeneDependency, GeneEntry, GeneType } from './types';
@@ -39,6 +40,8 @@ class ModuleBuilder implements ModuleServices {
   readonly helpers = new Map<HelperName, FunctionRef>();
   readonly dependencies = new Map<ts.Node, GeneDependency>();
   private readonly scope = new ModuleScope();
+  /** Parameters whose types were inferred rather than declared: the module is a specialisation for them. */
+  readonly inferred = new Map<ts.ParameterDeclaration, InferredParameter>();
 
   constructor(readonly sourceFile: ts.SourceFile) {}
 
@@ -89,7 +92,7 @@ class ModuleBuilder implements ModuleServices {
     });
     fn = { node, name, ref: { index: -1 }, params, required, compiler: undefined, adapters: new Map() };
     this.functions.set(node, fn);
-    const annotated = typeFromAnnotation(node.type);
+    const annotated = node.type ? typeFromAnnotation(node.type) : unannotatedReturnType(node);
     if (annotated === 'other') throw new Refusal(node.type!, 'return type', `returns ${node.type!.getText()}, not number or boolean`);
     const compiler = new FunctionCompiler(this, node, params, annotated);
     fn.compiler = compiler;
@@ -108,10 +111,12 @@ class ModuleBuilder implements ModuleServices {
       if (name === 'this') throw new Refusal(parameter, 'this', 'genes have no `this`');
       let type = typeFromAnnotation(parameter.type);
       if (type === 'other') throw new Refusal(parameter.type!, 'parameter type', `'${name}' is ${parameter.type!.getText()}, not number or boolean`);
-      if (type === undefined) {
-        if (!parameter.initializer) throw new Refusal(parameter, 'untyped parameter', `'${name}' has neither a type nor a default value`);
-        type = new FunctionCompiler(this, node, plans, undefined).typeOf(parameter.initializer);
+      if (type === undefined && !parameter.initializer) {
+        const inferred = inferredParameter(parameter, name);
+        type = inferred.type;
+        this.inferred.set(parameter, inferred);
       }
+      if (type === undefined) type = new FunctionCompiler(this, node, plans, undefined).typeOf(parameter.initializer!);
       plans.push({ name, type, initializer: parameter.initializer, node: parameter });
     }
     return plans;
@@ -209,6 +214,7 @@ class ModuleBuilder implements ModuleServices {
       sourceMap,
       dependencies: [...this.dependencies.values()].sort((a, b) => a.start - b.start),
       entry: entryShape,
+      ...specialisationOf(entry.node, this.inferred),
     };
   }
 }

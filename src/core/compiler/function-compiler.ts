@@ -556,7 +556,8 @@ export class FunctionCompiler {
     this.control.pop();
     this.code.op(Op.end);
     if (forScope) this.scopes.pop();
-    this.restoreUnset(before);
+    // A do-while body without break or continue runs to its end at least once: what it assigns stays assigned.
+    if (!ts.isDoStatement(node) || containsJump(node.statement)) this.restoreUnset(before);
   }
 
   private jump(node: ts.BreakOrContinueStatement): void {
@@ -1087,6 +1088,12 @@ export class FunctionCompiler {
     this.release(ValType.F64, x);
     return 'boolean';
   }
+}
+
+function containsJump(node: ts.Node): boolean {
+  if (ts.isBreakOrContinueStatement(node)) return true;
+  if (ts.isFunctionLike(node)) return false;
+  return ts.forEachChild(node, containsJump) ?? false;
 }
 
 function unparenthesized(node: ts.Expression): ts.Expression {

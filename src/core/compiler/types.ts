@@ -55,6 +55,16 @@ export interface CompiledGene {
   sourceMap: readonly FunctionSourceMap[];
   dependencies: readonly GeneDependency[];
   entry: GeneEntry;
+  /** Present when a parameter's type was inferred (JSDoc or use), not declared: the module is exact for those types. */
+  specialisation?: Specialisation;
+}
+
+/** A gene compiled for inferred argument types, e.g. plain JavaScript `function lerp(a, b, t)` for numbers. */
+export interface Specialisation {
+  /** For people: `compiled for number arguments`. */
+  note: string;
+  /** Each parameter whose type was inferred, and from what: its JSDoc tag, or how the gene uses it. */
+  inferred: readonly { name: string; type: GeneType; from: 'jsdoc' | 'use' }[];
 }
 
 export interface UnsupportedGene {

@@ -81,7 +81,6 @@ export function analyzeParsed(model: FileModel, text: string, options: ExtractOp
 
 function analyzeModel(model: FileModel, text: string, result: FileGenes, imports: ExtractOptions['imports']): ExtractedFile {
   const { sourceFile, functions } = model;
-  const plainJs = /\.[cm]?jsx?$/i.test(sourceFile.fileName);
   const locate = locator(sourceFile, text);
   const diagnostics = (sourceFile as unknown as { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
   const broken = new Map<FunctionInfo, ts.DiagnosticWithLocation>();
@@ -102,7 +101,7 @@ function analyzeModel(model: FileModel, text: string, result: FileGenes, imports
   }
   const purity = analyzePurity(model, new Set(broken.keys()), imports);
   const pure = new Set(functions.filter((fn) => !broken.has(fn) && purity.impure[fn.index]!.length === 0));
-  const numeric = inferNumeric(model, pure, purity.bindingOf, purity.geneAt, plainJs);
+  const numeric = inferNumeric(model, pure, purity.bindingOf, purity.geneAt);
 
   const seenNames = new Map<string, number>();
   const seenIds = new Map<string, number>();

@@ -1,8 +1,9 @@
-// The `numeric` mark: pure genes whose parameters and result are all number or boolean, declared or (in plain JS) inferred.
+// The `numeric` mark: pure genes whose parameters and result are all number or boolean, declared or inferred (type-inference.ts).
 import ts from 'typescript';
 import { BOOLEAN_FUNCTIONS, NUMBER_FUNCTIONS } from './builtins';
 import { canCompleteNormally } from './control-flow';
 import { type Binding, type FileModel, type FunctionInfo, isGeneNode, skipInnerWrappers } from './collect';
+import { inferParameterType, jsDocReturnType } from './type-inference';
 
 export type Scalar = 'number' | 'boolean';
 /** `pending` stands for a call to a gene whose type is still being inferred (recursion). */
@@ -21,24 +22,12 @@ export function inferNumeric(
   pure: ReadonlySet<FunctionInfo>,
   bindingOf: Map<ts.Identifier, Binding | undefined>,
   geneAt: Map<ts.Node, FunctionInfo>,
-  plainJs: boolean,
 ): Map<FunctionInfo, NumericSignature> {
-  const usesByParameter = new Map<ts.Node, ts.Identifier[]>();
-  if (plainJs) {
-    for (const ref of model.references) {
-      const binding = bindingOf.get(ref.id);
-      if (binding?.kind !== 'param') continue;
-      const list = usesByParameter.get(binding.declaration);
-      if (list) list.push(ref.id);
-      else usesByParameter.set(binding.declaration, [ref.id]);
-    }
-  }
-
   const params = new Map<FunctionInfo, Scalar[]>();
   for (const fn of pure) {
     const types: Scalar[] = [];
     for (const parameter of fn.node.parameters) {
-      const type = parameterType(parameter, plainJs, usesByParameter);
+      const type = parameterType(parameter);
       if (!type) break;
       types.push(type);
     }
@@ -46,7 +35,10 @@ export function inferNumeric(
   }
 
   const returns = new Map<FunctionInfo, Inferred>();
-  for (const fn of params.keys()) returns.set(fn, fn.node.type ? scalarOfType(fn.node.type) : 'pending');
+  for (const fn of params.keys()) {
+    const documented = jsDocReturnType(fn.node);
+    if (documented === undefined || typeof documented === 'string') returns.set(fn, fn.node.type ? scalarOfType(fn.node.type) : (documented ?? 'pending'));
+  }
 
   const localMemo = new Map<Binding, Inferred>();
   const typeOf = (expression: ts.Node, depth: number): Inferred => {
@@ -88,7 +80,14 @@ export function inferNumeric(
           case ts.SyntaxKind.AmpersandToken:
           case ts.SyntaxKind.BarToken:
           case ts.SyntaxKind.CaretToken:
+          case ts.SyntaxKind.PlusEqualsToken: // a compound assignment's value is the arithmetic's: `n1 * (x -= 1.5) * x`
+          case ts.SyntaxKind.MinusEqualsToken:
+          case ts.SyntaxKind.AsteriskEqualsToken:
+          case ts.SyntaxKind.SlashEqualsToken:
+          case ts.SyntaxKind.PercentEqualsToken:
             return numberish(typeOf(binary.left, depth + 1)) && numberish(typeOf(binary.right, depth + 1)) ? 'number' : undefined;
+          case ts.SyntaxKind.EqualsToken:
+            return typeOf(binary.right, depth + 1);
           case ts.SyntaxKind.AmpersandAmpersandToken:
           case ts.SyntaxKind.BarBarToken:
           case ts.SyntaxKind.QuestionQuestionToken:
@@ -196,7 +195,8 @@ export function inferNumeric(
     let changed = false;
     localMemo.clear();
     for (const fn of [...returns.keys()]) {
-      const declared = fn.node.type ? scalarOfType(fn.node.type) : undefined;
+      const documented = jsDocReturnType(fn.node);
+      const declared = fn.node.type ? scalarOfType(fn.node.type) : typeof documented === 'string' ? documented : undefined;
       const inferred = returnTypeOf(fn.node, typeOf);
       const next = declared ?? inferred;
       if (next === undefined || next === 'pending' || (declared !== undefined && inferred !== undefined && inferred !== 'pending' && inferred !== declared) || inferred === undefined) {
@@ -241,67 +241,13 @@ export function scalarOfType(type: ts.TypeNode): Scalar | undefined {
   return undefined;
 }
 
-function parameterType(parameter: ts.ParameterDeclaration, plainJs: boolean, usesByParameter: Map<ts.Node, ts.Identifier[]>): Scalar | undefined {
+function parameterType(parameter: ts.ParameterDeclaration): Scalar | undefined {
   if (parameter.dotDotDotToken || parameter.questionToken || !ts.isIdentifier(parameter.name)) return undefined;
   if (parameter.type) return scalarOfType(parameter.type);
-  if (!plainJs) return undefined;
   if (parameter.initializer) return ts.isNumericLiteral(skipInnerWrappers(parameter.initializer)) ? 'number' : undefined;
-  const uses = usesByParameter.get(parameter) ?? [];
-  let numericUse = false;
-  for (const use of uses) {
-    const kind = useKind(use);
-    if (kind === 'other') return undefined;
-    if (kind === 'numeric') numericUse = true;
-  }
-  return numericUse ? 'number' : undefined;
-}
-
-/** How a plain-JS parameter is used: in arithmetic (numeric), as an object or function (other), or neither. */
-function useKind(id: ts.Identifier): 'numeric' | 'other' | 'neutral' {
-  let node: ts.Node = id;
-  while (ts.isParenthesizedExpression(node.parent)) node = node.parent;
-  const parent = node.parent;
-  if (ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) return parent.expression === node ? 'other' : 'neutral';
-  if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) {
-    if (parent.expression === node) return 'other';
-    const callee = parent.expression;
-    return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Math' ? 'numeric' : 'neutral';
-  }
-  if (ts.isSpreadElement(parent) || ts.isForOfStatement(parent) || ts.isForInStatement(parent) || ts.isTaggedTemplateExpression(parent)) return 'other';
-  if (ts.isPrefixUnaryExpression(parent)) {
-    return parent.operator === ts.SyntaxKind.MinusToken || parent.operator === ts.SyntaxKind.TildeToken || parent.operator === ts.SyntaxKind.PlusPlusToken || parent.operator === ts.SyntaxKind.MinusMinusToken ? 'numeric' : 'neutral';
-  }
-  if (ts.isPostfixUnaryExpression(parent)) return 'numeric';
-  if (ts.isBinaryExpression(parent)) {
-    switch (parent.operatorToken.kind) {
-      case ts.SyntaxKind.MinusToken:
-      case ts.SyntaxKind.AsteriskToken:
-      case ts.SyntaxKind.SlashToken:
-      case ts.SyntaxKind.PercentToken:
-      case ts.SyntaxKind.AsteriskAsteriskToken:
-      case ts.SyntaxKind.LessThanLessThanToken:
-      case ts.SyntaxKind.GreaterThanGreaterThanToken:
-      case ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken:
-      case ts.SyntaxKind.AmpersandToken:
-      case ts.SyntaxKind.BarToken:
-      case ts.SyntaxKind.CaretToken:
-      case ts.SyntaxKind.MinusEqualsToken:
-      case ts.SyntaxKind.AsteriskEqualsToken:
-      case ts.SyntaxKind.SlashEqualsToken:
-        return 'numeric';
-      case ts.SyntaxKind.InKeyword:
-      case ts.SyntaxKind.InstanceOfKeyword:
-        return 'other';
-      case ts.SyntaxKind.PlusToken: {
-        const other = parent.left === node ? parent.right : parent.left;
-        return ts.isStringLiteralLike(other) || ts.isTemplateExpression(other) ? 'other' : 'neutral';
-      }
-      default:
-        return 'neutral';
-    }
-  }
-  if (ts.isTemplateSpan(parent)) return 'other';
-  return 'neutral';
+  // Unannotated (plain JavaScript, or `any` in TypeScript): JSDoc, else how the function uses it.
+  const inferred = inferParameterType(parameter);
+  return inferred && 'type' in inferred ? inferred.type : undefined;
 }
 
 /** The type of what a function returns, from its return statements (or expression body); undefined if it can fall off the end. */

@@ -105,3 +105,19 @@ function writeInputs(tuples: number[][]): string {
   writeFileSync(path, JSON.stringify(tuples));
   return path;
 }
+
+test('compile and run say when a plain-JS gene is compiled for number arguments, and -0/NaN still decode by the inferred type', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chimera-plain-js-'));
+  writeFileSync(join(dir, 'ease.js'), '/** @param {number} t */\nexport function ease(t, power) { return t < 0.5 ? Math.pow(2 * t, power) / 2 : 1 - Math.pow(2 - 2 * t, power) / 2; }\n');
+  const local = { ...context, workspace: dir };
+  const compiled = await compileCommand.run(local, {}, ['ease.js', 'ease']);
+  const data = compiled.data as { verdict: string; specialisation: { note: string; inferred: unknown[] } };
+  assert.equal(data.verdict, 'ok');
+  assert.deepEqual(data.specialisation, { note: 'compiled for number arguments', inferred: [{ name: 't', type: 'number', from: 'jsdoc' }, { name: 'power', type: 'number', from: 'use' }] });
+  assert.match(compiled.text, /compiled for number arguments \(inferred: t from JSDoc, power from its uses\)/);
+  const result = await run(local, {}, ['ease.js', 'ease', '-0', 'NaN']);
+  const single = result.data as { verdict: string; value: unknown; match: boolean; specialisation: { note: string } };
+  assert.equal(result.exitCode, 0);
+  assert.deepEqual([single.verdict, single.value, single.match], ['ok', 'NaN', true]);
+  assert.equal(single.specialisation.note, 'compiled for number arguments');
+});

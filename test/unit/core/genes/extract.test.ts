@@ -239,13 +239,14 @@ test('throw of a deterministic value keeps a function pure but marks it, and cal
   assert.equal(gene(result, 'quiet').mayThrow, false);
 });
 
-test('numeric: declared number/boolean signatures, inferred ones in plain JS, not strings or objects', () => {
+test('numeric: declared number/boolean signatures, inferred ones where unannotated, not strings or objects', () => {
   const ts = genesOf('function a(x: number, y: number): number { return x * y; }\nfunction b(x: number) { return x > 0; }\nfunction c(s: string) { return s.length; }\nfunction d(x) { return x * 2; }\nfunction e(x: number) { return x + "!"; }');
   assert.equal(gene(ts, 'a').numeric, true);
   assert.equal(gene(ts, 'b').numeric, true);
   assert.equal(gene(ts, 'b').returns, 'boolean');
   assert.equal(gene(ts, 'c').numeric, false);
-  assert.equal(gene(ts, 'd').numeric, false, 'an untyped TypeScript parameter is any');
+  assert.equal(gene(ts, 'd').numeric, true, 'an unannotated TypeScript parameter used only in arithmetic is inferred a number');
+  assert.deepEqual(gene(ts, 'd').params, [{ name: 'x', type: 'number' }]);
   assert.equal(gene(ts, 'e').numeric, false);
   const js = genesOf('function hypot(x, y) { return Math.sqrt(x * x + y * y); }\nfunction concat(a, b) { return a + b; }\nfunction prop(o) { return o.x * 2; }', 'legacy.js');
   assert.equal(gene(js, 'hypot').numeric, true);
