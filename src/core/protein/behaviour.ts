@@ -53,6 +53,12 @@ export function canonicalInputs(arity: number): number[][] {
   return arity === 0 ? [[]] : tuples;
 }
 
+/** canonicalInputs per arity, built once: every gene asks for them and they never change. */
+const inputsByArity: (readonly (readonly number[])[])[] = [];
+function inputsOfArity(arity: number): readonly (readonly number[])[] {
+  return (inputsByArity[arity] ??= canonicalInputs(arity));
+}
+
 function unwrap(node: ts.Expression): ts.Expression {
   while (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node) || ts.isSatisfiesExpression(node) || ts.isTypeAssertionExpression(node)) node = node.expression;
   return node;
@@ -67,7 +73,7 @@ class Evaluator {
     private readonly selfName: string | undefined,
   ) {}
 
-  call(args: Value[]): Value {
+  call(args: readonly Value[]): Value {
     if (++this.depth > MAX_DEPTH) throw OUT_OF_FUEL;
     try {
       const env = new Map<string, Value>();
@@ -301,7 +307,7 @@ export function behaviourSignature(gene: ts.FunctionLikeDeclaration, selfName?: 
   const outputs: string[] = [];
   // The evaluation depends on the arguments alone, and the random tuples repeat canonical ones (every one of them at arity 1): each distinct tuple runs once.
   const seen = new Map<string, string>();
-  for (const args of canonicalInputs(gene.parameters.length)) {
+  for (const args of inputsOfArity(gene.parameters.length)) {
     const key = args.join(',');
     let output = seen.get(key);
     if (output === undefined) {
