@@ -60,8 +60,19 @@ function inputsOfArity(arity: number): readonly (readonly number[])[] {
 }
 
 function unwrap(node: ts.Expression): ts.Expression {
-  while (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node) || ts.isSatisfiesExpression(node) || ts.isTypeAssertionExpression(node)) node = node.expression;
-  return node;
+  for (;;) {
+    switch (node.kind) {
+      case ts.SyntaxKind.ParenthesizedExpression:
+      case ts.SyntaxKind.AsExpression:
+      case ts.SyntaxKind.NonNullExpression:
+      case ts.SyntaxKind.SatisfiesExpression:
+      case ts.SyntaxKind.TypeAssertionExpression:
+        node = (node as ts.ParenthesizedExpression | ts.AsExpression | ts.NonNullExpression | ts.SatisfiesExpression | ts.TypeAssertion).expression;
+        break;
+      default:
+        return node;
+    }
+  }
 }
 
 class Evaluator {
@@ -205,10 +216,11 @@ class Evaluator {
 
   private callExpression(node: ts.CallExpression, env: Map<string, Value>): Value {
     const callee = unwrap(node.expression);
-    const args = node.arguments.map((a) => {
+    const args: Value[] = [];
+    for (const a of node.arguments) {
       if (ts.isSpreadElement(a)) throw UNSUPPORTED;
-      return this.expression(a, env);
-    });
+      args.push(this.expression(a, env));
+    }
     if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Math' && !env.has('Math')) {
       const fn = MATH_FUNCTIONS[callee.name.text];
       if (!fn) throw UNSUPPORTED;
