@@ -26,6 +26,8 @@ const UNSUPPORTED = new Unsupported();
 const OUT_OF_FUEL = new OutOfFuel();
 type Completion = { kind: 'normal' } | { kind: 'return'; value: Value } | { kind: 'break' } | { kind: 'continue' };
 const NORMAL: Completion = { kind: 'normal' };
+const BREAK: Completion = { kind: 'break' };
+const CONTINUE: Completion = { kind: 'continue' };
 
 const MATH_FUNCTIONS: Record<string, (...args: number[]) => number> = {
   abs: Math.abs, sign: Math.sign, floor: Math.floor, ceil: Math.ceil, round: Math.round, trunc: Math.trunc, sqrt: Math.sqrt, cbrt: Math.cbrt,
@@ -51,9 +53,26 @@ export function canonicalInputs(arity: number): number[][] {
   return arity === 0 ? [[]] : tuples;
 }
 
+/** canonicalInputs per arity, built once: every gene asks for them and they never change. */
+const inputsByArity: (readonly (readonly number[])[])[] = [];
+function inputsOfArity(arity: number): readonly (readonly number[])[] {
+  return (inputsByArity[arity] ??= canonicalInputs(arity));
+}
+
 function unwrap(node: ts.Expression): ts.Expression {
-  while (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node) || ts.isSatisfiesExpression(node) || ts.isTypeAssertionExpression(node)) node = node.expression;
-  return node;
+  for (;;) {
+    switch (node.kind) {
+      case ts.SyntaxKind.ParenthesizedExpression:
+      case ts.SyntaxKind.AsExpression:
+      case ts.SyntaxKind.NonNullExpression:
+      case ts.SyntaxKind.SatisfiesExpression:
+      case ts.SyntaxKind.TypeAssertionExpression:
+        node = (node as ts.ParenthesizedExpression | ts.AsExpression | ts.NonNullExpression | ts.SatisfiesExpression | ts.TypeAssertion).expression;
+        break;
+      default:
+        return node;
+    }
+  }
 }
 
 class Evaluator {
@@ -65,7 +84,7 @@ class Evaluator {
     private readonly selfName: string | undefined,
   ) {}
 
-  call(args: Value[]): Value {
+  call(args: readonly Value[]): Value {
     if (++this.depth > MAX_DEPTH) throw OUT_OF_FUEL;
     try {
       const env = new Map<string, Value>();
@@ -85,34 +104,45 @@ class Evaluator {
 
   private statement(node: ts.Statement, env: Map<string, Value>): Completion {
     this.tick();
-    if (ts.isBlock(node)) {
-      for (const s of node.statements) {
-        const done = this.statement(s, env);
-        if (done.kind !== 'normal') return done;
+    switch (node.kind) {
+      case ts.SyntaxKind.Block:
+        for (const s of (node as ts.Block).statements) {
+          const done = this.statement(s, env);
+          if (done.kind !== 'normal') return done;
+        }
+        return NORMAL;
+      case ts.SyntaxKind.ReturnStatement: {
+        const expression = (node as ts.ReturnStatement).expression;
+        return { kind: 'return', value: expression ? this.expression(expression, env) : undefined };
       }
-      return NORMAL;
-    }
-    if (ts.isReturnStatement(node)) return { kind: 'return', value: node.expression ? this.expression(node.expression, env) : undefined };
-    if (ts.isExpressionStatement(node)) {
-      this.expression(node.expression, env);
-      return NORMAL;
-    }
-    if (ts.isVariableStatement(node)) {
-      for (const d of node.declarationList.declarations) {
-        if (!ts.isIdentifier(d.name) || env.has(d.name.text)) throw UNSUPPORTED;
-        env.set(d.name.text, d.initializer ? this.expression(d.initializer, env) : undefined);
+      case ts.SyntaxKind.ExpressionStatement:
+        this.expression((node as ts.ExpressionStatement).expression, env);
+        return NORMAL;
+      case ts.SyntaxKind.VariableStatement:
+        for (const d of (node as ts.VariableStatement).declarationList.declarations) {
+          if (!ts.isIdentifier(d.name) || env.has(d.name.text)) throw UNSUPPORTED;
+          env.set(d.name.text, d.initializer ? this.expression(d.initializer, env) : undefined);
+        }
+        return NORMAL;
+      case ts.SyntaxKind.IfStatement: {
+        const branch = node as ts.IfStatement;
+        if (this.expression(branch.expression, env)) return this.statement(branch.thenStatement, env);
+        return branch.elseStatement ? this.statement(branch.elseStatement, env) : NORMAL;
       }
-      return NORMAL;
+      case ts.SyntaxKind.WhileStatement:
+      case ts.SyntaxKind.ForStatement:
+        return this.loop(node as ts.WhileStatement | ts.ForStatement, env);
+      case ts.SyntaxKind.BreakStatement:
+        if ((node as ts.BreakStatement).label) throw UNSUPPORTED;
+        return BREAK;
+      case ts.SyntaxKind.ContinueStatement:
+        if ((node as ts.ContinueStatement).label) throw UNSUPPORTED;
+        return CONTINUE;
+      case ts.SyntaxKind.EmptyStatement:
+        return NORMAL;
+      default:
+        throw UNSUPPORTED;
     }
-    if (ts.isIfStatement(node)) {
-      if (this.expression(node.expression, env)) return this.statement(node.thenStatement, env);
-      return node.elseStatement ? this.statement(node.elseStatement, env) : NORMAL;
-    }
-    if (ts.isWhileStatement(node) || ts.isForStatement(node)) return this.loop(node, env);
-    if (ts.isBreakStatement(node) && !node.label) return { kind: 'break' };
-    if (ts.isContinueStatement(node) && !node.label) return { kind: 'continue' };
-    if (ts.isEmptyStatement(node)) return NORMAL;
-    throw UNSUPPORTED;
   }
 
   private loop(node: ts.WhileStatement | ts.ForStatement, env: Map<string, Value>): Completion {
@@ -140,37 +170,57 @@ class Evaluator {
   private expression(node: ts.Expression, env: Map<string, Value>): Value {
     this.tick();
     node = unwrap(node);
-    if (ts.isNumericLiteral(node)) return Number(node.text.replace(/_/g, ''));
-    if (node.kind === ts.SyntaxKind.TrueKeyword) return true;
-    if (node.kind === ts.SyntaxKind.FalseKeyword) return false;
-    if (ts.isIdentifier(node)) {
-      if (env.has(node.text)) return env.get(node.text);
-      if (node.text in GLOBAL_CONSTANTS) return GLOBAL_CONSTANTS[node.text];
-      throw UNSUPPORTED;
+    // A switch on the kind: this runs once per evaluation step, up to BEHAVIOUR_FUEL times per input.
+    switch (node.kind) {
+      case ts.SyntaxKind.NumericLiteral: {
+        const text = (node as ts.NumericLiteral).text;
+        return Number(text.includes('_') ? text.replace(/_/g, '') : text);
+      }
+      case ts.SyntaxKind.TrueKeyword:
+        return true;
+      case ts.SyntaxKind.FalseKeyword:
+        return false;
+      case ts.SyntaxKind.Identifier: {
+        const name = (node as ts.Identifier).text;
+        if (env.has(name)) return env.get(name);
+        if (name in GLOBAL_CONSTANTS) return GLOBAL_CONSTANTS[name];
+        throw UNSUPPORTED;
+      }
+      case ts.SyntaxKind.PropertyAccessExpression: {
+        const access = node as ts.PropertyAccessExpression;
+        if (!ts.isIdentifier(access.expression) || access.expression.text !== 'Math' || env.has('Math')) throw UNSUPPORTED;
+        const value = MATH_CONSTANTS[access.name.text];
+        if (value === undefined) throw UNSUPPORTED;
+        return value;
+      }
+      case ts.SyntaxKind.CallExpression:
+        return this.callExpression(node as ts.CallExpression, env);
+      case ts.SyntaxKind.ConditionalExpression: {
+        const conditional = node as ts.ConditionalExpression;
+        return this.expression(conditional.condition, env) ? this.expression(conditional.whenTrue, env) : this.expression(conditional.whenFalse, env);
+      }
+      case ts.SyntaxKind.PrefixUnaryExpression:
+        return this.prefix(node as ts.PrefixUnaryExpression, env);
+      case ts.SyntaxKind.PostfixUnaryExpression: {
+        const postfix = node as ts.PostfixUnaryExpression;
+        const old = this.expression(postfix.operand, env) as number;
+        this.assign(postfix.operand, postfix.operator === ts.SyntaxKind.PlusPlusToken ? old + 1 : old - 1, env);
+        return old;
+      }
+      case ts.SyntaxKind.BinaryExpression:
+        return this.binary(node as ts.BinaryExpression, env);
+      default:
+        throw UNSUPPORTED;
     }
-    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Math' && !env.has('Math')) {
-      const value = MATH_CONSTANTS[node.name.text];
-      if (value === undefined) throw UNSUPPORTED;
-      return value;
-    }
-    if (ts.isCallExpression(node)) return this.callExpression(node, env);
-    if (ts.isConditionalExpression(node)) return this.expression(node.condition, env) ? this.expression(node.whenTrue, env) : this.expression(node.whenFalse, env);
-    if (ts.isPrefixUnaryExpression(node)) return this.prefix(node, env);
-    if (ts.isPostfixUnaryExpression(node)) {
-      const old = this.expression(node.operand, env) as number;
-      this.assign(node.operand, node.operator === ts.SyntaxKind.PlusPlusToken ? old + 1 : old - 1, env);
-      return old;
-    }
-    if (ts.isBinaryExpression(node)) return this.binary(node, env);
-    throw UNSUPPORTED;
   }
 
   private callExpression(node: ts.CallExpression, env: Map<string, Value>): Value {
     const callee = unwrap(node.expression);
-    const args = node.arguments.map((a) => {
+    const args: Value[] = [];
+    for (const a of node.arguments) {
       if (ts.isSpreadElement(a)) throw UNSUPPORTED;
-      return this.expression(a, env);
-    });
+      args.push(this.expression(a, env));
+    }
     if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Math' && !env.has('Math')) {
       const fn = MATH_FUNCTIONS[callee.name.text];
       if (!fn) throw UNSUPPORTED;
@@ -267,15 +317,23 @@ export function behaviourSignature(gene: ts.FunctionLikeDeclaration, selfName?: 
   if (!gene.body || gene.parameters.some((p) => !ts.isIdentifier(p.name) || p.initializer || p.dotDotDotToken)) return undefined;
   if (ts.isFunctionExpression(gene) || ts.isFunctionDeclaration(gene)) selfName ??= gene.name?.text;
   const outputs: string[] = [];
-  for (const args of canonicalInputs(gene.parameters.length)) {
-    try {
-      outputs.push(show(new Evaluator(gene, selfName).call(args)));
-    } catch (error) {
-      if (error instanceof OutOfFuel) outputs.push('fuel');
-      // RangeError: a nesting deep enough to exhaust the stack is outside the subset too.
-      else if (error instanceof Unsupported || error instanceof RangeError) return undefined;
-      else throw error;
+  // The evaluation depends on the arguments alone, and the random tuples repeat canonical ones (every one of them at arity 1): each distinct tuple runs once.
+  const seen = new Map<string, string>();
+  for (const args of inputsOfArity(gene.parameters.length)) {
+    const key = args.join(',');
+    let output = seen.get(key);
+    if (output === undefined) {
+      try {
+        output = show(new Evaluator(gene, selfName).call(args));
+      } catch (error) {
+        if (error instanceof OutOfFuel) output = 'fuel';
+        // RangeError: a nesting deep enough to exhaust the stack is outside the subset too.
+        else if (error instanceof Unsupported || error instanceof RangeError) return undefined;
+        else throw error;
+      }
+      seen.set(key, output);
     }
+    outputs.push(output);
   }
   // A gene that returns nothing numeric on every input is not a numeric gene.
   if (outputs.every((o) => o === 'undefined' || o === 'fuel')) return undefined;

@@ -84,11 +84,23 @@ function combine(h: number, value: number): number {
   return avalanche((Math.imul(h, 0x9e3779b1) ^ value) + 0x7f4a7c15);
 }
 
-/** Children lists from a preorder parent array (children come out in source order). */
-export function childrenOf(tree: LabelledTree): number[][] {
-  const children: number[][] = tree.labels.map(() => []);
-  for (let i = 1; i < tree.parents.length; i++) children[tree.parents[i]!]!.push(i);
-  return children;
+/** Children of every node of a tree: node i's children are list[offsets[i], offsets[i + 1]), in source order. */
+export interface TreeChildren {
+  readonly offsets: Int32Array;
+  readonly list: Int32Array;
+}
+
+/** Children lists from a preorder parent array, in two flat arrays rather than an array per node. */
+export function childrenOf(tree: LabelledTree): TreeChildren {
+  const n = tree.labels.length;
+  const offsets = new Int32Array(n + 1);
+  for (let i = 1; i < n; i++) offsets[tree.parents[i]! + 1]++;
+  for (let i = 0; i < n; i++) offsets[i + 1] += offsets[i]!;
+  const list = new Int32Array(Math.max(n - 1, 0));
+  const next = offsets.slice(0, n);
+  // Preorder: a node's children come in increasing index order, which is source order.
+  for (let i = 1; i < n; i++) list[next[tree.parents[i]!]!++] = i;
+  return { offsets, list };
 }
 
 export function canonicalSerialization(tree: LabelledTree): string {
@@ -124,8 +136,9 @@ export function structuralDigest(tree: LabelledTree): string {
 }
 
 /** WL labels of every round: rounds[k][i] is node i's label after k refinements. */
-export function refine(tree: LabelledTree, iterations = WL_ITERATIONS, children: readonly number[][] = childrenOf(tree)): Uint32Array[] {
+export function refine(tree: LabelledTree, iterations = WL_ITERATIONS, children: TreeChildren = childrenOf(tree)): Uint32Array[] {
   const n = tree.labels.length;
+  const { offsets, list } = children;
   const first = new Uint32Array(n);
   for (let i = 0; i < n; i++) first[i] = hashLabel(tree.labels[i]!);
   const rounds = [first];
@@ -134,12 +147,40 @@ export function refine(tree: LabelledTree, iterations = WL_ITERATIONS, children:
     const next = new Uint32Array(n);
     for (let i = 0; i < n; i++) {
       let h = combine(previous[i]!, k);
-      for (const child of children[i]!) h = combine(h, previous[child]!);
-      next[i] = combine(h, children[i]!.length);
+      const end = offsets[i + 1]!;
+      for (let c = offsets[i]!; c < end; c++) h = combine(h, previous[list[c]!]!);
+      next[i] = combine(h, end - offsets[i]!);
     }
     rounds.push(next);
   }
   return rounds;
+}
+
+/**
+ * The open-addressing table structuralVector counts distinct labels in, kept between calls (it is the largest
+ * allocation per gene): a slot is taken when its stamp is the current call's, so nothing is cleared between calls.
+ */
+const table = { keys: new Uint32Array(0), slots: new Int32Array(0), stamps: new Uint32Array(0), stamp: 0, labels: new Uint32Array(0), firstRounds: new Uint8Array(0), counts: new Uint32Array(0) };
+
+function tableFor(total: number): typeof table {
+  let capacity = 16;
+  while (capacity < total * 2) capacity <<= 1;
+  if (table.keys.length < capacity) {
+    table.keys = new Uint32Array(capacity);
+    table.slots = new Int32Array(capacity);
+    table.stamps = new Uint32Array(capacity);
+    table.stamp = 0;
+  }
+  if (table.labels.length < total) {
+    table.labels = new Uint32Array(total);
+    table.firstRounds = new Uint8Array(total);
+    table.counts = new Uint32Array(total);
+  }
+  if (++table.stamp === 0xffffffff) {
+    table.stamps.fill(0);
+    table.stamp = 1;
+  }
+  return table;
 }
 
 /** The sectioned comparison vector (see the header): shallow and deep WL sections and the token sketch. */
@@ -150,22 +191,19 @@ export function structuralVector(tree: LabelledTree): Float64Array {
   // Distinct labels in first-seen order (the order the sums below run in, so the floats stay the same), counted in an
   // open-addressing table: the labels are already avalanche-mixed, and as Map keys most of them (≥ 2^30) would be boxed.
   const rounds = refine(tree, WL_ITERATIONS, children);
-  const total = rounds.length * tree.labels.length;
-  let capacity = 16;
-  while (capacity < total * 2) capacity <<= 1;
-  const mask = capacity - 1;
-  const keys = new Uint32Array(capacity);
-  const slots = new Int32Array(capacity).fill(-1);
-  const labels = new Uint32Array(total);
-  const firstRounds = new Uint8Array(total);
-  const counts = new Uint32Array(total);
+  const n = tree.labels.length;
+  const { keys, slots, stamps, stamp, labels, firstRounds, counts } = tableFor(rounds.length * n);
+  const mask = keys.length - 1;
   let distinct = 0;
-  rounds.forEach((round, k) => {
-    for (const label of round) {
+  for (let k = 0; k < rounds.length; k++) {
+    const round = rounds[k]!;
+    for (let i = 0; i < n; i++) {
+      const label = round[i]!;
       let at = label & mask;
-      while (slots[at] !== -1 && keys[at] !== label) at = (at + 1) & mask;
-      if (slots[at] !== -1) counts[slots[at]!]!++;
+      while (stamps[at] === stamp && keys[at] !== label) at = (at + 1) & mask;
+      if (stamps[at] === stamp) counts[slots[at]!]!++;
       else {
+        stamps[at] = stamp;
         keys[at] = label;
         slots[at] = distinct;
         labels[distinct] = label;
@@ -173,7 +211,7 @@ export function structuralVector(tree: LabelledTree): Float64Array {
         counts[distinct++] = 1;
       }
     }
-  });
+  }
   for (let slot = 0; slot < distinct; slot++) {
     const label = labels[slot]!;
     const round = firstRounds[slot]!;

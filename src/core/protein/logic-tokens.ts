@@ -1,3 +1,4 @@
+import type { TreeChildren } from './fingerprint';
 import type { LabelledTree } from './normalize';
 
 /**
@@ -23,16 +24,19 @@ const OPERATOR_PREFIXES = ['BinaryExpression:', 'PrefixUnaryExpression:', 'Postf
 const LEAF_PREFIXES = ['num:', 'bigint:', 'str:', 'tpl:', 'regex:', 'free:', 'prop:', 'ShorthandPropertyAssignment:'];
 const LEAF_LABELS = new Set(['TrueKeyword', 'FalseKeyword', 'NullKeyword']);
 
+// The first character rules most labels out (kind names, `param:`, `local:`) before any prefix is compared: this runs for every node.
 function isOperator(label: string): boolean {
-  return OPERATOR_PREFIXES.some((prefix) => label.startsWith(prefix));
+  const first = label.charCodeAt(0);
+  return (first === 66 /* B */ || first === 80 /* P */) && OPERATOR_PREFIXES.some((prefix) => label.startsWith(prefix));
 }
 
+const LEAF_FIRST_CHARACTERS = new Set([...LEAF_PREFIXES, ...LEAF_LABELS].map((text) => text.charCodeAt(0)));
 function isLeafToken(label: string): boolean {
-  return LEAF_LABELS.has(label) || LEAF_PREFIXES.some((prefix) => label.startsWith(prefix));
+  return LEAF_FIRST_CHARACTERS.has(label.charCodeAt(0)) && (LEAF_LABELS.has(label) || LEAF_PREFIXES.some((prefix) => label.startsWith(prefix)));
 }
 
 /** `op(shape, shape)` with locals written `L<rank>`; iterative and bounded by OPERAND_DEPTH. */
-function operatorToken(node: number, labels: readonly string[], children: readonly number[][]): string {
+function operatorToken(node: number, labels: readonly string[], children: TreeChildren): string {
   const locals: number[] = [];
   const parts: (string | number)[] = [];
   // A stack of either a node to open (with its remaining depth) or a literal piece of text.
@@ -50,13 +54,14 @@ function operatorToken(node: number, labels: readonly string[], children: readon
       parts.push(index);
       continue;
     }
-    const kids = children[item.node]!;
+    const start = children.offsets[item.node]!;
+    const end = children.offsets[item.node + 1]!;
     parts.push(label);
-    if (item.depth === 0 || kids.length === 0) continue;
+    if (item.depth === 0 || end === start) continue;
     stack.push(')');
-    for (let i = kids.length - 1; i >= 0; i--) {
-      stack.push({ node: kids[i]!, depth: item.depth - 1 });
-      if (i > 0) stack.push(',');
+    for (let c = end - 1; c >= start; c--) {
+      stack.push({ node: children.list[c]!, depth: item.depth - 1 });
+      if (c > start) stack.push(',');
     }
     stack.push('(');
   }
@@ -65,7 +70,7 @@ function operatorToken(node: number, labels: readonly string[], children: readon
 }
 
 /** The multiset of logic tokens (token → count). */
-export function logicTokens(tree: LabelledTree, children: readonly number[][]): Map<string, number> {
+export function logicTokens(tree: LabelledTree, children: TreeChildren): Map<string, number> {
   const tokens = new Map<string, number>();
   const { labels } = tree;
   for (let i = 0; i < labels.length; i++) {

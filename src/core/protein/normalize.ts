@@ -69,16 +69,37 @@ function unwrap(node: ts.Node): ts.Node {
   return node;
 }
 
-// Kind sets instead of chains of ts.is* calls: these run for every node of every gene.
-const FUNCTION_KINDS = new Set([ts.SyntaxKind.FunctionDeclaration, ts.SyntaxKind.FunctionExpression, ts.SyntaxKind.ArrowFunction, ts.SyntaxKind.MethodDeclaration, ts.SyntaxKind.Constructor, ts.SyntaxKind.GetAccessor, ts.SyntaxKind.SetAccessor]);
-const BLOCK_SCOPE_KINDS = new Set([ts.SyntaxKind.Block, ts.SyntaxKind.CaseBlock, ts.SyntaxKind.ForStatement, ts.SyntaxKind.ForInStatement, ts.SyntaxKind.ForOfStatement, ts.SyntaxKind.CatchClause, ts.SyntaxKind.ClassDeclaration, ts.SyntaxKind.ClassExpression]);
+// Kind tables instead of chains of ts.is* calls: these run for every node of every gene.
+function kindTable(kinds: readonly ts.SyntaxKind[]): Uint8Array {
+  const table = new Uint8Array(ts.SyntaxKind.Count + 1);
+  for (const kind of kinds) table[kind] = 1;
+  return table;
+}
+const FUNCTION_KINDS = kindTable([ts.SyntaxKind.FunctionDeclaration, ts.SyntaxKind.FunctionExpression, ts.SyntaxKind.ArrowFunction, ts.SyntaxKind.MethodDeclaration, ts.SyntaxKind.Constructor, ts.SyntaxKind.GetAccessor, ts.SyntaxKind.SetAccessor]);
+const BLOCK_SCOPE_KINDS = kindTable([ts.SyntaxKind.Block, ts.SyntaxKind.CaseBlock, ts.SyntaxKind.ForStatement, ts.SyntaxKind.ForInStatement, ts.SyntaxKind.ForOfStatement, ts.SyntaxKind.CatchClause, ts.SyntaxKind.ClassDeclaration, ts.SyntaxKind.ClassExpression]);
 
 function isFunctionNode(node: ts.Node): node is ts.FunctionLikeDeclaration {
-  return FUNCTION_KINDS.has(node.kind);
+  return FUNCTION_KINDS[node.kind] === 1;
 }
 
 function createsBlockScope(node: ts.Node): boolean {
-  return BLOCK_SCOPE_KINDS.has(node.kind);
+  return BLOCK_SCOPE_KINDS[node.kind] === 1;
+}
+
+/**
+ * The children forEachChild gives, into a buffer reused by every call (read gathered[0, count) before the next call):
+ * no closure or array per node, and no `length = 0` (a runtime call).
+ */
+const gathered: ts.Node[] = [];
+let gatheredCount = 0;
+function gather(child: ts.Node): undefined {
+  gathered[gatheredCount++] = child;
+  return undefined;
+}
+function gatherChildren(node: ts.Node): number {
+  gatheredCount = 0;
+  ts.forEachChild(node, gather);
+  return gatheredCount;
 }
 
 /** `const r = e; return r;` → the declaration of r, when the pair can be read as `return e;`. */
@@ -99,9 +120,8 @@ function mentions(root: ts.Node, name: string): boolean {
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (ts.isIdentifier(node) && node.text === name) return true;
-    ts.forEachChild(node, (child) => {
-      stack.push(child);
-    });
+    const count = gatherChildren(node);
+    for (let i = 0; i < count; i++) stack.push(gathered[i]!);
   }
   return false;
 }
@@ -123,23 +143,24 @@ function collectBindings(root: ts.FunctionLikeDeclaration, selfName: string | un
   if (selfName !== undefined) rootScope.set(selfName, 'self');
   scopes.set(root, rootScope);
 
-  interface Item {
-    node: ts.Node;
-    parent: ts.Node | undefined;
-    fnScope: Scope;
-    blockScope: Scope;
-    declKind: DeclKind | undefined;
-  }
   const declare = (scope: Scope, name: string, kind: DeclKind | undefined, isRootParam: boolean) => {
     if (scope.has(name) && scope.get(name) !== 'self') return;
     scope.set(name, isRootParam && kind === 'param' ? `param:${params++}` : `local:${locals++}`);
   };
-  const stack: Item[] = [{ node: root, parent: undefined, fnScope: rootScope, blockScope: rootScope, declKind: undefined }];
-  while (stack.length > 0) {
-    const { node, parent, fnScope: outerFn, blockScope: outerBlock, declKind } = stack.pop()!;
+  // The stack as parallel arrays: one entry per node of the gene, so no object per entry.
+  const nodes: ts.Node[] = [root];
+  const parentNodes: (ts.Node | undefined)[] = [undefined];
+  const fnScopes: Scope[] = [rootScope];
+  const blockScopes: Scope[] = [rootScope];
+  const declKinds: (DeclKind | undefined)[] = [undefined];
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const parent = parentNodes.pop();
+    const outerFn = fnScopes.pop()!;
+    const outerBlock = blockScopes.pop()!;
+    let kind = declKinds.pop();
     let fnScope = outerFn;
     let blockScope = outerBlock;
-    let kind = declKind;
     if (node !== root && isFunctionNode(node)) {
       if (ts.isFunctionDeclaration(node) && node.name) declare(outerBlock, node.name.text, 'lexical', false);
       fnScope = new Map();
@@ -151,26 +172,40 @@ function collectBindings(root: ts.FunctionLikeDeclaration, selfName: string | un
       blockScope = new Map();
       scopes.set(node, blockScope);
     }
-    if (ts.isBlock(node)) {
-      node.statements.forEach((statement, i) => {
-        const temp = inlinableTemp(statement, node.statements[i + 1]);
-        if (temp) inlined.add(temp);
-      });
-    }
-    if (ts.isVariableDeclarationList(node)) kind = node.flags & LEXICAL ? 'lexical' : 'var';
-    else if (ts.isParameter(node)) kind = 'param';
-    else if (ts.isCatchClause(node)) kind = 'lexical';
-    else if (ts.isIdentifier(node) && parent && (ts.isVariableDeclaration(parent) || ts.isParameter(parent) || ts.isBindingElement(parent)) && parent.name === node) {
-      if (!(ts.isVariableDeclaration(parent) && inlined.has(parent))) {
-        const target = kind === 'var' || kind === 'param' ? fnScope : blockScope;
-        declare(target, node.text, kind, fnScope === rootScope);
+    switch (node.kind) {
+      case ts.SyntaxKind.Block: {
+        const statements = (node as ts.Block).statements;
+        for (let i = 0; i < statements.length; i++) {
+          const temp = inlinableTemp(statements[i]!, statements[i + 1]);
+          if (temp) inlined.add(temp);
+        }
+        break;
       }
+      case ts.SyntaxKind.VariableDeclarationList:
+        kind = node.flags & LEXICAL ? 'lexical' : 'var';
+        break;
+      case ts.SyntaxKind.Parameter:
+        kind = 'param';
+        break;
+      case ts.SyntaxKind.CatchClause:
+        kind = 'lexical';
+        break;
+      case ts.SyntaxKind.Identifier:
+        if (parent && (ts.isVariableDeclaration(parent) || ts.isParameter(parent) || ts.isBindingElement(parent)) && parent.name === node) {
+          if (!(ts.isVariableDeclaration(parent) && inlined.has(parent))) {
+            const target = kind === 'var' || kind === 'param' ? fnScope : blockScope;
+            declare(target, (node as ts.Identifier).text, kind, fnScope === rootScope);
+          }
+        }
+        break;
     }
-    const children: ts.Node[] = [];
-    ts.forEachChild(node, (child) => {
-      children.push(child);
-    });
-    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i]!, parent: node, fnScope, blockScope, declKind: kind });
+    for (let i = gatherChildren(node) - 1; i >= 0; i--) {
+      nodes.push(gathered[i]!);
+      parentNodes.push(node);
+      fnScopes.push(fnScope);
+      blockScopes.push(blockScope);
+      declKinds.push(kind);
+    }
   }
   return { scopes, inlined };
 }
@@ -186,13 +221,25 @@ function resolve(name: string, chain: Chain | undefined): string | undefined {
 /** Is this identifier a property or member name rather than a binding or reference? */
 function isPropertyName(id: ts.Identifier, parent: ts.Node | undefined): boolean {
   if (!parent) return false;
-  if (ts.isPropertyAccessExpression(parent)) return parent.name === id;
-  if (ts.isQualifiedName(parent)) return parent.right === id;
-  if (ts.isBindingElement(parent)) return parent.propertyName === id;
-  if (ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent) || ts.isPropertyDeclaration(parent) || ts.isGetAccessorDeclaration(parent) || ts.isSetAccessorDeclaration(parent) || ts.isEnumMember(parent) || ts.isPropertySignature(parent) || ts.isJsxAttribute(parent)) {
-    return parent.name === id;
+  switch (parent.kind) {
+    case ts.SyntaxKind.PropertyAccessExpression:
+      return (parent as ts.PropertyAccessExpression).name === id;
+    case ts.SyntaxKind.QualifiedName:
+      return (parent as ts.QualifiedName).right === id;
+    case ts.SyntaxKind.BindingElement:
+      return (parent as ts.BindingElement).propertyName === id;
+    case ts.SyntaxKind.PropertyAssignment:
+    case ts.SyntaxKind.MethodDeclaration:
+    case ts.SyntaxKind.PropertyDeclaration:
+    case ts.SyntaxKind.GetAccessor:
+    case ts.SyntaxKind.SetAccessor:
+    case ts.SyntaxKind.EnumMember:
+    case ts.SyntaxKind.PropertySignature:
+    case ts.SyntaxKind.JsxAttribute:
+      return (parent as ts.NamedDeclaration).name === id;
+    default:
+      return false;
   }
-  return false;
 }
 
 function isLabelName(id: ts.Identifier, parent: ts.Node | undefined): boolean {
@@ -253,15 +300,15 @@ function keepsKind(kind: ts.SyntaxKind): boolean {
   return !DROPPED_TOKENS.has(kind) && kind !== ts.SyntaxKind.AsteriskToken;
 }
 
-/** Whether a child is kept depends on its kind alone, so each kind is decided once. */
-const keptByKind = new Map<ts.SyntaxKind, boolean>();
+/** Whether a child is kept depends on its kind alone, so each kind is decided once (0 undecided, 1 kept, 2 dropped). */
+const keptByKind = new Uint8Array(ts.SyntaxKind.Count + 1);
 function keepsChild(child: ts.Node): boolean {
-  let kept = keptByKind.get(child.kind);
-  if (kept === undefined) {
-    kept = keepsKind(child.kind);
-    keptByKind.set(child.kind, kept);
+  let kept = keptByKind[child.kind]!;
+  if (kept === 0) {
+    kept = keepsKind(child.kind) ? 1 : 2;
+    keptByKind[child.kind] = kept;
   }
-  return kept;
+  return kept === 1;
 }
 
 /** A concise arrow body `e` as the block `{ return e; }`. */
@@ -269,38 +316,54 @@ function bodyPiece(body: ts.ConciseBody): Piece {
   return ts.isBlock(body) ? body : { label: 'Block', kids: [{ label: 'ReturnStatement', kids: [body] }] };
 }
 
-function childrenOf(node: ts.Node, bindings: Bindings, isRoot: boolean): Piece[] {
+/** The declaration collectBindings folded into the `return` after it, when `statement` is one. */
+function inlinedDeclaration(statement: ts.Statement, bindings: Bindings): ts.VariableDeclaration | undefined {
+  if (statement.kind !== ts.SyntaxKind.VariableStatement) return undefined;
+  const declarations = (statement as ts.VariableStatement).declarationList.declarations;
+  return declarations.length === 1 && bindings.inlined.has(declarations[0]!) ? declarations[0] : undefined;
+}
+
+/** The normalized children of a node, pushed onto `kids`. */
+function childrenOf(node: ts.Node, bindings: Bindings, isRoot: boolean, kids: Piece[]): void {
   if (isFunctionNode(node)) {
-    const kids: Piece[] = [];
     // The gene's own name is not structure; a nested declaration's name is a binding; a method's name is a property.
     if (!isRoot && node.name && !ts.isFunctionExpression(node)) kids.push(node.name);
     if (ts.canHaveModifiers(node)) for (const modifier of ts.getModifiers(node) ?? []) if (keepsChild(modifier)) kids.push(modifier);
-    kids.push(...node.parameters);
+    for (const parameter of node.parameters) kids.push(parameter);
     if (node.body) kids.push(bodyPiece(node.body));
-    return kids;
+    return;
   }
-  if (ts.isBlock(node)) {
-    const kids: Piece[] = [];
-    const statements = node.statements;
-    for (let i = 0; i < statements.length; i++) {
-      const temp = inlinableTemp(statements[i]!, statements[i + 1]);
-      if (temp && bindings.inlined.has(temp)) {
-        kids.push({ label: 'ReturnStatement', kids: [temp.initializer!] });
-        i++;
-      } else {
-        kids.push(statements[i]!);
+  switch (node.kind) {
+    case ts.SyntaxKind.Block: {
+      const statements = (node as ts.Block).statements;
+      for (let i = 0; i < statements.length; i++) {
+        // collectBindings decided, for this very pair of statements, whether `const r = e; return r;` reads as `return e;`.
+        const temp = i + 1 < statements.length ? inlinedDeclaration(statements[i]!, bindings) : undefined;
+        if (temp) {
+          kids.push({ label: 'ReturnStatement', kids: [temp.initializer!] });
+          i++;
+        } else {
+          kids.push(statements[i]!);
+        }
       }
+      return;
     }
-    return kids;
+    case ts.SyntaxKind.BinaryExpression:
+      kids.push((node as ts.BinaryExpression).left, (node as ts.BinaryExpression).right);
+      return;
+    case ts.SyntaxKind.PrefixUnaryExpression:
+    case ts.SyntaxKind.PostfixUnaryExpression:
+      kids.push((node as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression).operand);
+      return;
+    case ts.SyntaxKind.ShorthandPropertyAssignment: {
+      const shorthand = node as ts.ShorthandPropertyAssignment;
+      kids.push(shorthand.name);
+      if (shorthand.objectAssignmentInitializer) kids.push(shorthand.objectAssignmentInitializer);
+      return;
+    }
   }
-  if (ts.isBinaryExpression(node)) return [node.left, node.right];
-  if (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) return [node.operand];
-  if (ts.isShorthandPropertyAssignment(node)) return node.objectAssignmentInitializer ? [node.name, node.objectAssignmentInitializer] : [node.name];
-  const kids: Piece[] = [];
-  ts.forEachChild(node, (child) => {
-    if (keepsChild(child)) kids.push(child);
-  });
-  return kids;
+  const count = gatherChildren(node);
+  for (let i = 0; i < count; i++) if (keepsChild(gathered[i]!)) kids.push(gathered[i]!);
 }
 
 /** The normalized labelled tree of a function; iterative, so 2,000-deep nesting is fine. */
@@ -308,20 +371,27 @@ export function labelledTree(root: ts.FunctionLikeDeclaration, options: Normaliz
   const bindings = collectBindings(root, selfNameOf(root, options));
   const labels: string[] = [];
   const parents: number[] = [];
-  interface Item {
-    piece: Piece;
-    parent: ts.Node | undefined;
-    parentIndex: number;
-    chain: Chain | undefined;
-  }
-  const stack: Item[] = [{ piece: root, parent: undefined, parentIndex: -1, chain: undefined }];
-  while (stack.length > 0) {
-    const { piece, parent, parentIndex, chain } = stack.pop()!;
+  // The stack as parallel arrays: one entry per node of the tree, so no object per entry.
+  const pieces: Piece[] = [root];
+  const parentNodes: (ts.Node | undefined)[] = [undefined];
+  const parentIndices: number[] = [-1];
+  const chains: (Chain | undefined)[] = [undefined];
+  const kids: Piece[] = [];
+  while (pieces.length > 0) {
+    const piece = pieces.pop()!;
+    const parent = parentNodes.pop();
+    const parentIndex = parentIndices.pop()!;
+    const chain = chains.pop();
     const index = labels.length;
     parents.push(parentIndex);
     if (isSynthetic(piece)) {
       labels.push(piece.label);
-      for (let i = piece.kids.length - 1; i >= 0; i--) stack.push({ piece: piece.kids[i]!, parent: undefined, parentIndex: index, chain });
+      for (let i = piece.kids.length - 1; i >= 0; i--) {
+        pieces.push(piece.kids[i]!);
+        parentNodes.push(undefined);
+        parentIndices.push(index);
+        chains.push(chain);
+      }
       continue;
     }
     const node = unwrap(piece);
@@ -329,8 +399,13 @@ export function labelledTree(root: ts.FunctionLikeDeclaration, options: Normaliz
     labels.push(labelOf(node, parent, chain, isRoot));
     const scope = bindings.scopes.get(node);
     const inner = scope ? { scope, next: chain } : chain;
-    const kids = childrenOf(node, bindings, isRoot);
-    for (let i = kids.length - 1; i >= 0; i--) stack.push({ piece: kids[i]!, parent: node, parentIndex: index, chain: inner });
+    childrenOf(node, bindings, isRoot, kids);
+    while (kids.length > 0) {
+      pieces.push(kids.pop()!);
+      parentNodes.push(node);
+      parentIndices.push(index);
+      chains.push(inner);
+    }
   }
   return { labels, parents };
 }
