@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { type CompiledGene, type GeneExecutor, compileGene, verifyCompiledGene } from '../compiler';
+import { isCompileCandidate } from '../compiler/candidates';
 import { type CancellationToken, type FileError, type Gene, type SkippedGene, extractGenesWithSource, findFunctionNode } from '../genes';
 import type ts from 'typescript';
 import { proteinHash } from '../protein';
@@ -75,9 +76,9 @@ export interface FileAnalysis {
   timings: AnalysisTimings;
 }
 
-/** Compiling is what the compiler accepts: pure, numeric, and not able to throw. */
+/** Compiling is what the compiler accepts: pure, not able to throw, over numbers, booleans and strings. */
 export function isCompilable(gene: Gene): boolean {
-  return gene.purity === 'pure' && gene.numeric && !gene.mayThrow;
+  return isCompileCandidate(gene);
 }
 
 function compileOutcome(compiled: ReturnType<typeof compileGene>): CompileOutcome {

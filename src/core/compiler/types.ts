@@ -1,7 +1,10 @@
 /** What the gene compiler returns: plain, serializable data (no syntax nodes), so it can cross a worker boundary. */
 
-/** `number` is compiled to f64 and `boolean` to i32 (0 or 1), as in src/core/wasm-abi.ts. */
-export type GeneType = 'number' | 'boolean';
+/**
+ * `number` is compiled to f64 and `boolean` to i32 (0 or 1), as in src/core/wasm-abi.ts; `string` to an i32 pointer
+ * into the module's memory (src/core/wasm-string-abi.ts).
+ */
+export type GeneType = 'number' | 'boolean' | 'string';
 
 export interface GeneParameter {
   name: string;
@@ -55,6 +58,8 @@ export interface CompiledGene {
   sourceMap: readonly FunctionSourceMap[];
   dependencies: readonly GeneDependency[];
   entry: GeneEntry;
+  /** The string literals of the gene's code: edge inputs for verification. */
+  literals?: readonly string[];
 }
 
 export interface UnsupportedGene {
