@@ -47,6 +47,26 @@ export function toIntegerOrInfinity(c: CodeBuffer, x: number): void {
   c.get(x).op(Op.f64_trunc).f64(0).get(x).get(x).op(Op.f64_eq).op(Op.select);
 }
 
+/** The index ToIntegerOrInfinity(x) clamped to [0, length], as i32 (x is clobbered). */
+function clampIndex(c: CodeBuffer, x: number, length: number): void {
+  toIntegerOrInfinity(c, x);
+  c.set(x).get(x).get(length).op(Op.f64_convert_i32_u, Op.f64_min).f64(0).op(Op.f64_max, Op.i32_trunc_f64_u);
+}
+
+/** slice's index: negative counts from the end; clamped to [0, length], as i32 (x is clobbered). */
+function relativeIndex(c: CodeBuffer, x: number, length: number): void {
+  toIntegerOrInfinity(c, x);
+  c.set(x);
+  c.get(length).op(Op.f64_convert_i32_u).get(x).op(Op.f64_add).f64(0).op(Op.f64_max);
+  c.get(x).get(length).op(Op.f64_convert_i32_u, Op.f64_min);
+  c.get(x).f64(0).op(Op.f64_lt, Op.select, Op.i32_trunc_f64_u);
+}
+
+/** A search string: undefined is searched as the text "undefined", as ToString does. */
+function searchText(c: CodeBuffer, t: number, literal: (text: string) => number): void {
+  c.get(t).op(Op.i32_eqz).open(Op.if).i32(literal('undefined')).set(t).op(Op.end);
+}
+
 export const STRING_HELPERS = {
   memoryLimit: {
     type: { params: [], results: [] },
@@ -256,6 +276,115 @@ export const STRING_HELPERS = {
       loadUnit(c);
       c.memory(Op.i32_store16, 1, H).get(result);
       c.op(Op.else).i32(0).op(Op.end);
+    },
+  },
+  /** s.slice(start, end); a missing end is passed as +Infinity. */
+  slice: {
+    type: { params: [I, F, F], results: [I] },
+    locals: [I, I, I],
+    localNames: ['s', 'start', 'end', 'length', 'from', 'to'],
+    build(c, { helper }) {
+      const [s, start, end, length, from, to] = [0, 1, 2, 3, 4, 5];
+      c.get(s).call(helper('length')).set(length);
+      relativeIndex(c, start, length);
+      c.set(from);
+      relativeIndex(c, end, length);
+      c.set(to);
+      c.get(s).get(from).get(from).get(to).get(to).get(from).op(Op.i32_lt_u, Op.select).call(helper('substring'));
+    },
+  },
+  /** s.substring(start, end): both clamped to [0, length], then ordered; a missing end is +Infinity. */
+  substringOf: {
+    type: { params: [I, F, F], results: [I] },
+    locals: [I, I, I],
+    localNames: ['s', 'start', 'end', 'length', 'a', 'b'],
+    build(c, { helper }) {
+      const [s, start, end, length, a, b] = [0, 1, 2, 3, 4, 5];
+      c.get(s).call(helper('length')).set(length);
+      clampIndex(c, start, length);
+      c.set(a);
+      clampIndex(c, end, length);
+      c.set(b);
+      c.get(s).get(a).get(b).get(a).get(b).op(Op.i32_lt_u, Op.select).get(b).get(a).get(a).get(b).op(Op.i32_lt_u, Op.select).call(helper('substring'));
+    },
+  },
+  /** Whether t occurs in s at unit `at` (the caller checked at + t.length <= s.length). */
+  matchesAt: {
+    type: { params: [I, I, I], results: [I] },
+    locals: [I],
+    localNames: ['s', 't', 'at', 'count'],
+    build(c, { helper }) {
+      const [s, t, at, count] = [0, 1, 2, 3];
+      c.get(t);
+      loadLength(c);
+      c.tee(count).call(helper('charge'));
+      c.get(s).get(at).i32(1).op(Op.i32_shl, Op.i32_add).set(s);
+      whileNot(c, () => c.get(count).op(Op.i32_eqz), () => {
+        c.get(s);
+        loadUnit(c);
+        c.get(t);
+        loadUnit(c);
+        c.op(Op.i32_ne).open(Op.if).i32(0).op(Op.return).op(Op.end);
+        c.get(s).i32(2).op(Op.i32_add).set(s);
+        c.get(t).i32(2).op(Op.i32_add).set(t);
+        c.get(count).i32(1).op(Op.i32_sub).set(count);
+      });
+      c.i32(1);
+    },
+  },
+  /** s.indexOf(t, position): the first match at or after the clamped position, else -1. */
+  indexOf: {
+    type: { params: [I, I, F], results: [F] },
+    locals: [I, I, I],
+    localNames: ['s', 't', 'position', 'length', 'searchLength', 'i'],
+    build(c, { helper, literal }) {
+      const [s, t, position, length, searchLength, i] = [0, 1, 2, 3, 4, 5];
+      c.get(s).call(helper('length')).set(length);
+      searchText(c, t, literal);
+      c.get(t);
+      loadLength(c);
+      c.set(searchLength);
+      clampIndex(c, position, length);
+      c.set(i);
+      c.open(Op.block).open(Op.loop);
+      c.get(i).get(searchLength).op(Op.i32_add).get(length).op(Op.i32_gt_u).withIndex(Op.br_if, 1);
+      c.get(s).get(t).get(i).call(helper('matchesAt')).open(Op.if).get(i).op(Op.f64_convert_i32_u).op(Op.return).op(Op.end);
+      c.i32(1).call(helper('charge'));
+      c.get(i).i32(1).op(Op.i32_add).set(i).withIndex(Op.br, 0);
+      c.op(Op.end, Op.end);
+      c.f64(-1);
+    },
+  },
+  /** s.startsWith(t, position). */
+  startsWith: {
+    type: { params: [I, I, F], results: [I] },
+    locals: [I, I],
+    localNames: ['s', 't', 'position', 'length', 'i'],
+    build(c, { helper, literal }) {
+      const [s, t, position, length, i] = [0, 1, 2, 3, 4];
+      c.get(s).call(helper('length')).set(length);
+      searchText(c, t, literal);
+      clampIndex(c, position, length);
+      c.tee(i).get(t);
+      loadLength(c);
+      c.op(Op.i32_add).get(length).op(Op.i32_gt_u).open(Op.if).i32(0).op(Op.return).op(Op.end);
+      c.get(s).get(t).get(i).call(helper('matchesAt'));
+    },
+  },
+  /** s.endsWith(t, endPosition); a missing end is +Infinity. */
+  endsWith: {
+    type: { params: [I, I, F], results: [I] },
+    locals: [I, I, I],
+    localNames: ['s', 't', 'endPosition', 'length', 'end', 'searchLength'],
+    build(c, { helper, literal }) {
+      const [s, t, endPosition, length, end, searchLength] = [0, 1, 2, 3, 4, 5];
+      c.get(s).call(helper('length')).set(length);
+      searchText(c, t, literal);
+      clampIndex(c, endPosition, length);
+      c.set(end).get(t);
+      loadLength(c);
+      c.tee(searchLength).get(end).op(Op.i32_gt_u).open(Op.if).i32(0).op(Op.return).op(Op.end);
+      c.get(s).get(t).get(end).get(searchLength).op(Op.i32_sub).call(helper('matchesAt'));
     },
   },
 } satisfies Record<string, StringHelperSpec>;

@@ -131,6 +131,12 @@ function numberArgument(host: StringCompilerHost, node: ts.CallExpression, index
   host.toNumber(host.expression(argument), argument);
 }
 
+function stringArgument(host: StringCompilerHost, node: ts.CallExpression, index: number): void {
+  const argument = node.arguments[index]!;
+  const type = host.expression(argument);
+  if (type !== 'string') host.refuse(argument, 'search for a non-string', `searches for a ${type}; only string searches are supported`);
+}
+
 function arity(host: StringCompilerHost, node: ts.CallExpression, name: string, min: number, max: number): void {
   const count = node.arguments.length;
   if (count < min || count > max) host.refuse(node, `${name} with ${count} arguments`, `${name} is supported with ${min === max ? min : `${min} to ${max}`} arguments`);
@@ -144,6 +150,23 @@ export function method(host: StringCompilerHost, name: string, node: ts.CallExpr
       numberArgument(host, node, 0, 0);
       host.stringHelper('charCodeAt');
       return 'number';
+    case 'slice':
+    case 'substring':
+      arity(host, node, name, 0, 2);
+      numberArgument(host, node, 0, 0);
+      numberArgument(host, node, 1, Infinity);
+      host.stringHelper(name === 'slice' ? 'slice' : 'substringOf');
+      return 'string';
+    case 'indexOf':
+    case 'includes':
+    case 'startsWith':
+    case 'endsWith':
+      arity(host, node, name, 1, 2);
+      stringArgument(host, node, 0);
+      numberArgument(host, node, 1, name === 'endsWith' ? Infinity : 0);
+      host.stringHelper(name === 'includes' ? 'indexOf' : name);
+      if (name === 'includes') host.code.f64(-1).op(Op.f64_ne);
+      return name === 'indexOf' ? 'number' : 'boolean';
     default:
       return host.refuse(node, `string.${name}()`, `the string method ${name} is outside the string subset`);
   }

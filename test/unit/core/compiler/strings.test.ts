@@ -36,6 +36,9 @@ const GENES: Record<string, string> = {
   truthy: `function truthy(s: string): boolean { return !!s && s.length > 2 ? true : Boolean(s[3]); }`,
   reverse: `function reverse(s: string): string { let r = ''; for (let i = s.length - 1; i >= 0; i--) r += s[i]; return r; }`,
   undefinedText: `function undefinedText(s: string): string { return s[1] + String(s[2]) + \`\${s[3]}\`; }`,
+  slices: `function slices(s: string, i: number, j: number): string { return s.slice(i, j) + '|' + s.slice(i) + '|' + s.substring(j, i) + '|' + s.substring(i); }`,
+  search: `function search(s: string, t: string, i: number): number { return s.indexOf(t) + 10 * s.indexOf(t, i) + (s.includes(t, i) ? 100 : 0) + (s.startsWith(t, i) ? 1000 : 0) + (s.endsWith(t) ? 1e4 : 0) + (s.endsWith(t, i) ? 1e5 : 0) + (s.startsWith(t) ? 1e6 : 0); }`,
+  ext: `function ext(path: string): string { const dot = path.indexOf('.'); return dot < 0 ? '' : path.slice(dot + 1); }`,
   ladder: `function ladder(s: string, t: string): boolean { return s !== t && (s == t) === false && s[0] !== t[0]; }`,
 };
 
