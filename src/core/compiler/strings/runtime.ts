@@ -387,6 +387,51 @@ export const STRING_HELPERS = {
       c.get(s).get(t).get(end).get(searchLength).op(Op.i32_sub).call(helper('matchesAt'));
     },
   },
+  /** Whether a code unit is JavaScript WhiteSpace or LineTerminator (what trim removes). */
+  isSpace: {
+    type: { params: [I], results: [I] },
+    locals: [],
+    localNames: ['unit'],
+    build(c) {
+      const u = 0;
+      c.get(u).i32(9).op(Op.i32_sub).i32(4).op(Op.i32_le_u);
+      c.get(u).i32(0x2000).op(Op.i32_sub).i32(10).op(Op.i32_le_u, Op.i32_or);
+      for (const unit of [0x20, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff]) c.get(u).i32(unit).op(Op.i32_eq, Op.i32_or);
+    },
+  },
+  /** trim (mode 3), trimStart (1), trimEnd (2). */
+  trim: {
+    type: { params: [I, I], results: [I] },
+    locals: [I, I],
+    localNames: ['s', 'mode', 'from', 'to'],
+    build(c, { helper }) {
+      const [s, mode, from, to] = [0, 1, 2, 3];
+      c.get(s).call(helper('length')).tee(to).call(helper('charge'));
+      c.get(mode).i32(1).op(Op.i32_and).open(Op.if);
+      whileNot(
+        c,
+        () => {
+          c.get(from).get(to).op(Op.i32_ge_u).open(Op.if, I).i32(1).op(Op.else).get(s).get(from).i32(1).op(Op.i32_shl, Op.i32_add);
+          loadUnit(c);
+          c.call(helper('isSpace')).op(Op.i32_eqz).op(Op.end);
+        },
+        () => c.get(from).i32(1).op(Op.i32_add).set(from),
+      );
+      c.op(Op.end);
+      c.get(mode).i32(2).op(Op.i32_and).open(Op.if);
+      whileNot(
+        c,
+        () => {
+          c.get(to).get(from).op(Op.i32_le_u).open(Op.if, I).i32(1).op(Op.else).get(s).get(to).i32(1).op(Op.i32_sub).i32(1).op(Op.i32_shl, Op.i32_add);
+          loadUnit(c);
+          c.call(helper('isSpace')).op(Op.i32_eqz).op(Op.end);
+        },
+        () => c.get(to).i32(1).op(Op.i32_sub).set(to),
+      );
+      c.op(Op.end);
+      c.get(s).get(from).get(to).call(helper('substring'));
+    },
+  },
 } satisfies Record<string, StringHelperSpec>;
 
 export type StringHelperName = keyof typeof STRING_HELPERS;

@@ -157,6 +157,13 @@ export function method(host: StringCompilerHost, name: string, node: ts.CallExpr
       numberArgument(host, node, 1, Infinity);
       host.stringHelper(name === 'slice' ? 'slice' : 'substringOf');
       return 'string';
+    case 'trim':
+    case 'trimStart':
+    case 'trimEnd':
+      arity(host, node, name, 0, 0);
+      host.code.i32(name === 'trim' ? 3 : name === 'trimStart' ? 1 : 2);
+      host.stringHelper('trim');
+      return 'string';
     case 'indexOf':
     case 'includes':
     case 'startsWith':

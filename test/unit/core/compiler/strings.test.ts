@@ -39,6 +39,7 @@ const GENES: Record<string, string> = {
   slices: `function slices(s: string, i: number, j: number): string { return s.slice(i, j) + '|' + s.slice(i) + '|' + s.substring(j, i) + '|' + s.substring(i); }`,
   search: `function search(s: string, t: string, i: number): number { return s.indexOf(t) + 10 * s.indexOf(t, i) + (s.includes(t, i) ? 100 : 0) + (s.startsWith(t, i) ? 1000 : 0) + (s.endsWith(t) ? 1e4 : 0) + (s.endsWith(t, i) ? 1e5 : 0) + (s.startsWith(t) ? 1e6 : 0); }`,
   ext: `function ext(path: string): string { const dot = path.indexOf('.'); return dot < 0 ? '' : path.slice(dot + 1); }`,
+  trims: `function trims(s: string): string { return '[' + s.trim() + '|' + s.trimStart() + '|' + s.trimEnd() + ']'; }`,
   ladder: `function ladder(s: string, t: string): boolean { return s !== t && (s == t) === false && s[0] !== t[0]; }`,
 };
 
@@ -120,4 +121,15 @@ test('what stays outside the string subset is refused with the construct and its
     const refusal = result as UnsupportedGene;
     assert.deepEqual([refusal.construct, refusal.line, refusal.column], [construct, line, column], source);
   }
+});
+
+test('trim removes exactly the code units JavaScript counts as whitespace, over all 65,536', async () => {
+  const { gene } = compiled(GENES.trims!);
+  const inputs = Array.from({ length: 0x10000 }, (_, unit) => [`${String.fromCharCode(unit)}a${String.fromCharCode(unit)}`]);
+  const outcomes = await createInProcessExecutor().runBatch(gene, inputs, { fuel: 1_000_000 });
+  outcomes.forEach((outcome, unit) => {
+    const s = inputs[unit]![0]!;
+    const expected = `[${s.trim()}|${s.trimStart()}|${s.trimEnd()}]`;
+    assert.ok(outcome.verdict === 'ok' && outcome.value === expected, `U+${unit.toString(16)}`);
+  });
 });
