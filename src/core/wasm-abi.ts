@@ -43,3 +43,9 @@ export const FUEL_GLOBAL = 'chimera_fuel';
 export const STATUS_GLOBAL = 'chimera_status';
 export const STATUS_OK = 0;
 export const STATUS_OUT_OF_FUEL = 1;
+/** The code threw a TypeError (a property of undefined): the status is set before `unreachable`. */
+export const STATUS_TYPE_ERROR = 3;
+/** How hosts report STATUS_TYPE_ERROR: a trap where JavaScript throws a TypeError. */
+export const TYPE_ERROR_MESSAGE = 'TypeError: a property of undefined was read';
+/** The arena could not grow within the memory maximum (WASM_MAX_MEMORY): the `memory-limit` verdict. */
+export const STATUS_MEMORY_LIMIT = 2;

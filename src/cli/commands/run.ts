@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type GeneRunResult, type GeneValue, parseGeneValue, runGene } from '../../core/compiler';
+import { type GeneRunResult, type GeneType, type GeneValue, parseGeneValue, runGene } from '../../core/compiler';
 import { createSandboxExecutor } from '../../core/sandbox/sandbox-executor';
 import { Sandbox } from '../../core/sandbox/sandbox';
 import { storeCompiledModule } from '../../core/store';
@@ -22,15 +22,20 @@ function fuelBudget(option: unknown): number {
   return fuel;
 }
 
-function parseTuple(values: readonly unknown[], where: string): GeneValue[] {
+/** Reads each argument by the type of its parameter: a string parameter takes the text (or JSON string) as it is. */
+function parseTuple(values: readonly unknown[], where: string, types: readonly (GeneType | undefined)[]): GeneValue[] {
   return values.map((value, index) => {
-    const parsed = parseGeneValue(value);
-    if (parsed === undefined) throw new UsageError(`${where}: argument ${index + 1} (${JSON.stringify(value)}) is not a number, NaN, Infinity, -Infinity, -0, true or false`);
+    const type = types[index];
+    const parsed = parseGeneValue(value, type);
+    if (parsed === undefined) {
+      const expected = type === 'string' ? 'a string' : 'a number, NaN, Infinity, -Infinity, -0, true or false';
+      throw new UsageError(`${where}: argument ${index + 1} (${JSON.stringify(value)}) is not ${expected}`);
+    }
     return parsed;
   });
 }
 
-function readInputs(workspace: string, file: string): GeneValue[][] {
+function readInputs(workspace: string, file: string): unknown[][] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(resolve(workspace, file), 'utf8'));
@@ -38,10 +43,11 @@ function readInputs(workspace: string, file: string): GeneValue[][] {
     throw new UsageError(`cannot read inputs from ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (!Array.isArray(parsed) || !parsed.every(Array.isArray)) throw new UsageError(`${file} must hold a JSON array of argument arrays`);
-  return (parsed as unknown[][]).map((tuple, index) => parseTuple(tuple, `${file} tuple ${index + 1}`));
+  return parsed as unknown[][];
 }
 
-const show = (r: GeneRunResult) => (r.verdict === 'ok' ? `${String(r.value)}  (js ${String(r.js)}, ${r.match ? 'match' : 'MISMATCH'}, fuel ${r.fuel}, ${r.ms} ms)` : `${r.verdict}: ${r.reason ?? ''}`);
+const text = (value: unknown) => (typeof value === 'string' ? JSON.stringify(value) : String(value));
+const show = (r: GeneRunResult) => (r.verdict === 'ok' ? `${text(r.value)}  (js ${text(r.js)}, ${r.match ? 'match' : 'MISMATCH'}, fuel ${r.fuel}, ${r.ms} ms)` : `${r.verdict}: ${r.reason ?? ''}`);
 
 export interface RunCommandOptions {
   /** The sandbox's entry bundles; by default those next to the CLI bundle (dist/sandbox-worker.js, dist/sandbox-child.js). */
@@ -57,13 +63,15 @@ export function createRunCommand(setup: RunCommandOptions = {}): Command {
       const limits = { ...limitsFrom(options), maxFuel: fuel };
       const batch = typeof options.inputs === 'string';
       if (batch && args.length > 0) throw new UsageError('give arguments on the command line or --inputs, not both');
-      const inputs = batch ? readInputs(context.workspace, options.inputs as string) : [parseTuple(args, 'command line')];
+      const raw = batch ? readInputs(context.workspace, options.inputs as string) : [args];
       const { sourceFile, compiled } = loadAndCompile(context.workspace, file, selector);
       if (compiled.verdict === 'unsupported') {
         const reason = describeRefusal(compiled);
         const data = { verdict: 'unsupported', reason };
-        return { exitCode: ExitCode.Findings, data: batch ? { results: inputs.map(() => data) } : data, text: `unsupported: ${reason}` };
+        return { exitCode: ExitCode.Findings, data: batch ? { results: raw.map(() => data) } : data, text: `unsupported: ${reason}` };
       }
+      const types = compiled.signature.params.map((p) => p.type);
+      const inputs = raw.map((tuple, index) => parseTuple(tuple, batch ? `${options.inputs as string} tuple ${index + 1}` : 'command line', types));
       const stored = await storeCompiledModule(await openModuleStore(options), compiled.bytes);
       const sandbox = new Sandbox({ limits, poolSize: 1, childPoolSize: 1, ...scripts(setup) });
       const executor = createSandboxExecutor(sandbox);

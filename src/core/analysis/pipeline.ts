@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { type CompiledGene, type GeneExecutor, type Specialisation, compileGene, verifyCompiledGene } from '../compiler';
+import { isCompileCandidate } from '../compiler/candidates';
 import { type CancellationToken, type FileError, type Gene, type SkippedGene, extractGenesWithSource, findFunctionNode, parseSource } from '../genes';
 import { WorkspacePurity } from '../genes/workspace-purity';
 import type ts from 'typescript';
@@ -103,9 +104,9 @@ function workspacePurity(request: AnalysisRequest): WorkspacePurity {
   return held.purity;
 }
 
-/** Compiling is what the compiler accepts: pure, numeric, and not able to throw. */
+/** Compiling is what the compiler accepts: pure, not able to throw, over numbers, booleans and strings. */
 export function isCompilable(gene: Gene): boolean {
-  return gene.purity === 'pure' && gene.numeric && !gene.mayThrow;
+  return isCompileCandidate(gene);
 }
 
 function compileOutcome(compiled: ReturnType<typeof compileGene>): CompileOutcome {

@@ -5,6 +5,9 @@
  */
 import ts from 'typescript';
 import { FUEL_GLOBAL, STATUS_GLOBAL, findHostImport } from '../wasm-abi';
+import { GENE_MEMORY_MAX_PAGES, HEAP_BASE_GLOBAL, HEAP_GLOBAL, MEMORY_EXPORT } from '../wasm-string-abi';
+import { ModuleStrings } from './strings/module-strings';
+import type { StringHelperName } from './strings/runtime';
 import { type CalleeInfo, FunctionCompiler, type ModuleServices, type OuterValue, type ParameterPlan, Refusal, typeFromAnnotation, valTypeOf } from './function-compiler';
 import { ModuleScope } from './module-scope';
 import { type InferredParameter, unannotatedReturnType, inferredParameter, specialisationOf } from './infer-types';
@@ -19,6 +22,9 @@ export interface CompileOptions {
 
 const FUEL_INDEX = 0;
 const STATUS_INDEX = 1;
+/** Only in modules that use strings. */
+const HEAP_INDEX = 2;
+const HEAP_BASE_INDEX = 3;
 
 interface GeneFunction {
   node: ts.FunctionLikeDeclaration;
@@ -42,6 +48,7 @@ class ModuleBuilder implements ModuleServices {
   private readonly scope = new ModuleScope();
   /** Parameters whose types were inferred rather than declared: the module is a specialisation for them. */
   readonly inferred = new Map<ts.ParameterDeclaration, InferredParameter>();
+  private readonly strings = new ModuleStrings();
 
   constructor(readonly sourceFile: ts.SourceFile) {}
 
@@ -152,6 +159,14 @@ class ModuleBuilder implements ModuleServices {
     return ref;
   }
 
+  stringHelper(name: StringHelperName): FunctionRef {
+    return this.strings.helper(name);
+  }
+
+  literal(text: string): number {
+    return this.strings.literal(text);
+  }
+
   /** Lays out the function index space and encodes the module. */
   finish(entry: GeneFunction, exportName: string): CompiledGene {
     const imports: ImportedFunction[] = [];
@@ -178,6 +193,11 @@ class ModuleBuilder implements ModuleServices {
     }
     const arityExports: Record<number, string> = { [entry.params.length]: exportName };
     for (const count of entry.adapters.keys()) arityExports[count] = `${exportName}/${count}`;
+    if (entry.compiler!.resultType === 'string' || entry.params.some((p) => p.type === 'string')) this.strings.require();
+    const literals = this.strings.texts();
+    // String helpers first: they may ask for the numeric helpers (outOfFuel) laid out next.
+    const usesStrings = this.strings.used;
+    const stringHelpers = usesStrings ? this.strings.build({ statusGlobal: STATUS_INDEX, fuelGlobal: FUEL_INDEX, heapGlobal: HEAP_INDEX, outOfFuel: () => this.helper('outOfFuel') }) : [];
     for (const spec of [helpers.toInt32, helpers.fmod, helpers.round, helpers.sign, helpers.outOfFuel]) {
       const ref = this.helpers.get(spec.name.slice('chimera.'.length) as HelperName);
       if (!ref) continue;
@@ -186,21 +206,33 @@ class ModuleBuilder implements ModuleServices {
       spec.build(code, { statusGlobal: STATUS_INDEX });
       functions.push({ name: spec.name, type: spec.type, locals: spec.locals, localNames: spec.localNames, code });
     }
+    for (const helper of stringHelpers) {
+      helper.ref.index = imports.length + functions.length;
+      functions.push({ name: helper.name, type: helper.spec.type, locals: helper.spec.locals, localNames: helper.spec.localNames, code: helper.code });
+    }
+    const layout = usesStrings ? this.strings.layout() : undefined;
     const functionExports = Object.entries(arityExports)
       .map(([count, name]) => ({ name, index: Number(count) === entry.params.length ? entry.ref.index : entry.adapters.get(Number(count))!.ref.index }))
       .sort((a, b) => a.index - b.index);
+    const globals = [
+      { name: FUEL_GLOBAL, type: ValType.I64 as const, mutable: true, init: 0 },
+      { name: STATUS_GLOBAL, type: ValType.I32 as const, mutable: true, init: 0 },
+    ];
+    const globalExports = [
+      { name: FUEL_GLOBAL, index: FUEL_INDEX },
+      { name: STATUS_GLOBAL, index: STATUS_INDEX },
+    ];
+    if (layout) {
+      globals.push({ name: HEAP_GLOBAL, type: ValType.I32, mutable: true, init: layout.heapBase }, { name: HEAP_BASE_GLOBAL, type: ValType.I32, mutable: false, init: layout.heapBase });
+      globalExports.push({ name: HEAP_GLOBAL, index: HEAP_INDEX }, { name: HEAP_BASE_GLOBAL, index: HEAP_BASE_INDEX });
+    }
     const bytes = encodeModule({
       imports,
       functions,
-      globals: [
-        { name: FUEL_GLOBAL, type: ValType.I64, mutable: true, init: 0 },
-        { name: STATUS_GLOBAL, type: ValType.I32, mutable: true, init: 0 },
-      ],
+      globals,
       functionExports,
-      globalExports: [
-        { name: FUEL_GLOBAL, index: FUEL_INDEX },
-        { name: STATUS_GLOBAL, index: STATUS_INDEX },
-      ],
+      globalExports,
+      ...(layout ? { memory: { minPages: layout.minPages, maxPages: Math.max(layout.minPages, GENE_MEMORY_MAX_PAGES), exportName: MEMORY_EXPORT }, data: layout.data } : {}),
     });
     const entryShape = entryForm(entry.node, this);
     return {
@@ -209,12 +241,13 @@ class ModuleBuilder implements ModuleServices {
       bytes,
       signature: { params: entry.params.map((p) => ({ name: p.name, type: p.type, hasDefault: p.initializer !== undefined })), result: entry.compiler!.resultType! },
       arityExports,
-      exports: [...functionExports.map((e) => e.name), FUEL_GLOBAL, STATUS_GLOBAL],
+      exports: [...functionExports.map((e) => e.name), ...(layout ? [MEMORY_EXPORT] : []), ...globalExports.map((e) => e.name)],
       imports: imports.map((i) => `Math.${i.name}`),
       sourceMap,
       dependencies: [...this.dependencies.values()].sort((a, b) => a.start - b.start),
       entry: entryShape,
       ...specialisationOf(entry.node, this.inferred),
+      ...(literals.length > 0 ? { literals } : {}),
     };
   }
 }

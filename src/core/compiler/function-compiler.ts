@@ -7,6 +7,8 @@ import ts from 'typescript';
 import { CodeBuffer, type FunctionRef, Op, ValType } from './wasm-encoder';
 import { canCompleteNormally } from '../genes/control-flow';
 import type { GeneType } from './types';
+import * as strings from './strings/string-expressions';
+import type { StringHelperName } from './strings/runtime';
 
 /** Thrown inside the compiler only; never escapes compileGene. */
 export class Refusal extends Error {
@@ -19,6 +21,7 @@ export class Refusal extends Error {
   }
 }
 
+/** Numbers are f64; booleans i32 (0 or 1); strings an i32 pointer into linear memory (0 is undefined). */
 export const valTypeOf = (type: GeneType): ValType => (type === 'number' ? ValType.F64 : ValType.I32);
 
 /** What a function compiler needs from the module being built: other genes, imports, helpers, module scope. */
@@ -29,6 +32,9 @@ export interface ModuleServices {
   callee(fn: ts.FunctionLikeDeclaration, name: string, argumentCount: number, at: ts.Node): CalleeInfo;
   hostImport(name: string, arity: 1 | 2): FunctionRef;
   helper(name: 'toInt32' | 'fmod' | 'round' | 'sign' | 'outOfFuel'): FunctionRef;
+  stringHelper(name: StringHelperName): FunctionRef;
+  /** The address of a string literal in the module's data. */
+  literal(text: string): number;
   fuelGlobal: number;
 }
 
@@ -68,6 +74,7 @@ const MAX_DEPTH = 4000;
 const TYPE_KEYWORDS: Partial<Record<ts.SyntaxKind, GeneType>> = {
   [ts.SyntaxKind.NumberKeyword]: 'number',
   [ts.SyntaxKind.BooleanKeyword]: 'boolean',
+  [ts.SyntaxKind.StringKeyword]: 'string',
 };
 
 export function typeFromAnnotation(type: ts.TypeNode | undefined): GeneType | undefined | 'other' {
@@ -113,7 +120,7 @@ export interface ParameterPlan {
  * One function: its locals, control stack and code. `resultType` starts from the annotation, or from the
  * first `return` when there is none.
  */
-export class FunctionCompiler {
+export class FunctionCompiler implements strings.StringCompilerHost {
   code = new CodeBuffer();
   readonly localTypes: ValType[] = [];
   readonly localNames: string[] = [];
@@ -172,12 +179,12 @@ export class FunctionCompiler {
   }
 
   /** A temporary local, reused once released; temporaries never live across statements. */
-  private temp(type: ValType): number {
+  temp(type: ValType): number {
     const free = this.scratch.get(type);
     return free && free.length > 0 ? free.pop()! : this.newLocal(type, `tmp${this.localTypes.length}`);
   }
 
-  private release(type: ValType, index: number): void {
+  release(type: ValType, index: number): void {
     let free = this.scratch.get(type);
     if (!free) this.scratch.set(type, (free = []));
     free.push(index);
@@ -472,7 +479,10 @@ export class FunctionCompiler {
       if (!ts.isCaseClause(clause)) return;
       const type = this.expression(clause.expression);
       if (type !== discriminantType) {
-        this.code.op(Op.drop).i32(0); // a number is never === a boolean
+        this.code.op(Op.drop).i32(0); // values of different types are never ===
+      } else if (type === 'string') {
+        this.code.get(discriminant);
+        strings.equality(this, false);
       } else {
         this.code.get(discriminant).op(type === 'number' ? Op.f64_eq : Op.i32_eq);
       }
@@ -586,19 +596,35 @@ export class FunctionCompiler {
 
   private truthy(type: GeneType): void {
     if (type === 'number') this.code.op(Op.f64_abs).f64(0).op(Op.f64_gt);
+    else if (type === 'string') strings.truthy(this);
   }
 
-  private toNumber(type: GeneType): void {
+  /** ToNumber of the value on the stack; strings are refused (parsing numbers is outside the subset). */
+  toNumber(type: GeneType, at: ts.Node): void {
     if (type === 'boolean') this.code.op(Op.f64_convert_i32_u);
+    else if (type === 'string') this.refuse(at, 'string to number', 'converting a string to a number is outside the string subset');
   }
 
   /** Leaves ToInt32 of the value as i32 (booleans already are 0 or 1). */
-  private toInt32(type: GeneType): void {
+  toInt32(type: GeneType, at: ts.Node): void {
     if (type === 'number') this.code.call(this.services.helper('toInt32'));
+    else if (type === 'string') this.refuse(at, 'string to number', 'converting a string to a number is outside the string subset');
   }
 
   private numeric(node: ts.Expression): void {
-    this.toNumber(this.expression(node));
+    this.toNumber(this.expression(node), node);
+  }
+
+  stringHelper(name: StringHelperName): void {
+    this.code.call(this.services.stringHelper(name));
+  }
+
+  literal(text: string): number {
+    return this.services.literal(text);
+  }
+
+  refuse(at: ts.Node, construct: string, reason: string): never {
+    throw new Refusal(at, construct, reason);
   }
 
   expression(node: ts.Expression): GeneType {
@@ -647,6 +673,17 @@ export class FunctionCompiler {
         return this.conditional(node as ts.ConditionalExpression);
       case ts.SyntaxKind.CallExpression:
         return this.call(node as ts.CallExpression);
+      case ts.SyntaxKind.StringLiteral:
+      case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+        return strings.stringLiteral(this, (node as ts.StringLiteral).text);
+      case ts.SyntaxKind.TemplateExpression:
+        return strings.template(this, node as ts.TemplateExpression);
+      case ts.SyntaxKind.ElementAccessExpression: {
+        const access = node as ts.ElementAccessExpression;
+        if (access.questionDotToken) throw new Refusal(node, 'optional chaining', 'a string is never null or undefined');
+        this.stringReceiver(access.expression, node, 'element access', 'only strings can be indexed');
+        return strings.elementAccess(this, access);
+      }
       default:
         throw new Refusal(node, describe(node), `${describe(node)} is outside the numeric subset`);
     }
@@ -701,20 +738,38 @@ export class FunctionCompiler {
   }
 
   /** `Math` or `Number` as the global namespace (not shadowed in the file). */
-  private globalNamespace(node: ts.Expression): 'Math' | 'Number' | undefined {
-    if (!ts.isIdentifier(node) || (node.text !== 'Math' && node.text !== 'Number')) return undefined;
+  private globalNamespace(node: ts.Expression): 'Math' | 'Number' | 'String' | undefined {
+    if (!ts.isIdentifier(node) || (node.text !== 'Math' && node.text !== 'Number' && node.text !== 'String')) return undefined;
     if (this.lookupLocal(node.text)) return undefined;
     const outer = this.services.resolveOuter(this.owner, node.text, node);
-    return outer.kind === 'global' ? (outer.name as 'Math' | 'Number') : undefined;
+    return outer.kind === 'global' ? (outer.name as 'Math' | 'Number' | 'String') : undefined;
   }
 
   private propertyAccess(node: ts.PropertyAccessExpression): GeneType {
     const namespace = this.globalNamespace(node.expression);
     const table = namespace === 'Math' ? MATH_CONSTANTS : namespace === 'Number' ? NUMBER_CONSTANTS : undefined;
     const value = table && Object.hasOwn(table, node.name.text) ? table[node.name.text] : undefined;
+    if (value === undefined && namespace === undefined && !node.questionDotToken) {
+      this.stringReceiver(node.expression, node, 'property access', `${node.getText()} is not a Math or Number constant nor a string property`);
+      return strings.property(this, node.name.text, node);
+    }
     if (value === undefined) throw new Refusal(node, 'property access', `${node.getText()} is not a Math or Number constant`);
     this.code.f64(value);
     return 'number';
+  }
+
+  /** Compiles the receiver of a member access; refused as `construct` unless it is a string. */
+  private stringReceiver(receiver: ts.Expression, node: ts.Node, construct: string, reason: string): void {
+    let compiled: { type: GeneType; code: CodeBuffer };
+    try {
+      compiled = this.compileApart(receiver);
+    } catch (error) {
+      // A receiver that is a name or a member chain refused as such is simply not a string: say so for the whole access.
+      if (error instanceof Refusal && isNameChain(receiver)) throw new Refusal(node, construct, reason);
+      throw error;
+    }
+    if (compiled.type !== 'string') throw new Refusal(node, construct, reason);
+    this.code.append(compiled.code);
   }
 
   private prefixUnary(node: ts.PrefixUnaryExpression): GeneType {
@@ -731,7 +786,7 @@ export class FunctionCompiler {
         this.code.op(Op.i32_eqz);
         return 'boolean';
       case ts.SyntaxKind.TildeToken:
-        this.toInt32(this.expression(node.operand));
+        this.toInt32(this.expression(node.operand), node.operand);
         this.code.i32(-1).op(Op.i32_xor, Op.f64_convert_i32_s);
         return 'number';
       case ts.SyntaxKind.PlusPlusToken:
@@ -791,14 +846,24 @@ export class FunctionCompiler {
       case ts.SyntaxKind.AmpersandAmpersandToken:
       case ts.SyntaxKind.BarBarToken:
         return this.logical(node.left, node.right, operator, node);
-      case ts.SyntaxKind.QuestionQuestionToken:
+      case ts.SyntaxKind.QuestionQuestionToken: {
         // A number or boolean is never null or undefined: the right side is never evaluated.
-        return this.expression(node.left);
+        const left = this.expression(node.left);
+        if (left !== 'string') return left;
+        // A string may be undefined (pointer 0, from `s[i]`): then the right side is the value.
+        const right = this.compileApart(node.right);
+        if (right.type !== 'string') throw new Refusal(node, 'mixed ??', `string ?? ${right.type} can yield either type`);
+        const saved = this.temp(ValType.I32);
+        this.code.tee(saved).open(Op.if, ValType.I32).get(saved).op(Op.else).append(right.code).op(Op.end);
+        this.release(ValType.I32, saved);
+        return 'string';
+      }
       case ts.SyntaxKind.AmpersandAmpersandEqualsToken:
       case ts.SyntaxKind.BarBarEqualsToken:
         return this.logicalAssignment(node, operator);
       case ts.SyntaxKind.QuestionQuestionEqualsToken: {
         const local = this.assignable(node.left);
+        if (local.type === 'string') throw new Refusal(node, '??= on a string', 'a string variable may hold undefined; ??= on it is outside the subset');
         this.code.get(local.index);
         return local.type;
       }
@@ -822,25 +887,34 @@ export class FunctionCompiler {
 
   /** `left OP right` with the left operand already on the stack. */
   private arithmetic(operator: ts.BinaryOperator, left: GeneType, rightNode: ts.Expression, node: ts.Node): GeneType {
+    const leftNode = ts.isBinaryExpression(node) ? node.left : node;
     switch (operator) {
-      case ts.SyntaxKind.PlusToken:
+      case ts.SyntaxKind.PlusToken: {
+        const right = this.compileApart(rightNode);
+        if (left === 'string' || right.type === 'string') return strings.plus(this, left, right, leftNode, rightNode);
+        this.toNumber(left, leftNode);
+        this.code.append(right.code);
+        this.toNumber(right.type, rightNode);
+        this.code.op(Op.f64_add);
+        return 'number';
+      }
       case ts.SyntaxKind.MinusToken:
       case ts.SyntaxKind.AsteriskToken:
       case ts.SyntaxKind.SlashToken: {
-        this.toNumber(left);
+        this.toNumber(left, leftNode);
         this.numeric(rightNode);
         const op = { [ts.SyntaxKind.PlusToken]: Op.f64_add, [ts.SyntaxKind.MinusToken]: Op.f64_sub, [ts.SyntaxKind.AsteriskToken]: Op.f64_mul, [ts.SyntaxKind.SlashToken]: Op.f64_div }[operator];
         this.code.op(op);
         return 'number';
       }
       case ts.SyntaxKind.PercentToken:
-        this.toNumber(left);
+        this.toNumber(left, leftNode);
         this.numeric(rightNode);
         this.code.call(this.services.helper('fmod'));
         return 'number';
       case ts.SyntaxKind.AsteriskAsteriskToken:
         // V8 computes `**` and Math.pow with the same routine; the host's Math.pow gives identical bits.
-        this.toNumber(left);
+        this.toNumber(left, leftNode);
         this.numeric(rightNode);
         this.code.call(this.services.hostImport('pow', 2));
         return 'number';
@@ -850,8 +924,8 @@ export class FunctionCompiler {
       case ts.SyntaxKind.AmpersandToken:
       case ts.SyntaxKind.BarToken:
       case ts.SyntaxKind.CaretToken: {
-        this.toInt32(left);
-        this.toInt32(this.expression(rightNode));
+        this.toInt32(left, leftNode);
+        this.toInt32(this.expression(rightNode), rightNode);
         const op = {
           [ts.SyntaxKind.LessThanLessThanToken]: Op.i32_shl,
           [ts.SyntaxKind.GreaterThanGreaterThanToken]: Op.i32_shr_s,
@@ -872,14 +946,15 @@ export class FunctionCompiler {
         const right = this.compileApart(rightNode);
         if (left === right.type) {
           this.code.append(right.code);
+          if (left === 'string') return strings.equality(this, negated);
           this.code.op(left === 'number' ? (negated ? Op.f64_ne : Op.f64_eq) : negated ? Op.i32_ne : Op.i32_eq);
         } else if (strict) {
           // A number is never strictly equal to a boolean; both sides are still evaluated.
           this.code.op(Op.drop).append(right.code).op(Op.drop).i32(negated ? 1 : 0);
         } else {
-          this.toNumber(left);
+          this.toNumber(left, leftNode);
           this.code.append(right.code);
-          this.toNumber(right.type);
+          this.toNumber(right.type, rightNode);
           this.code.op(negated ? Op.f64_ne : Op.f64_eq);
         }
         return 'boolean';
@@ -888,7 +963,13 @@ export class FunctionCompiler {
       case ts.SyntaxKind.LessThanEqualsToken:
       case ts.SyntaxKind.GreaterThanToken:
       case ts.SyntaxKind.GreaterThanEqualsToken: {
-        this.toNumber(left);
+        if (left === 'string') {
+          const right = this.compileApart(rightNode);
+          if (right.type !== 'string') this.refuse(node, 'mixed comparison', `compares a string with a ${right.type}`);
+          this.code.append(right.code);
+          return strings.relational(this, operator);
+        }
+        this.toNumber(left, leftNode);
         this.numeric(rightNode);
         const op = { [ts.SyntaxKind.LessThanToken]: Op.f64_lt, [ts.SyntaxKind.LessThanEqualsToken]: Op.f64_le, [ts.SyntaxKind.GreaterThanToken]: Op.f64_gt, [ts.SyntaxKind.GreaterThanEqualsToken]: Op.f64_ge }[operator];
         this.code.op(op);
@@ -900,7 +981,7 @@ export class FunctionCompiler {
   }
 
   /** Compiles into a separate buffer, to learn the type before choosing the code around it. */
-  private compileApart(node: ts.Expression): { type: GeneType; code: CodeBuffer } {
+  compileApart(node: ts.Expression): { type: GeneType; code: CodeBuffer } {
     const saved = this.code;
     this.code = new CodeBuffer();
     try {
@@ -960,6 +1041,11 @@ export class FunctionCompiler {
       const namespace = this.globalNamespace(callee.expression);
       if (namespace === 'Math') return this.mathCall(callee.name.text, node);
       if (namespace === 'Number') return this.predicateCall(`Number.${callee.name.text}`, node);
+      if (namespace === 'String' && callee.name.text === 'fromCharCode') return strings.fromCharCode(this, node);
+      if (namespace === undefined && !callee.questionDotToken) {
+        this.stringReceiver(callee.expression, node, 'method call', `${callee.getText()}() is not a Math function, a string method or a gene of this file`);
+        return strings.method(this, callee.name.text, node);
+      }
       throw new Refusal(node, 'method call', `${callee.getText()}() is not a Math function or a gene of this file`);
     }
     if (!ts.isIdentifier(callee)) throw new Refusal(node, 'call', 'only genes of this file and Math functions can be called');
@@ -1015,13 +1101,13 @@ export class FunctionCompiler {
         return 'number';
       case 'imul':
         if (node.arguments.length !== 2) throw new Refusal(node, 'Math.imul arity', 'Math.imul is supported with exactly 2 arguments');
-        this.toInt32(this.expression(node.arguments[0]!));
-        this.toInt32(this.expression(node.arguments[1]!));
+        this.toInt32(this.expression(node.arguments[0]!), node.arguments[0]!);
+        this.toInt32(this.expression(node.arguments[1]!), node.arguments[1]!);
         code.op(Op.i32_mul, Op.f64_convert_i32_s);
         return 'number';
       case 'clz32':
         if (node.arguments.length !== 1) throw new Refusal(node, 'Math.clz32 arity', 'Math.clz32 is supported with exactly 1 argument');
-        this.toInt32(this.expression(node.arguments[0]!));
+        this.toInt32(this.expression(node.arguments[0]!), node.arguments[0]!);
         code.op(Op.i32_clz, Op.f64_convert_i32_s);
         return 'number';
       case 'hypot':
@@ -1056,6 +1142,7 @@ export class FunctionCompiler {
       this.numeric(argument);
       return 'number';
     }
+    if (name === 'String') return strings.stringCall(this, node);
     const type = this.expression(argument);
     const strict = name.startsWith('Number.');
     if (strict && type === 'boolean') {
@@ -1063,7 +1150,7 @@ export class FunctionCompiler {
       code.op(Op.drop).i32(0);
       return 'boolean';
     }
-    this.toNumber(type);
+    this.toNumber(type, argument);
     const x = this.temp(ValType.F64);
     code.set(x);
     switch (name) {
@@ -1094,6 +1181,12 @@ function containsJump(node: ts.Node): boolean {
   if (ts.isBreakOrContinueStatement(node)) return true;
   if (ts.isFunctionLike(node)) return false;
   return ts.forEachChild(node, containsJump) ?? false;
+}
+
+function isNameChain(node: ts.Expression): boolean {
+  const inner = unparenthesized(node);
+  if (ts.isIdentifier(inner) || inner.kind === ts.SyntaxKind.ThisKeyword || inner.kind === ts.SyntaxKind.SuperKeyword) return true;
+  return ts.isPropertyAccessExpression(inner) && isNameChain(inner.expression);
 }
 
 function unparenthesized(node: ts.Expression): ts.Expression {

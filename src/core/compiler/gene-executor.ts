@@ -3,15 +3,17 @@
  * behind it later; until then `createInProcessExecutor` instantiates modules here, for our own compiler's
  * output only (small fuel budgets, no bulk-memory instructions, imports from the host's own Math).
  */
-import { FUEL_GLOBAL, HOST_IMPORTS, STATUS_GLOBAL, STATUS_OUT_OF_FUEL } from '../wasm-abi';
+import { FUEL_GLOBAL, HOST_IMPORTS, STATUS_GLOBAL, STATUS_MEMORY_LIMIT, STATUS_OUT_OF_FUEL, STATUS_TYPE_ERROR, TYPE_ERROR_MESSAGE } from '../wasm-abi';
+import { ArenaFull, type StringAbi, readString, resetArena, stringAbiOf, writeString } from '../wasm-string-abi';
 import type { CompiledGene } from './types';
 import type { GeneValue } from './values';
 
 export type RunOutcome =
-  | { verdict: 'ok'; value: GeneValue; fuelUsed: number }
-  | { verdict: 'out-of-fuel' | 'trap' | 'stack-overflow' | 'unsupported'; message: string }
+  /** `value` is undefined only for a string result that is undefined (`s[i]` off the string). */
+  | { verdict: 'ok'; value: GeneValue | undefined; fuelUsed: number }
+  | { verdict: 'out-of-fuel' | 'trap' | 'stack-overflow' | 'unsupported' | 'memory-limit'; message: string }
   // Only when the sandbox stands behind the executor (src/core/sandbox/sandbox-executor.ts):
-  | { verdict: 'timeout' | 'memory-limit' | 'forbidden-import' | 'invalid-module' | 'engine-crash'; message: string };
+  | { verdict: 'timeout' | 'forbidden-import' | 'invalid-module' | 'engine-crash'; message: string };
 
 export interface GeneExecutor {
   /** Runs the gene once per argument tuple, each with a fresh fuel budget. */
@@ -19,6 +21,7 @@ export interface GeneExecutor {
 }
 
 type Exported = Record<string, unknown> & { [FUEL_GLOBAL]: WebAssembly.Global; [STATUS_GLOBAL]: WebAssembly.Global };
+type Instance = { exported: Exported; strings: StringAbi | undefined };
 
 /** The host side of the import whitelist: the host's own Math functions, so results are bit-identical. */
 function hostImports(): WebAssembly.Imports {
@@ -41,32 +44,53 @@ export function prepareCall(gene: CompiledGene, input: readonly GeneValue[]): { 
 }
 
 export function createInProcessExecutor(): GeneExecutor {
-  const instances = new WeakMap<Uint8Array, Exported>();
+  const instances = new WeakMap<Uint8Array, Instance>();
   const imports = hostImports();
   return {
     async runBatch(gene, inputs, limits) {
-      let exported = instances.get(gene.bytes);
-      if (!exported) {
-        exported = new WebAssembly.Instance(new WebAssembly.Module(gene.bytes as Uint8Array<ArrayBuffer>), imports).exports as Exported;
-        instances.set(gene.bytes, exported);
+      let instance = instances.get(gene.bytes);
+      if (!instance) {
+        const exports = new WebAssembly.Instance(new WebAssembly.Module(gene.bytes as Uint8Array<ArrayBuffer>), imports).exports;
+        instance = { exported: exports as Exported, strings: stringAbiOf(exports) };
+        instances.set(gene.bytes, instance);
       }
-      return inputs.map((input) => runOne(gene, exported!, input, limits.fuel));
+      return inputs.map((input) => runOne(gene, instance!, input, limits.fuel));
     },
   };
 }
 
-function runOne(gene: CompiledGene, exported: Exported, input: readonly GeneValue[], fuel: number): RunOutcome {
+/** A string argument written into the arena, or the value as it is. */
+function toWasmArgument(strings: StringAbi | undefined, value: GeneValue): number | boolean {
+  if (typeof value !== 'string') return value;
+  if (!strings) throw new ArenaFull('the module has no memory for string arguments');
+  return writeString(strings, value);
+}
+
+/** The JavaScript value of a raw result: booleans from 0/1, strings read from memory before the next call reuses it. */
+export function fromWasmResult(gene: CompiledGene, strings: StringAbi | undefined, raw: number): GeneValue | undefined {
+  if (gene.signature.result === 'boolean') return raw !== 0;
+  if (gene.signature.result === 'string') return strings ? readString(strings, raw) : undefined;
+  return raw;
+}
+
+function runOne(gene: CompiledGene, instance: Instance, input: readonly GeneValue[], fuel: number): RunOutcome {
   const call = prepareCall(gene, input);
   if ('refused' in call) return { verdict: 'unsupported', message: call.refused };
+  const { exported, strings } = instance;
   const fuelGlobal = exported[FUEL_GLOBAL];
   const status = exported[STATUS_GLOBAL];
   fuelGlobal.value = BigInt(fuel);
   status.value = 0;
   try {
-    const raw = (exported[call.exportName] as (...args: GeneValue[]) => number)(...call.args);
-    const value = gene.signature.result === 'boolean' ? raw !== 0 : raw;
+    if (strings) resetArena(strings);
+    const args = call.args.map((value) => toWasmArgument(strings, value));
+    const raw = (exported[call.exportName] as (...args: (number | boolean)[]) => number)(...args);
+    const value = fromWasmResult(gene, strings, raw);
     return { verdict: 'ok', value, fuelUsed: fuel - Number(fuelGlobal.value as bigint) };
   } catch (error) {
+    if (error instanceof ArenaFull) return { verdict: 'memory-limit', message: error.message };
+    if (status.value === STATUS_MEMORY_LIMIT) return { verdict: 'memory-limit', message: 'the arena outgrew the memory limit' };
+    if (status.value === STATUS_TYPE_ERROR) return { verdict: 'trap', message: TYPE_ERROR_MESSAGE };
     if (status.value === STATUS_OUT_OF_FUEL) return { verdict: 'out-of-fuel', message: `used the whole budget of ${fuel}` };
     if (error instanceof RangeError) return { verdict: 'stack-overflow', message: error.message };
     if (error instanceof WebAssembly.RuntimeError) return { verdict: 'trap', message: error.message };

@@ -3,13 +3,13 @@
  * inferred type, or is refused with why; a module whose entry has such parameters says it is a specialisation.
  */
 import ts from 'typescript';
-import { inferParameterType, jsDocReturnType, returnTypeFromExpressions, specialisationNote } from '../genes/type-inference';
+import { type ScalarType, inferParameterType, jsDocReturnType, returnTypeFromExpressions, specialisationNote } from '../genes/type-inference';
 import { Refusal } from './function-compiler';
 import type { GeneType, Specialisation } from './types';
 
 export interface InferredParameter {
   name: string;
-  type: GeneType;
+  type: ScalarType;
   from: 'jsdoc' | 'use';
 }
 

@@ -80,7 +80,7 @@ function parameterBinds(fn: ts.SignatureDeclaration, name: string): boolean {
   return fn.parameters.some((p) => declarationBindsName(p.name, name));
 }
 
-const GLOBALS = new Set(['Math', 'Number', 'Infinity', 'NaN', 'undefined', 'isNaN', 'isFinite', 'Boolean']);
+const GLOBALS = new Set(['Math', 'Number', 'String', 'Infinity', 'NaN', 'undefined', 'isNaN', 'isFinite', 'Boolean']);
 
 /**
  * Looks `name` up from outside `fn`, walking its ancestors; the answers are cached per enclosing node, so a

@@ -10,7 +10,7 @@ import { type GeneValue, type JsonGeneValue, toJsonValue } from './values';
 export interface GeneRunResult {
   verdict: string;
   value?: JsonGeneValue;
-  js?: JsonGeneValue | string;
+  js?: JsonGeneValue;
   match?: boolean;
   cid: string;
   fuel?: number;
@@ -36,7 +36,8 @@ export async function runGene(sourceFile: ts.SourceFile, gene: CompiledGene, inp
       continue;
     }
     const expected = js.call(input.slice(0, gene.signature.params.length));
-    const jsValue = expected.verdict === 'ok' && (typeof expected.value === 'number' || typeof expected.value === 'boolean') ? toJsonValue(expected.value) : `${expected.verdict}`;
+    const value = expected.verdict === 'ok' ? expected.value : undefined;
+    const jsValue = expected.verdict === 'ok' && (value === undefined || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') ? toJsonValue(value) : `${expected.verdict}`;
     const match = expected.verdict === 'ok' && Object.is(outcome.value, expected.value);
     results.push({ verdict: 'ok', value: toJsonValue(outcome.value), js: jsValue, match, cid, fuel: outcome.fuelUsed, ms });
   }

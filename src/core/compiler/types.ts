@@ -1,7 +1,11 @@
+import type { ScalarType } from '../genes/type-inference';
 /** What the gene compiler returns: plain, serializable data (no syntax nodes), so it can cross a worker boundary. */
 
-/** `number` is compiled to f64 and `boolean` to i32 (0 or 1), as in src/core/wasm-abi.ts. */
-export type GeneType = 'number' | 'boolean';
+/**
+ * `number` is compiled to f64 and `boolean` to i32 (0 or 1), as in src/core/wasm-abi.ts; `string` to an i32 pointer
+ * into the module's memory (src/core/wasm-string-abi.ts).
+ */
+export type GeneType = 'number' | 'boolean' | 'string';
 
 export interface GeneParameter {
   name: string;
@@ -55,6 +59,8 @@ export interface CompiledGene {
   sourceMap: readonly FunctionSourceMap[];
   dependencies: readonly GeneDependency[];
   entry: GeneEntry;
+  /** The string literals of the gene's code: edge inputs for verification. */
+  literals?: readonly string[];
   /** Present when a parameter's type was inferred (JSDoc or use), not declared: the module is exact for those types. */
   specialisation?: Specialisation;
 }
@@ -64,7 +70,7 @@ export interface Specialisation {
   /** For people: `compiled for number arguments`. */
   note: string;
   /** Each parameter whose type was inferred, and from what: its JSDoc tag, or how the gene uses it. */
-  inferred: readonly { name: string; type: GeneType; from: 'jsdoc' | 'use' }[];
+  inferred: readonly { name: string; type: ScalarType; from: 'jsdoc' | 'use' }[];
 }
 
 export interface UnsupportedGene {

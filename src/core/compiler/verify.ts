@@ -4,7 +4,9 @@
  */
 import type ts from 'typescript';
 import { compileGene } from './compile-gene';
+import { TYPE_ERROR_MESSAGE } from '../wasm-abi';
 import { type GeneExecutor, type RunOutcome, createInProcessExecutor } from './gene-executor';
+import { EDGE_STRINGS, literalStrings, randomString } from './strings/string-inputs';
 import { loadJavaScriptGene } from './javascript-gene';
 import type { CompiledGene, GeneType, UnsupportedGene } from './types';
 import { type GeneValue, type JsonGeneValue, toJsonValue } from './values';
@@ -79,21 +81,27 @@ function randomNumber(random: () => number): number {
   }
 }
 
-/** Edge tuples (every edge value in every position), then seeded random tuples. */
-export function generateInputs(types: readonly GeneType[], seed: number, randomCount: number): GeneValue[][] {
+/**
+ * Edge tuples (every edge value in every position), then seeded random tuples. Strings take the edge strings and
+ * `literals` (the gene's own, which reach its branches) alike.
+ */
+export function generateInputs(types: readonly GeneType[], seed: number, randomCount: number, literals: readonly string[] = []): GeneValue[][] {
   const random = seededRandom(seed);
   const inputs: GeneValue[][] = [];
-  const pick = (type: GeneType, edge: number): GeneValue => (type === 'boolean' ? edge % 2 === 0 : EDGE_VALUES[edge % EDGE_VALUES.length]!);
+  const strings = [...EDGE_STRINGS, ...literalStrings(literals)];
+  const pick = (type: GeneType, edge: number): GeneValue => (type === 'boolean' ? edge % 2 === 0 : type === 'string' ? strings[edge % strings.length]! : EDGE_VALUES[edge % EDGE_VALUES.length]!);
   if (types.length === 0) return [[]];
-  for (let edge = 0; edge < EDGE_VALUES.length; edge++) {
+  const edges = types.includes('string') ? Math.max(EDGE_VALUES.length, strings.length) : EDGE_VALUES.length;
+  for (let edge = 0; edge < edges; edge++) {
     inputs.push(types.map((type) => pick(type, edge)));
-    if (types.length > 1) inputs.push(types.map((type, i) => (i === 0 ? pick(type, edge) : pick(type, Math.floor(random() * EDGE_VALUES.length)))));
+    if (types.length > 1) inputs.push(types.map((type, i) => (i === 0 ? pick(type, edge) : pick(type, Math.floor(random() * edges)))));
   }
-  for (let i = 0; i < randomCount; i++) inputs.push(types.map((type) => (type === 'boolean' ? random() < 0.5 : randomNumber(random))));
+  const randomValue = (type: GeneType): GeneValue => (type === 'boolean' ? random() < 0.5 : type === 'string' ? randomString(random, literals) : randomNumber(random));
+  for (let i = 0; i < randomCount; i++) inputs.push(types.map(randomValue));
   return inputs;
 }
 
-const show = (value: unknown) => (typeof value === 'number' || typeof value === 'boolean' ? String(toJsonValue(value)) : String(value));
+const show = (value: unknown) => (typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' || typeof value === 'boolean' ? String(toJsonValue(value)) : String(value));
 
 export async function verifyGene(sourceFile: ts.SourceFile, fn: ts.FunctionLikeDeclaration, options: VerifyOptions = {}): Promise<VerifyReport> {
   const compiled = compileGene(sourceFile, fn, options.name === undefined ? {} : { name: options.name });
@@ -102,7 +110,7 @@ export async function verifyGene(sourceFile: ts.SourceFile, fn: ts.FunctionLikeD
 }
 
 export async function verifyCompiledGene(sourceFile: ts.SourceFile, gene: CompiledGene, options: VerifyOptions = {}): Promise<VerifyReport> {
-  const inputs = generateInputs(gene.signature.params.map((p) => p.type), options.seed ?? 1, options.randomInputs ?? 200);
+  const inputs = generateInputs(gene.signature.params.map((p) => p.type), options.seed ?? 1, options.randomInputs ?? 200, gene.literals);
   const executor = options.executor ?? createInProcessExecutor();
   const outcomes = await executor.runBatch(gene, inputs, { fuel: options.fuel ?? 1_000_000 });
   const js = loadJavaScriptGene(sourceFile, gene, { timeoutMs: options.timeoutMs ?? 100 });
@@ -128,6 +136,8 @@ function compareOne(wasm: RunOutcome, input: readonly GeneValue[], js: ReturnTyp
   if (expected.verdict === 'threw' && /call stack/i.test(expected.message)) return 'inconclusive';
   if (wasm.verdict === 'stack-overflow') return 'inconclusive';
   const jsText = expected.verdict === 'ok' ? show(expected.value) : `threw ${expected.message}`;
+  // Reading a property of undefined: both sides threw a TypeError.
+  if (wasm.verdict === 'trap' && wasm.message === TYPE_ERROR_MESSAGE && expected.verdict === 'threw' && /TypeError|Cannot read/.test(expected.message)) return undefined;
   if (wasm.verdict !== 'ok') return { wasm: `${wasm.verdict} ${wasm.message}`, js: jsText };
   if (expected.verdict === 'ok' && Object.is(wasm.value, expected.value)) return undefined;
   return { wasm: show(wasm.value), js: jsText };

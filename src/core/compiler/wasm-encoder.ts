@@ -33,6 +33,13 @@ export const enum Op {
   local_tee = 0x22,
   global_get = 0x23,
   global_set = 0x24,
+  i32_load = 0x28,
+  i32_load16_u = 0x2f,
+  i32_store = 0x36,
+  i32_store16 = 0x3b,
+  /** memory.size and memory.grow take a 0x00 memory index after the opcode. */
+  memory_size = 0x3f,
+  memory_grow = 0x40,
   i32_const = 0x41,
   i64_const = 0x42,
   f64_const = 0x44,
@@ -40,7 +47,12 @@ export const enum Op {
   i32_eq = 0x46,
   i32_ne = 0x47,
   i32_lt_s = 0x48,
+  i32_lt_u = 0x49,
   i32_gt_s = 0x4a,
+  i32_gt_u = 0x4b,
+  i32_le_s = 0x4c,
+  i32_le_u = 0x4d,
+  i32_ge_s = 0x4e,
   i32_ge_u = 0x4f,
   i64_eqz = 0x50,
   i64_eq = 0x51,
@@ -62,6 +74,8 @@ export const enum Op {
   i32_add = 0x6a,
   i32_sub = 0x6b,
   i32_mul = 0x6c,
+  i32_div_u = 0x6e,
+  i32_rem_u = 0x70,
   i32_and = 0x71,
   i32_or = 0x72,
   i32_xor = 0x73,
@@ -88,6 +102,8 @@ export const enum Op {
   f64_min = 0xa4,
   f64_max = 0xa5,
   i32_wrap_i64 = 0xa7,
+  i32_trunc_f64_s = 0xaa,
+  i32_trunc_f64_u = 0xab,
   i64_extend_i32_u = 0xad,
   f32_demote_f64 = 0xb6,
   f64_convert_i32_s = 0xb7,
@@ -225,6 +241,14 @@ export class CodeBuffer {
     return this;
   }
 
+  /** A memory access with its alignment (log2) and constant offset. */
+  memory(op: Op, align: number, offset = 0): this {
+    this.bytes.push(op);
+    writeU32(this.bytes, align);
+    writeU32(this.bytes, offset);
+    return this;
+  }
+
   /** block, loop or if, with a result type or BLOCK_VOID. */
   open(op: Op.block | Op.loop | Op.if, type: number = BLOCK_VOID): this {
     this.bytes.push(op, type);
@@ -295,6 +319,10 @@ export interface ModuleSpec {
   /** Export name → index among all functions (imports first). */
   functionExports: readonly { name: string; index: number }[];
   globalExports: readonly { name: string; index: number }[];
+  /** One linear memory, exported under `exportName`; only modules that use strings have it. */
+  memory?: { minPages: number; maxPages: number; exportName: string };
+  /** Active data segments of memory 0 (string literals), each at a constant offset. */
+  data?: readonly { offset: number; bytes: readonly number[] }[];
 }
 
 const typeKey = (type: FuncType) => `${type.params.join(',')}>${type.results.join(',')}`;
@@ -339,6 +367,13 @@ export function encodeModule(spec: ModuleSpec): Uint8Array {
   writeVector(section, functionTypes, (s, index) => writeU32(s, index));
   writeSection(out, 3, section.splice(0));
 
+  if (spec.memory) {
+    section.push(1, 0x01);
+    writeU32(section, spec.memory.minPages);
+    writeU32(section, spec.memory.maxPages);
+    writeSection(out, 5, section.splice(0));
+  }
+
   if (spec.globals.length > 0) {
     writeVector(section, spec.globals, (s, global) => {
       s.push(global.type, global.mutable ? 1 : 0);
@@ -354,7 +389,11 @@ export function encodeModule(spec: ModuleSpec): Uint8Array {
     writeSection(out, 6, section.splice(0));
   }
 
-  const exports = [...spec.functionExports.map((e) => ({ ...e, kind: 0 })), ...spec.globalExports.map((e) => ({ ...e, kind: 3 }))];
+  const exports = [
+    ...spec.functionExports.map((e) => ({ ...e, kind: 0 })),
+    ...(spec.memory ? [{ name: spec.memory.exportName, index: 0, kind: 2 }] : []),
+    ...spec.globalExports.map((e) => ({ ...e, kind: 3 })),
+  ];
   writeVector(section, exports, (s, e) => {
     writeName(s, e.name);
     s.push(e.kind);
@@ -381,6 +420,17 @@ export function encodeModule(spec: ModuleSpec): Uint8Array {
     for (const byte of body) s.push(byte);
   });
   writeSection(out, 10, section.splice(0));
+
+  if (spec.data && spec.data.length > 0) {
+    writeVector(section, spec.data, (s, segment) => {
+      s.push(0x00, Op.i32_const);
+      writeI32(s, segment.offset);
+      s.push(Op.end);
+      writeU32(s, segment.bytes.length);
+      for (const byte of segment.bytes) s.push(byte);
+    });
+    writeSection(out, 11, section.splice(0));
+  }
 
   writeNameSection(out, spec);
   return Uint8Array.from(out);

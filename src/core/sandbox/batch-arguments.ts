@@ -1,10 +1,10 @@
 import type { BatchArguments } from './protocol';
-import type { WasmScalar } from './verdict';
+import type { WasmArgument } from './verdict';
 
 const NUMBER_TYPES = new Set(['i32', 'f32', 'f64']);
 
 /** Packs a batch into one Float64Array when every argument is a number for a number-typed parameter of the right arity. */
-export function packArguments(params: readonly string[], tuples: WasmScalar[][]): BatchArguments {
+export function packArguments(params: readonly string[], tuples: WasmArgument[][]): BatchArguments {
   const count = tuples.length;
   const arity = params.length;
   if (count === 0 || !params.every((type) => NUMBER_TYPES.has(type))) return { count, tuples };

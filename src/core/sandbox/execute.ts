@@ -1,8 +1,9 @@
-import { FUEL_GLOBAL, findHostImport, STATUS_GLOBAL, STATUS_OUT_OF_FUEL } from '../wasm-abi';
+import { FUEL_GLOBAL, findHostImport, STATUS_GLOBAL, STATUS_MEMORY_LIMIT, STATUS_OUT_OF_FUEL, STATUS_TYPE_ERROR, TYPE_ERROR_MESSAGE } from '../wasm-abi';
+import { ArenaFull, readString, resetArena, type StringAbi, stringAbiOf, writeString } from '../wasm-string-abi';
 import { classifyError } from './classify-error';
 import { type BatchArguments, type ExecuteRequest, type ExecutorMessage, PROGRESS_INTERVAL_MS } from './protocol';
 import { ResultChunkWriter } from './result-chunk';
-import type { SandboxResult, WasmScalar, WasmValue } from './verdict';
+import type { SandboxResult, WasmArgument, WasmValue } from './verdict';
 
 type Post = (message: ExecutorMessage) => void;
 type Exported = (...args: unknown[]) => unknown;
@@ -38,9 +39,11 @@ export function executeRequest(request: ExecuteRequest, post: Post): void {
     return;
   }
   const meter = request.metered ? fuelMeter(instance, request.maxFuel) : undefined;
-  const writer = new ResultChunkWriter(request.args.count, request.results, meter !== undefined);
-  const call = writer.packsNumbers && 'packed' in request.args ? packedCall(exported as Exported, request.args) : tupleCall(exported as Exported, request.params, request.args);
-  runCalls(request.args.count, call, meter, writer, () => post({ id, type: 'progress', chunk: writer.take(), memoryBytes: memoryBytes() }));
+  const strings = stringAbiOf(instance.exports);
+  const writer = new ResultChunkWriter(request.args.count, request.stringResult ? ['string'] : request.results, meter !== undefined);
+  const direct = writer.packsNumbers && 'packed' in request.args ? packedCall(exported as Exported, request.args) : tupleCall(exported as Exported, request.params, request.args, strings);
+  const call = strings ? withArena(strings, direct, request.stringResult === true) : direct;
+  runCalls(request.args.count, call, meter, writer, () => post({ id, type: 'progress', chunk: writer.take(), memoryBytes: memoryBytes() }), status(instance));
   post({ id, type: 'done', chunk: writer.take(), memoryBytes: memoryBytes() });
 }
 
@@ -65,7 +68,7 @@ class UnsupportedArguments extends Error {}
  * The batch loop: one clock reading per call serves both the call's time and the progress reports;
  * results go straight into the writer's columns, so an ok call allocates nothing.
  */
-function runCalls(count: number, call: (row: number) => unknown, meter: FuelMeter | undefined, writer: ResultChunkWriter, progress: () => void): void {
+function runCalls(count: number, call: (row: number) => unknown, meter: FuelMeter | undefined, writer: ResultChunkWriter, progress: () => void, statusOf: () => number): void {
   let before = performance.now();
   let lastPost = before;
   for (let row = 0; row < count; row++) {
@@ -84,7 +87,7 @@ function runCalls(count: number, call: (row: number) => unknown, meter: FuelMete
     if (!failed) {
       if (writer.packsNumbers) writer.okNumber(value as number, meter ? meter.used() : 0, ms);
       else writer.ok(toWasmValue(value), meter ? meter.used() : null, ms);
-    } else writer.other(failedCall(failure, meter, ms));
+    } else writer.other(failedCall(failure, meter, ms, statusOf()));
     before = now;
     if (now - lastPost >= PROGRESS_INTERVAL_MS) {
       progress();
@@ -94,8 +97,11 @@ function runCalls(count: number, call: (row: number) => unknown, meter: FuelMete
   }
 }
 
-function failedCall(error: unknown, meter: FuelMeter | undefined, ms: number): SandboxResult {
+function failedCall(error: unknown, meter: FuelMeter | undefined, ms: number, status: number): SandboxResult {
   if (error instanceof UnsupportedArguments) return { verdict: 'unsupported', message: error.message, ms: 0 };
+  if (error instanceof ArenaFull) return { verdict: 'memory-limit', message: error.message, ms };
+  if (status === STATUS_MEMORY_LIMIT) return { verdict: 'memory-limit', message: 'the arena outgrew the memory limit', ms };
+  if (status === STATUS_TYPE_ERROR) return { verdict: 'trap', trap: 'unreachable', message: TYPE_ERROR_MESSAGE, ms };
   if (meter?.exhausted()) return { verdict: 'out-of-fuel', fuelUsed: meter.used(), message: 'the call ran out of fuel', ms };
   return classifyError(error, ms);
 }
@@ -110,11 +116,26 @@ function packedCall(fn: Exported, args: Extract<BatchArguments, { packed: Float6
   return (row) => fn(...packed.subarray(arity * row, arity * (row + 1)));
 }
 
-/** Calls on argument tuples (bigints, i64 parameters, a wrong arity), each converted by the export's signature. */
-function tupleCall(fn: Exported, params: string[], args: BatchArguments): (row: number) => unknown {
+/** The status global of a fuel-metered module (0 without one): why its last call trapped. */
+function status(instance: WebAssembly.Instance): () => number {
+  const global = instance.exports[STATUS_GLOBAL];
+  return global instanceof WebAssembly.Global ? () => global.value as number : () => 0;
+}
+
+/** A compiled gene with strings: each call starts with an empty arena, and a string result is read before the next. */
+function withArena(strings: StringAbi, call: (row: number) => unknown, stringResult: boolean): (row: number) => unknown {
+  return (row) => {
+    resetArena(strings);
+    const value = call(row);
+    return stringResult ? (readString(strings, value as number) ?? null) : value;
+  };
+}
+
+/** Calls on argument tuples (bigints, i64 parameters, strings, a wrong arity), each converted by the export's signature. */
+function tupleCall(fn: Exported, params: string[], args: BatchArguments, strings: StringAbi | undefined): (row: number) => unknown {
   const tupleAt = 'tuples' in args ? (row: number) => args.tuples[row]! : (row: number) => Array.from(args.packed.subarray(args.arity * row, args.arity * (row + 1)));
   return (row) => {
-    const converted = convertArguments(params, tupleAt(row));
+    const converted = convertArguments(params, tupleAt(row), strings);
     if (typeof converted === 'string') throw new UnsupportedArguments(converted);
     return fn(...converted);
   };
@@ -155,14 +176,17 @@ function fuelMeter(instance: WebAssembly.Instance, maxFuel: number): FuelMeter |
 }
 
 /** i64 parameters take a bigint or an integral number; other types take numbers (NaN, Infinity and -0 included). */
-function convertArguments(params: string[], tuple: WasmScalar[]): unknown[] | string {
+function convertArguments(params: string[], tuple: WasmArgument[], strings: StringAbi | undefined): unknown[] | string {
   if (tuple.length !== params.length) return `the export takes ${params.length} argument(s), ${tuple.length} given`;
   // The common case (numbers for f64/i32 genes) needs no copy: this runs once per call of a batch.
   if (tuple.every((value, i) => typeof value === 'number' && params[i] !== 'i64')) return tuple;
   const out: unknown[] = [];
   for (let i = 0; i < params.length; i++) {
     const value = tuple[i]!;
-    if (params[i] === 'i64') {
+    if (typeof value === 'string') {
+      if (params[i] !== 'i32' || !strings) return `argument ${i + 1} is a string, but the module takes no strings there`;
+      out.push(writeString(strings, value));
+    } else if (params[i] === 'i64') {
       if (typeof value === 'bigint') out.push(value);
       else if (Number.isInteger(value)) out.push(BigInt(value));
       else return `argument ${i + 1} (${String(value)}) is not an integer, but the parameter is i64`;
@@ -174,7 +198,8 @@ function convertArguments(params: string[], tuple: WasmScalar[]): unknown[] | st
 }
 
 function toWasmValue(value: unknown): WasmValue {
-  if (value === undefined) return null;
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') return value;
   if (Array.isArray(value)) return value.map((v) => (typeof v === 'bigint' ? v : Number(v)));
   return typeof value === 'bigint' ? value : Number(value);
 }

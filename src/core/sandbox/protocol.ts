@@ -1,10 +1,10 @@
-import type { SandboxResult, WasmScalar, WasmValue } from './verdict';
+import type { SandboxResult, WasmArgument, WasmValue } from './verdict';
 
 /**
  * The argument tuples of a batch. Plain numbers for number-typed parameters travel as one Float64Array
  * (row after row, transferred rather than cloned); anything else (bigints, i64, a wrong arity) as the tuples themselves.
  */
-export type BatchArguments = { count: number; arity: number; packed: Float64Array } | { count: number; tuples: WasmScalar[][] };
+export type BatchArguments = { count: number; arity: number; packed: Float64Array } | { count: number; tuples: WasmArgument[][] };
 
 /** Parent → executor (child process or pool worker): one run, a batch of argument tuples. */
 export interface ExecuteRequest {
@@ -18,6 +18,8 @@ export interface ExecuteRequest {
   args: BatchArguments;
   maxFuel: number;
   metered: boolean;
+  /** The export returns a string pointer: the executor reads the string from the module's memory. */
+  stringResult?: boolean;
   /** Initial bytes of the memories the module does not export (the executor cannot see them; they may only be larger). */
   hiddenMemoryBytes: number;
 }

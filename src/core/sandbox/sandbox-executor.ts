@@ -2,7 +2,7 @@ import { type GeneExecutor, prepareCall, type RunOutcome } from '../compiler/gen
 import type { CompiledGene } from '../compiler/types';
 import type { GeneValue } from '../compiler/values';
 import type { Sandbox } from './sandbox';
-import type { SandboxResult, WasmScalar } from './verdict';
+import type { SandboxResult, WasmArgument } from './verdict';
 
 /** A gene executor whose calls run in the sandbox's warm worker pool, plus the peak memory of what it ran. */
 export interface SandboxGeneExecutor extends GeneExecutor {
@@ -21,7 +21,7 @@ export function createSandboxExecutor(sandbox: Sandbox): SandboxGeneExecutor {
     async runBatch(gene, inputs, limits) {
       const outcomes: RunOutcome[] = new Array(inputs.length);
       // One sandbox run per export: a short tuple calls the export of its arity, as a JavaScript call would.
-      const byExport = new Map<string, { rows: number[]; args: WasmScalar[][] }>();
+      const byExport = new Map<string, { rows: number[]; args: WasmArgument[][] }>();
       inputs.forEach((input, row) => {
         const call = prepareCall(gene, input);
         if ('refused' in call) {
@@ -30,11 +30,11 @@ export function createSandboxExecutor(sandbox: Sandbox): SandboxGeneExecutor {
         }
         const group = byExport.get(call.exportName) ?? { rows: [], args: [] };
         group.rows.push(row);
-        group.args.push(call.args.map(Number));
+        group.args.push(call.args.map((value) => (typeof value === 'string' ? value : Number(value))));
         byExport.set(call.exportName, group);
       });
       for (const [exportName, group] of byExport) {
-        const run = await sandbox.runMeasured({ module: gene.bytes, export: exportName, args: group.args, trusted: true, limits: { maxFuel: limits.fuel } });
+        const run = await sandbox.runMeasured({ module: gene.bytes, export: exportName, args: group.args, trusted: true, limits: { maxFuel: limits.fuel }, ...(gene.signature.result === 'string' ? { stringResult: true } : {}) });
         peak = Math.max(peak, run.memoryBytes);
         group.rows.forEach((row, i) => (outcomes[row] = toOutcome(gene, run.results[i])));
       }
@@ -46,6 +46,7 @@ export function createSandboxExecutor(sandbox: Sandbox): SandboxGeneExecutor {
 function toOutcome(gene: CompiledGene, result: SandboxResult | undefined): RunOutcome {
   if (!result) return { verdict: 'engine-crash', message: 'the sandbox answered no result' };
   if (result.verdict === 'ok') {
+    if (gene.signature.result === 'string') return { verdict: 'ok', value: typeof result.value === 'string' ? result.value : undefined, fuelUsed: result.fuelUsed ?? 0 };
     const raw = Number(result.value);
     const value: GeneValue = gene.signature.result === 'boolean' ? raw !== 0 : raw;
     return { verdict: 'ok', value, fuelUsed: result.fuelUsed ?? 0 };

@@ -5,13 +5,15 @@ import { packArguments } from './batch-arguments';
 import { inspectModule } from './inspect-module';
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './limits';
 import { ExecutorPool, type PoolSnapshot } from './pool';
-import type { SandboxResult, ImportViolationKind, WasmScalar } from './verdict';
+import type { SandboxResult, ImportViolationKind, WasmArgument } from './verdict';
 
 export interface SandboxRequest {
   module: Uint8Array;
   export: string;
   /** A batch of argument tuples, one call each. Empty: instantiate only, answering one result. */
-  args: WasmScalar[][];
+  args: WasmArgument[][];
+  /** The export returns a string (a compiled gene's pointer): the result is read from its memory as a string. */
+  stringResult?: boolean;
   /** Our own compiled genes: the warm worker pool (if the module has no memory or table). Default: a child process. */
   trusted?: boolean;
   /** Overrides the sandbox's limits for this run. */
@@ -106,7 +108,7 @@ export class Sandbox {
     const path = request.trusted === true && !facts.hasMemoryOrTable ? 'worker' : 'child';
     const pool = path === 'worker' ? this.workers : this.children;
     const run = await pool.run(
-      { module: inspection.module, exportName: request.export, params, results: resultTypes, args: packArguments(params, request.args), maxFuel: limits.maxFuel, metered: facts.metered, hiddenMemoryBytes: facts.hiddenMemoryBytes },
+      { module: inspection.module, exportName: request.export, params, results: resultTypes, args: packArguments(params, request.args), maxFuel: limits.maxFuel, metered: facts.metered, hiddenMemoryBytes: facts.hiddenMemoryBytes, ...(request.stringResult ? { stringResult: true } : {}) },
       limits.maxTimeMs,
     );
     return report(run.results, path, facts.declaredMemoryBytes, run.memoryBytes);

@@ -13,7 +13,7 @@ export function jsonScalar(value: WasmScalar): JsonScalar {
 }
 
 export function jsonValue(value: WasmValue): JsonScalar | JsonScalar[] | null {
-  if (value === null) return null;
+  if (value === null || typeof value === 'string') return value;
   return Array.isArray(value) ? value.map(jsonScalar) : jsonScalar(value);
 }
 

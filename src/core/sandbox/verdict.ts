@@ -36,7 +36,10 @@ export interface SecurityViolation {
 
 /** i64 values are bigint; a multi-value result is an array; no result is null. */
 export type WasmScalar = number | bigint;
-export type WasmValue = WasmScalar | WasmScalar[] | null;
+/** A string argument is written into the module's memory (src/core/wasm-string-abi.ts) and passed as its pointer. */
+export type WasmArgument = WasmScalar | string;
+/** A string result (a gene's, read from its memory) is a string; undefined is null. */
+export type WasmValue = WasmScalar | WasmScalar[] | string | null;
 
 interface Base {
   /** A short, human message: what happened, never source text. */

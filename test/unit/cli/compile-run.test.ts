@@ -65,6 +65,19 @@ test('run --inputs runs every tuple and models a short tuple as a JavaScript cal
   assert.equal(result.exitCode, 1);
 });
 
+test('run --inputs takes JSON strings for string parameters and answers strings through the sandbox, with the arena memory as memoryBytes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chimera-run-'));
+  writeFileSync(join(dir, 'gene.ts'), "export function greet(name: string, loud: boolean): string { return `Hello, ${name.trim()}${loud ? '!' : '.'}`; }\nexport function grow(s: string, n: number): string { let r = s; for (let i = 0; i < n; i++) r = r + r; return r; }\n");
+  const inputs = join(dir, 'inputs.json');
+  writeFileSync(inputs, JSON.stringify([[' wörld 😀 ', true], ['NaN', false], ['\ud800', false]]));
+  const result = await run({ ...context, workspace: dir }, { inputs }, ['gene.ts', 'greet']);
+  const data = result.data as { results: { verdict: string; value?: unknown; match?: boolean }[]; memoryBytes: number };
+  assert.deepEqual(data.results.map((r) => [r.verdict, r.value, r.match]), [['ok', 'Hello, wörld 😀!', true], ['ok', 'Hello, NaN.', true], ['ok', 'Hello, \ud800.', true]]);
+  assert.ok(data.memoryBytes >= 65_536, `memoryBytes ${data.memoryBytes}`);
+  const tooBig = await run({ ...context, workspace: dir }, { 'max-memory': '1048576', fuel: '1000000000' }, ['gene.ts', 'grow', 'ab', '40']);
+  assert.equal((tooBig.data as { verdict: string }).verdict, 'memory-limit');
+});
+
 test('run stops a gene that never ends with out-of-fuel', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'chimera-run-'));
   writeFileSync(join(dir, 'spin.ts'), 'export function spin(x: number): number { while (true) { x++; } }\n');

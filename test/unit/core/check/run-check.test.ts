@@ -150,7 +150,7 @@ function corruptingExecutor(geneName: string): GeneExecutor {
     async runBatch(gene, inputs, limits) {
       const outcomes = await real.runBatch(gene, inputs, limits);
       if (gene.name !== geneName) return outcomes;
-      return outcomes.map((outcome) => (outcome.verdict === 'ok' ? { ...outcome, value: typeof outcome.value === 'boolean' ? !outcome.value : outcome.value + 1 } : outcome));
+      return outcomes.map((outcome) => (outcome.verdict === 'ok' ? { ...outcome, value: typeof outcome.value === 'boolean' ? !outcome.value : typeof outcome.value === 'number' ? outcome.value + 1 : `${outcome.value}!` } : outcome));
     },
   };
 }

@@ -1,0 +1,79 @@
+/**
+ * What a module needs for strings: the literals laid out in its data (addresses from 8, so pointer 0 stays
+ * `undefined`), and the runtime helpers its genes use, built on demand with the helpers they call.
+ */
+import { CodeBuffer, type FunctionRef } from '../wasm-encoder';
+import { type RuntimeContext, STRING_HELPERS, type StringHelperName, type StringHelperSpec } from './runtime';
+
+const FIRST_LITERAL = 8;
+
+export interface BuiltHelper {
+  name: string;
+  ref: FunctionRef;
+  spec: StringHelperSpec;
+  code: CodeBuffer;
+}
+
+export class ModuleStrings {
+  private readonly refs = new Map<StringHelperName, FunctionRef>();
+  private readonly literals = new Map<string, number>();
+  private readonly bytes: number[] = [];
+  private passesStrings = false;
+
+  /** Whether any gene of the module uses a string: then the module has a memory, an arena and the string exports. */
+  get used(): boolean {
+    return this.passesStrings || this.refs.size > 0 || this.literals.size > 0;
+  }
+
+  /** A string crosses the boundary (a parameter or the result), so the host needs the memory even if no code touches it. */
+  require(): void {
+    this.passesStrings = true;
+  }
+
+  helper(name: StringHelperName): FunctionRef {
+    let ref = this.refs.get(name);
+    if (!ref) this.refs.set(name, (ref = { index: -1 }));
+    return ref;
+  }
+
+  /** The address of `text` in the module's data, laid out once per distinct literal. */
+  literal(text: string): number {
+    let address = this.literals.get(text);
+    if (address !== undefined) return address;
+    address = FIRST_LITERAL + this.bytes.length;
+    this.literals.set(text, address);
+    const length = text.length;
+    this.bytes.push(length & 0xff, (length >>> 8) & 0xff, (length >>> 16) & 0xff, length >>> 24);
+    for (let i = 0; i < length; i++) {
+      const unit = text.charCodeAt(i);
+      this.bytes.push(unit & 0xff, unit >>> 8);
+    }
+    while (this.bytes.length % 4 !== 0) this.bytes.push(0);
+    return address;
+  }
+
+  /** The literals the genes use (not those of the runtime). */
+  texts(): string[] {
+    return [...this.literals.keys()];
+  }
+
+  /** Builds every helper used, and those they call, in order of first use. */
+  build(context: Omit<RuntimeContext, 'helper' | 'literal'>): BuiltHelper[] {
+    const built: BuiltHelper[] = [];
+    const full: RuntimeContext = { ...context, helper: (name) => this.helper(name), literal: (text) => this.literal(text) };
+    // A Map visits entries added while it is iterated: helpers requested by other helpers are built too.
+    for (const [name, ref] of this.refs) {
+      const spec: StringHelperSpec = STRING_HELPERS[name];
+      const code = new CodeBuffer();
+      spec.build(code, full);
+      built.push({ name: `chimera.string.${name}`, ref, spec, code });
+    }
+    return built;
+  }
+
+  /** The literals as one data segment, and where the arena starts (after them). */
+  layout(): { data: { offset: number; bytes: number[] }[]; heapBase: number; minPages: number } {
+    const heapBase = FIRST_LITERAL + this.bytes.length;
+    return { data: this.bytes.length > 0 ? [{ offset: FIRST_LITERAL, bytes: this.bytes }] : [], heapBase, minPages: Math.max(1, Math.ceil(heapBase / 65_536)) };
+  }
+}

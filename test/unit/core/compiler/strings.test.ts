@@ -1,0 +1,135 @@
+import * as assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import ts from 'typescript';
+import { type CompiledGene, type GeneValue, type UnsupportedGene, compileGene, createInProcessExecutor, loadJavaScriptGene, verifyCompiledGene } from '../../../../src/core/compiler';
+import { MEMORY_EXPORT } from '../../../../src/core/wasm-string-abi';
+
+const parse = (text: string) => ts.createSourceFile('gene.ts', text, ts.ScriptTarget.ES2022, true);
+
+function compileFirst(text: string): { sourceFile: ts.SourceFile; result: ReturnType<typeof compileGene> } {
+  const sourceFile = parse(text);
+  const fn = sourceFile.statements.find(ts.isFunctionDeclaration)!;
+  return { sourceFile, result: compileGene(sourceFile, fn) };
+}
+
+function compiled(text: string): { sourceFile: ts.SourceFile; gene: CompiledGene } {
+  const { sourceFile, result } = compileFirst(text);
+  assert.equal(result.verdict, 'ok', JSON.stringify(result));
+  return { sourceFile, gene: result as CompiledGene };
+}
+
+async function run(gene: CompiledGene, args: GeneValue[], fuel = 1_000_000) {
+  const [outcome] = await createInProcessExecutor().runBatch(gene, [args], { fuel });
+  return outcome!;
+}
+
+const GENES: Record<string, string> = {
+  separator: `function isSeparator(c: string): boolean { return c === '/' || c === '\\\\'; }`,
+  lastChar: `function lastChar(s: string): string { return s[s.length - 1] ?? ''; }`,
+  firstCode: `function firstCode(s: string): number { return s.charCodeAt(0) + s.length * 65536; }`,
+  join: `function join(a: string, b: string): string { return a + '/' + b + \`[\${a < b}|\${a >= b}|\${a <= b}|\${a > b}]\`; }`,
+  compare: `function compare(a: string, b: string): number { if (a < b) return -1; if (a > b) return 1; return a === b ? 0 : 2; }`,
+  countA: `function countA(s: string): number { let n = 0; for (let i = 0; i < s.length; i++) { if (s[i] === 'a') n++; } return n; }`,
+  kind: `function kind(s: string): number { switch (s) { case 'a': return 1; case '': return 2; default: return 0; } }`,
+  chars: `function chars(n: number): string { return String.fromCharCode(n, n + 1, 0xd800 + n); }`,
+  truthy: `function truthy(s: string): boolean { return !!s && s.length > 2 ? true : Boolean(s[3]); }`,
+  reverse: `function reverse(s: string): string { let r = ''; for (let i = s.length - 1; i >= 0; i--) r += s[i]; return r; }`,
+  undefinedText: `function undefinedText(s: string): string { return s[1] + String(s[2]) + \`\${s[3]}\`; }`,
+  slices: `function slices(s: string, i: number, j: number): string { return s.slice(i, j) + '|' + s.slice(i) + '|' + s.substring(j, i) + '|' + s.substring(i); }`,
+  search: `function search(s: string, t: string, i: number): number { return s.indexOf(t) + 10 * s.indexOf(t, i) + (s.includes(t, i) ? 100 : 0) + (s.startsWith(t, i) ? 1000 : 0) + (s.endsWith(t) ? 1e4 : 0) + (s.endsWith(t, i) ? 1e5 : 0) + (s.startsWith(t) ? 1e6 : 0); }`,
+  ext: `function ext(path: string): string { const dot = path.indexOf('.'); return dot < 0 ? '' : path.slice(dot + 1); }`,
+  trims: `function trims(s: string): string { return '[' + s.trim() + '|' + s.trimStart() + '|' + s.trimEnd() + ']'; }`,
+  ladder: `function ladder(s: string, t: string): boolean { return s !== t && (s == t) === false && s[0] !== t[0]; }`,
+};
+
+for (const [name, source] of Object.entries(GENES)) {
+  test(`string gene ${name} compiles and matches JavaScript on edge, literal and random strings`, async () => {
+    const { sourceFile, gene } = compiled(source);
+    const report = await verifyCompiledGene(sourceFile, gene, { seed: 3, randomInputs: 400 });
+    assert.equal(report.verdict, 'ok', JSON.stringify(report.mismatches.slice(0, 3)));
+    assert.ok(report.compared > 400, `only ${report.compared} compared`);
+  });
+}
+
+test('a string gene exports its memory, a numeric gene has none', () => {
+  assert.ok(compiled(GENES.separator!).gene.exports.includes(MEMORY_EXPORT));
+  assert.ok(!compiled('function f(x: number): number { return x + 1; }').gene.exports.includes(MEMORY_EXPORT));
+  // A string that only passes through still needs the memory to cross the boundary.
+  assert.ok(compiled('function id(s: string): string { return s; }').gene.exports.includes(MEMORY_EXPORT));
+});
+
+test('strings of any code units round-trip across the boundary and compare as JavaScript does (fast-check)', async () => {
+  const genes = ['join', 'compare', 'reverse', 'lastChar', 'ladder'].map((name) => {
+    const { sourceFile, gene } = compiled(GENES[name]!);
+    return { gene, js: loadJavaScriptGene(sourceFile, gene, { timeoutMs: 5000 }) };
+  });
+  const executor = createInProcessExecutor();
+  const strings = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.string({ unit: fc.constantFrom('a', 'b', '\ud800', '\udc00', '😀') }), fc.constant(''));
+  await fc.assert(
+    fc.asyncProperty(strings, strings, async (a, b) => {
+      for (const { gene, js } of genes) {
+        const args = gene.signature.params.length === 1 ? [a] : [a, b];
+        const [outcome] = await executor.runBatch(gene, [args], { fuel: 1_000_000 });
+        const expected = js.call(args);
+        assert.equal(outcome!.verdict, 'ok');
+        assert.ok(expected.verdict === 'ok');
+        assert.ok(Object.is(outcome!.verdict === 'ok' ? outcome!.value : 'no value', expected.value), `${gene.name}(${JSON.stringify(args)})`);
+      }
+    }),
+    { numRuns: 150, seed: 11 },
+  );
+});
+
+test('the arena is bounded by the memory maximum: growing past it is the memory-limit verdict', async () => {
+  const { gene } = compiled('function grow(s: string, n: number): string { let r = s; for (let i = 0; i < n; i++) r = r + r; return r; }');
+  const small = await run(gene, ['ab', 4]);
+  assert.deepEqual(small.verdict === 'ok' && small.value, 'ab'.repeat(16));
+  const huge = await run(gene, ['ab', 40], 1e12);
+  assert.equal(huge.verdict, 'memory-limit');
+  // Each call starts with an empty arena: the next call runs as if the first never happened.
+  const again = await run(gene, ['x', 1]);
+  assert.deepEqual(again.verdict === 'ok' && again.value, 'xx');
+});
+
+test('work over long strings costs fuel: comparing two long strings runs out of a small budget', async () => {
+  const { gene } = compiled('function same(a: string, b: string): boolean { return a === b; }');
+  const long = 'x'.repeat(100_000);
+  assert.equal((await run(gene, [long, long], 1000)).verdict, 'out-of-fuel');
+  const ok = await run(gene, [long, long], 1_000_000);
+  assert.ok(ok.verdict === 'ok' && ok.value === true && ok.fuelUsed >= 100_000);
+});
+
+test('reading a property of undefined traps, as JavaScript throws a TypeError, and verification counts both as agreeing', async () => {
+  const { sourceFile, gene } = compiled('function tail(s: string): number { return s[5].length; }');
+  const outcome = await run(gene, ['abc']);
+  assert.equal(outcome.verdict, 'trap');
+  const report = await verifyCompiledGene(sourceFile, gene, { randomInputs: 50 });
+  assert.equal(report.verdict, 'ok', JSON.stringify(report.mismatches.slice(0, 2)));
+});
+
+test('what stays outside the string subset is refused with the construct and its position', () => {
+  const cases: [string, string, number, number][] = [
+    ['function f(a: string, b: string): number {\n  return a.localeCompare(b);\n}', 'string.localeCompare()', 2, 10],
+    ['function f(a: string): boolean {\n  return /x/.test(a);\n}', 'regular expression literal', 2, 10],
+    ['function f(a: string): number {\n  return +a;\n}', 'string to number', 2, 11],
+    ['function f(a: string): boolean {\n  return a < 1;\n}', 'mixed comparison', 2, 10],
+  ];
+  for (const [source, construct, line, column] of cases) {
+    const { result } = compileFirst(source);
+    assert.equal(result.verdict, 'unsupported', source);
+    const refusal = result as UnsupportedGene;
+    assert.deepEqual([refusal.construct, refusal.line, refusal.column], [construct, line, column], source);
+  }
+});
+
+test('trim removes exactly the code units JavaScript counts as whitespace, over all 65,536', async () => {
+  const { gene } = compiled(GENES.trims!);
+  const inputs = Array.from({ length: 0x10000 }, (_, unit) => [`${String.fromCharCode(unit)}a${String.fromCharCode(unit)}`]);
+  const outcomes = await createInProcessExecutor().runBatch(gene, inputs, { fuel: 1_000_000 });
+  outcomes.forEach((outcome, unit) => {
+    const s = inputs[unit]![0]!;
+    const expected = `[${s.trim()}|${s.trimStart()}|${s.trimEnd()}]`;
+    assert.ok(outcome.verdict === 'ok' && outcome.value === expected, `U+${unit.toString(16)}`);
+  });
+});
