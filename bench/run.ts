@@ -57,7 +57,17 @@ function markdown(results: Result[]): string {
     '',
     ...results.map((r) => `- **${r.name}**: ${r.description}${r.ratioOf === 'p95' ? '; the ratio is P95(ours) / P95(baseline)' : ''}.`),
     '',
+    handMeasured(),
   ].join('\n');
+}
+
+/** Figures no bench row can produce here (they need a Void checkout or a person's labels): kept in bench/notes.md. */
+function handMeasured(): string {
+  try {
+    return readFileSync(join(repoRoot, 'bench', 'notes.md'), 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 function mergeResults(file: string, fresh: Result[]): Result[] {
