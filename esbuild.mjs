@@ -76,6 +76,7 @@ const tooling = {
     ...tsFiles('test/integration'),
     ...tsFiles('test/integration/failing'),
     ...tsFiles('test/integration/packaged'),
+    ...tsFiles('test/integration/large'),
     ...tsFiles('test/host'),
     ...tsFiles('test/prometheus'),
     ...tsFiles('bench'),
