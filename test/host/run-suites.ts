@@ -1,6 +1,6 @@
 // `npm run test:integration`: the driver's self-test, the integration suite and the packaged .vsix in Restricted Mode,
 // in each real workbench: VS Code 1.99.3 (Void's base) and the current release. `VSCODE=1.99.3|latest` runs one.
-// On 1.99.3 a fourth suite opens a generated Void-sized workspace (over 100,000 functions) and runs Find Similar.
+// `SUITE=<name>` runs one suite. On 1.99.3 a fourth suite opens a generated Void-sized workspace (over 100,000 functions) and runs Find Similar.
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { RUN_TIMEOUT, runWorkbench } from './driver';
@@ -107,7 +107,9 @@ async function main(): Promise<number> {
   let allPassed = true;
   // One workbench at a time: two side by side overload two cores.
   for (const workbench of workbenches) {
-    for (const s of SUITES.filter((candidate) => !candidate.only || candidate.only === workbench)) allPassed = (await runSuite(workbench, s)) && allPassed;
+    for (const s of SUITES.filter((candidate) => (!candidate.only || candidate.only === workbench) && (!process.env.SUITE || process.env.SUITE === candidate.name))) {
+      allPassed = (await runSuite(workbench, s)) && allPassed;
+    }
   }
   return allPassed ? 0 : 1;
 }
