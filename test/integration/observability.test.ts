@@ -14,6 +14,7 @@ import type { FeedbackSubmission, TelemetryBatch } from '../../src/core/telemetr
 import type { ChimeraApi } from '../../src/vscode/extension';
 import type { Observability } from '../../src/vscode/observability';
 import type { RolloutState } from '../../src/vscode/rollout-protocol';
+import { freePort } from '../support/loopback';
 import { PostHogCaptureServer } from '../support/posthog-capture';
 import { EXTENSION_ID, eventually, nextEvent } from './harness';
 
@@ -42,16 +43,6 @@ async function startCollector() {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/collect`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-/** A port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 /** Plain node:http, so no proxy support patched into the extension host's fetch gets in the way of loopback. */

@@ -1,52 +1,16 @@
 import * as assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { type IncomingMessage, type Server, type ServerResponse, createServer, get } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { get } from 'node:http';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunByCidResponse } from '../../src/core/analysis/protocol';
 import type { ChimeraApi } from '../../src/vscode/extension';
 import type { Observability } from '../../src/vscode/observability';
 import { assembleFixture } from '../../wasm/fixtures';
+import { handMadeCid } from '../support/hand-made-cid';
+import { type LoopbackGateway, freePort, startBlockGateway } from '../support/loopback';
 import { repoRoot } from '../support/repo';
 import { EXTENSION_ID, eventually } from './harness';
-
-/**
- * The CIDv1 (raw, sha2-256) of a block, spelled out: multiformats is an ES module the extension host's Node cannot
- * require from this test bundle. Base32 (RFC 4648, lower case, no padding) behind the multibase prefix "b".
- */
-function cidOfSync(bytes: Uint8Array): string {
-  const data = Buffer.concat([Buffer.from([0x01, 0x55, 0x12, 0x20]), createHash('sha256').update(bytes).digest()]);
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
-  let bits = 0;
-  let value = 0;
-  let out = 'b';
-  for (const byte of data) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += alphabet[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
-  return out;
-}
-
-/** A trustless gateway on loopback: each CID answers with the bytes given for it (right or wrong), anything else 404. */
-async function startGateway(blocks: Map<string, Uint8Array>): Promise<{ url: string; server: Server }> {
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const match = /^\/ipfs\/([a-z0-9]+)\?format=raw$/.exec(req.url ?? '');
-    const bytes = match ? blocks.get(match[1]!) : undefined;
-    if (!bytes) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': 'application/vnd.ipld.raw' }).end(bytes);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
 
 /** The extension's own /metrics, scraped like Prometheus would. */
 function scrape(port: number): Promise<string> {
@@ -64,20 +28,12 @@ function sample(text: string, series: string): number {
   return line === undefined ? 0 : Number(line.slice(series.length + 1));
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 suite('The sandbox, the module store and genes by CID in the workbench', () => {
   let api: ChimeraApi;
   let observability: Observability;
   let envPath: string;
   let envBefore: string;
-  let gateway: { url: string; server: Server };
+  let gateway: LoopbackGateway;
   let metricsPort: number;
   const cids: Record<string, string> = {};
   const chimera = () => vscode.workspace.getConfiguration('chimera');
@@ -91,12 +47,12 @@ suite('The sandbox, the module store and genes by CID in the workbench', () => {
     const add = await assembleFixture(repoRoot, 'add');
     for (const name of ['add', 'env-fetch', 'memory-4gib', 'fill-loop']) {
       const bytes = name === 'add' ? add : await assembleFixture(repoRoot, name);
-      cids[name] = cidOfSync(bytes);
+      cids[name] = handMadeCid(bytes);
       blocks.set(cids[name], bytes);
     }
-    cids.wrong = cidOfSync(await assembleFixture(repoRoot, 'traps'));
+    cids.wrong = handMadeCid(await assembleFixture(repoRoot, 'traps'));
     blocks.set(cids.wrong, add); // another block under this CID
-    gateway = await startGateway(blocks);
+    gateway = await startBlockGateway(blocks);
     await chimera().update('ipfs.gateways', [gateway.url], vscode.ConfigurationTarget.Workspace);
     metricsPort = await freePort();
     await chimera().update('metrics.port', metricsPort, vscode.ConfigurationTarget.Workspace);
@@ -115,8 +71,7 @@ suite('The sandbox, the module store and genes by CID in the workbench', () => {
     writeFileSync(envPath, envBefore);
     await api.rollout.reload();
     for (const key of ['ipfs.gateways', 'metrics.port']) await chimera().update(key, undefined, vscode.ConfigurationTarget.Workspace);
-    gateway.server.closeAllConnections();
-    gateway.server.close();
+    gateway.close();
   });
 
   const runByCid = (cid: string, exportName: string, args = '[]') => vscode.commands.executeCommand<RunByCidResponse>('chimera.runGeneByCid', cid, exportName, args);

@@ -1,21 +1,21 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { MODULE_CAPS } from '../../../src/core/sandbox/limits';
 import { cidOfSync } from '../../../src/core/store/cid';
 import { assembleFixture } from '../../../wasm/fixtures';
+import { type LoopbackGateway, freePort, startGateway } from '../../support/loopback';
 import { distFile, repoRoot } from '../../support/repo';
 
 const cli = distFile('cli.js');
 /** What the gateway does for each CID it is asked for; anything else is a 404. */
 const answers = new Map<string, (res: ServerResponse) => void>();
 const requests: { url: string; accept: string | undefined }[] = [];
-let server: Server;
+let loopback: LoopbackGateway;
 let gateway: string;
 const cids: Record<string, string> = {};
 
@@ -35,26 +35,11 @@ before(async () => {
   answers.set(cids.wrong, (res) => res.end(add));
   answers.set(cids.hang, () => undefined);
   answers.set(cids.big, (res) => res.end(big));
-  server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    requests.push({ url: req.url ?? '', accept: req.headers.accept });
-    const match = /^\/ipfs\/([a-z0-9]+)\?format=raw$/.exec(req.url ?? '');
-    const answer = match ? answers.get(match[1]!) : undefined;
-    if (!answer) {
-      res.statusCode = 404;
-      res.end('not found');
-      return;
-    }
-    res.setHeader('content-type', 'application/vnd.ipld.raw');
-    answer(res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  gateway = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  loopback = await startGateway((cid) => answers.get(cid), (req) => requests.push({ url: req.url ?? '', accept: req.headers.accept }));
+  gateway = loopback.url;
 });
 
-after(() => {
-  server.closeAllConnections();
-  server.close();
-});
+after(() => loopback.close());
 
 function chimera(...args: string[]): Promise<{ code: number; json: Record<string, unknown>; stderr: string }> {
   return new Promise((resolve) => {
@@ -87,10 +72,7 @@ test('a module fetched by CID runs as a foreign module: its forbidden import is 
 });
 
 test('refusals exit 1 with fetch-failed and a reason, and run nothing: wrong bytes, 404, a hang, an oversized answer, no server', async () => {
-  const closed = createServer();
-  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-  const nobody = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
-  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  const nobody = `http://127.0.0.1:${await freePort()}`;
   const cases: [string, string, string[]][] = [
     [cids.wrong!, 'cid-mismatch', []],
     [cids.missing!, 'not-found', []],

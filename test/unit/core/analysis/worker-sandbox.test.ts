@@ -1,7 +1,5 @@
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -9,6 +7,7 @@ import type { WorkerEvent } from '../../../../src/core/analysis/protocol';
 import { AnalysisWorker } from '../../../../src/core/analysis/worker-client';
 import { cidOfSync } from '../../../../src/core/store/cid';
 import { assembleFixture } from '../../../../wasm/fixtures';
+import { type LoopbackGateway, startBlockGateway } from '../../../support/loopback';
 import { repoRoot } from '../../../support/repo';
 
 const SAMPLE = join(repoRoot, 'test', 'fixtures', 'void-sample', 'src', 'vs', 'base', 'common', 'numbers.ts');
@@ -39,7 +38,7 @@ function sandboxChildren(): number[] {
 }
 
 const served = new Map<string, Uint8Array>();
-let server: Server;
+let loopback: LoopbackGateway;
 let gateway: string;
 const cids: Record<string, string> = {};
 
@@ -54,24 +53,11 @@ before(async () => {
   }
   cids.wrong = cidOfSync(traps);
   served.set(cids.wrong, add); // a gateway serving another block under this CID
-  server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const match = /^\/ipfs\/([a-z0-9]+)\?format=raw$/.exec(req.url ?? '');
-    const bytes = match ? served.get(match[1]!) : undefined;
-    if (!bytes) {
-      res.statusCode = 404;
-      res.end();
-      return;
-    }
-    res.end(bytes);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  gateway = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  loopback = await startBlockGateway(served);
+  gateway = loopback.url;
 });
 
-after(() => {
-  server.closeAllConnections();
-  server.close();
-});
+after(() => loopback.close());
 
 test('Run Gene runs in the sandbox: the module is stored by CID (a miss, then a hit), the result carries memoryBytes', async () => {
   const { worker, events, moduleCacheDir } = editorWorker();

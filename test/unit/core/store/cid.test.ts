@@ -1,33 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import * as fc from 'fast-check';
 import { cidOf, cidOfSync, parseCid, verifyBlock } from '../../../../src/core/store/cid';
+import { base32, handMadeCid } from '../../../support/hand-made-cid';
 import { callConstant, constantModule } from '../../../support/store-modules';
-
-/** RFC 4648 base32, lowercase, no padding: written out here so the check does not trust multiformats. */
-function base32(bytes: Uint8Array): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += alphabet[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
-  return out;
-}
-
-/** CIDv1 = varint(1) varint(raw 0x55) multihash(varint(sha2-256 0x12) varint(32) digest), multibase 'b' = base32. */
-function handMadeCid(bytes: Uint8Array): string {
-  const digest = createHash('sha256').update(bytes).digest();
-  return `b${base32(new Uint8Array([0x01, 0x55, 0x12, 0x20, ...digest]))}`;
-}
 
 test('the hand-made base32 matches the RFC 4648 test vectors', () => {
   const vectors: [string, string][] = [['', ''], ['f', 'my'], ['fo', 'mzxq'], ['foo', 'mzxw6'], ['foob', 'mzxw6yq'], ['fooba', 'mzxw6ytb'], ['foobar', 'mzxw6ytboi']];
