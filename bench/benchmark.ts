@@ -36,3 +36,10 @@ export function summarize(samples: number[]): Summary {
   const p95 = sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)]!;
   return { min: sorted[0]!, median, p95, max: sorted[sorted.length - 1]! };
 }
+
+/** Milliseconds one synchronous piece of work takes. */
+export function timed(work: () => unknown): number {
+  const started = performance.now();
+  work();
+  return performance.now() - started;
+}

@@ -1,9 +1,8 @@
 import { parse as dotenvParse } from 'dotenv';
-import { performance } from 'node:perf_hooks';
 import { diagnoseEnvDocument } from '../src/core/flags/diagnose';
 import { envValues, parseEnvDocument } from '../src/core/flags/env-document';
 import { resolveFlags } from '../src/core/flags/resolve';
-import type { Benchmark } from './benchmark';
+import { type Benchmark, timed } from './benchmark';
 
 /** A 1 MB `.env` in the shapes real files have: comments, quotes, export, inline comments, flags and some mistakes. */
 function bigEnvFile(): string {
@@ -45,12 +44,6 @@ function hostileEnvFile(): string {
 
 const text = bigEnvFile();
 const hostileText = hostileEnvFile();
-
-function timed(work: () => unknown): number {
-  const started = performance.now();
-  work();
-  return performance.now() - started;
-}
 
 function resolveAndDiagnose(source: string): void {
   const document = parseEnvDocument(source);
