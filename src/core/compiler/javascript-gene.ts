@@ -27,11 +27,15 @@ export function javascriptSource(sourceFile: ts.SourceFile, gene: CompiledGene):
   return `"use strict";\n${lines.join('\n')}\n`;
 }
 
+const LOAD_TIMEOUT_MS = 5000;
+
 export function loadJavaScriptGene(sourceFile: ts.SourceFile, gene: CompiledGene, options: { timeoutMs: number }): JavaScriptGene {
   const script = ts.transpile(javascriptSource(sourceFile, gene), { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.None, removeComments: true });
   const context = vm.createContext(Object.create(null) as object, { codeGeneration: { strings: false, wasm: false } });
   vm.runInContext('Object.freeze(Math);', context);
-  vm.runInContext(`${script}\nglobalThis.${ENTRY} = ${ENTRY};`, context, { timeout: options.timeoutMs });
+  // Loading only evaluates the gene's module constants: its own bound, so a busy machine's slow first compile of the
+  // script is not mistaken for a gene that runs out of time.
+  vm.runInContext(`${script}\nglobalThis.${ENTRY} = ${ENTRY};`, context, { timeout: Math.max(options.timeoutMs, LOAD_TIMEOUT_MS) });
   const invoke = new vm.Script(`${ENTRY}(...__chimeraArgs)`);
   const sandbox = context as Record<string, unknown>;
   return {
