@@ -56,6 +56,12 @@ export interface Reference {
 
 export type EventKind = 'this' | 'await' | 'yield' | 'throw' | 'with' | 'jsx' | 'meta' | 'call' | 'new' | 'delete' | 'property-write';
 
+export interface MemberRead {
+  /** The property name as written: the name of a property access or of a destructuring element. */
+  name: ts.Identifier;
+  fn: FunctionInfo;
+}
+
 export interface Event {
   kind: EventKind;
   node: ts.Node;
@@ -70,6 +76,8 @@ export interface FileModel {
   functionByNode: Map<ts.Node, FunctionInfo>;
   references: Reference[];
   events: Event[];
+  /** Property names read inside functions (`p.name`, `const { name } = p`): a getter of that name may run. */
+  memberReads: MemberRead[];
   /** The module's own scope: what it declares, imports and exports. */
   fileScope: Scope;
 }
@@ -89,6 +97,7 @@ export function collect(sourceFile: ts.SourceFile, budget: Budget): CollectResul
   const functionByNode = new Map<ts.Node, FunctionInfo>();
   const references: Reference[] = [];
   const events: Event[] = [];
+  const memberReads: MemberRead[] = [];
   const fileScope = newScope(undefined, undefined, true);
   // Parallel stacks instead of one frame object per node: this walk runs over every node of every file.
   const nodes: ts.Node[] = [sourceFile];
@@ -120,6 +129,7 @@ export function collect(sourceFile: ts.SourceFile, budget: Budget): CollectResul
     const kind = node.kind;
     if (kind === IDENTIFIER) {
       if (isReferenceIdentifier(node as ts.Identifier)) references.push({ id: node as ts.Identifier, scope, fn });
+      else if (fn && isMemberReadName(node as ts.Identifier)) memberReads.push({ name: node as ts.Identifier, fn });
       continue;
     }
     const traits = KIND_TRAITS[kind]!;
@@ -165,7 +175,7 @@ export function collect(sourceFile: ts.SourceFile, budget: Budget): CollectResul
   functions.forEach((info, index) => {
     info.index = index;
   });
-  return { ok: true, model: { sourceFile, functions, bodiless, functionByNode, references, events, fileScope } };
+  return { ok: true, model: { sourceFile, functions, bodiless, functionByNode, references, events, memberReads, fileScope } };
 }
 
 const IDENTIFIER = ts.SyntaxKind.Identifier;
@@ -528,6 +538,13 @@ export function skipInnerWrappers(node: ts.Node): ts.Node {
     current = current.expression;
   }
   return current;
+}
+
+/** The name of a property read from an object: `o.name`, or `{ name }` / `{ name: x }` in a destructuring pattern. */
+function isMemberReadName(id: ts.Identifier): boolean {
+  const parent = id.parent;
+  if (ts.isPropertyAccessExpression(parent)) return parent.name === id;
+  return ts.isBindingElement(parent) && ts.isObjectBindingPattern(parent.parent) && (parent.propertyName ?? parent.name) === id;
 }
 
 /** An identifier that names a value being used, not a declaration, property name, label or JSX tag. */

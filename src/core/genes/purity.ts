@@ -28,6 +28,8 @@ export interface Fact {
   cause?: string;
   /** The function or constant of another file the fact is about. */
   target?: ReasonTarget;
+  /** Only reads a field of its own object (`this.count`): for a getter, no more than reading a property of the object. */
+  stateRead?: boolean;
 }
 
 export interface Dependency {
@@ -322,7 +324,7 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
       case 'this': {
         const use = receivers.classify(node, fn);
         if (use.kind === 'impure') {
-          everywhere(fn, 'this', use.message, node);
+          for (let f: FunctionInfo | undefined = fn; f; f = f.parent) impure[f.index]!.push({ code: 'this', message: use.message, node, ...(use.stateRead ? { stateRead: true } : {}) });
           break;
         }
         // The method owns its receiver: arrows inside it share it, functions around the class do not.
@@ -515,8 +517,49 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
     if (node.asteriskToken) impure[fn.index]!.push({ code: 'generator', message: 'is a generator', node });
   }
 
+  readsThroughGetters(model, impure, deps, skipped);
   spread(model, impure, deps, throws, skipped);
   return { impure, notes, receiver, mayThrow: throws, links, bindingOf, isFresh, geneAt, constantKind: (binding) => constants.kindOf(binding), isPrimitive: (expression) => isPrimitive(expression, bindingOf, 0) };
+}
+
+/**
+ * A property read runs a getter when the object has one of that name. Without types, any getter of this file with that
+ * name may be the one. A getter that only reads fields of its own object is no more than reading a property (the
+ * object is the input); one with any other effect, itself or down its calls, makes every read of its name rest on it.
+ */
+function readsThroughGetters(model: FileModel, impure: Fact[][], deps: Dependency[][], skipped: ReadonlySet<FunctionInfo>): void {
+  const getters = new Map<string, FunctionInfo[]>();
+  for (const fn of model.functions) {
+    if (fn.kind !== 'getter' || !ts.isGetAccessorDeclaration(fn.node)) continue;
+    const name = propertyName(fn.node.name);
+    if (name !== undefined) getters.set(name, [...(getters.get(name) ?? []), fn]);
+  }
+  if (getters.size === 0) return;
+  const reads: { fn: FunctionInfo; getter: FunctionInfo; node: ts.Node }[] = [];
+  for (const { name, fn } of model.memberReads) {
+    const access = name.parent;
+    if (ts.isPropertyAccessExpression(access) && isReceiverKeyword(skipInnerWrappers(access.expression))) continue; // decided by the receiver model
+    for (const getter of getters.get(name.text) ?? []) if (getter !== fn) reads.push({ fn, getter, node: name });
+  }
+  // Effects other than reading the own object's fields, spread along calls and these reads.
+  const effectful = model.functions.map((fn) => skipped.has(fn) || impure[fn.index]!.some((fact) => !fact.stateRead));
+  const callers: FunctionInfo[][] = model.functions.map(() => []);
+  model.functions.forEach((fn, index) => {
+    for (const dep of deps[index]!) callers[dep.target.index]!.push(fn);
+  });
+  for (const { fn, getter } of reads) for (let f: FunctionInfo | undefined = fn; f; f = f.parent) callers[getter.index]!.push(f);
+  const queue = model.functions.filter((fn) => effectful[fn.index]);
+  for (let i = 0; i < queue.length; i++) {
+    for (const caller of callers[queue[i]!.index]!) {
+      if (effectful[caller.index]) continue;
+      effectful[caller.index] = true;
+      queue.push(caller);
+    }
+  }
+  for (const { fn, getter, node } of reads) {
+    if (!effectful[getter.index]) continue;
+    for (let f: FunctionInfo | undefined = fn; f; f = f.parent) deps[f.index]!.push({ target: getter, node });
+  }
 }
 
 /** Impurity and mayThrow travel from callee to caller; recursion among pure genes stays pure. */
@@ -634,6 +677,10 @@ function resolve(scope: Scope | undefined, name: string): Binding | undefined {
     if (binding) return binding;
   }
   return undefined;
+}
+
+function isReceiverKeyword(node: ts.Node): boolean {
+  return node.kind === ts.SyntaxKind.ThisKeyword || node.kind === ts.SyntaxKind.SuperKeyword;
 }
 
 function propertyName(name: ts.PropertyName): string | undefined {

@@ -358,8 +358,6 @@ test('accuracy on the VS Code-scale sets (monaco-editor, rxjs; one with imports 
     decided += report.decided;
   }
   assert.ok(decided >= 150, `the VS Code-scale sets have ${decided} non-debatable functions`);
-  // Known false pures of today's analysis, labelled and kept apart until they are fixed (see the fixtures' README).
-  printAccuracy('labelled-pending', labelledAccuracy(join(fixtures, 'labelled-pending')));
 });
 
 test('receivers: methods and getters reading readonly primitive fields and calling such methods are pure with receiver: true', () => {
@@ -449,4 +447,25 @@ function red() { return Color.Red; }`);
   for (const name of ['clampTo', 'isName', 'deep', 'readTable', 'readFrozen', 'isWord', 'strip', 'local', 'red']) assert.equal(gene(result, name).purity, 'pure', `${name}: ${JSON.stringify(gene(result, name).reasons)}`);
   for (const name of ['leak', 'deepButLeaked', 'bump', 'hand', 'readExported', 'readShallow', 'nextWord']) assert.equal(gene(result, name).purity, 'impure', name);
   assert.match(gene(result, 'nextWord').reasons[0]!.message, /g or y flag: its lastIndex is state shared/);
+});
+
+test('a property read rests on the getters of that name: one reading the clock makes it impure, one reading its own fields does not', () => {
+  const result = genesOf(`
+class Deadline {
+  private readonly start = Date.now();
+  constructor(private readonly budget: number) {}
+  get remaining() { return this.budget - (Date.now() - this.start); }
+}
+class Counter {
+  private items: number[] = [];
+  get size() { return this.items.length; }
+}
+export function isExpired(d: Deadline) { return d.remaining <= 0; }
+export function left({ remaining }: Deadline) { return remaining; }
+export function isEmpty(c: Counter) { return c.size === 0; }
+`);
+  assert.equal(gene(result, 'isExpired').purity, 'impure');
+  assert.match(gene(result, 'isExpired').reasons[0]!.message, /Deadline\.remaining.*Date/);
+  assert.equal(gene(result, 'left').purity, 'impure');
+  assert.equal(gene(result, 'isEmpty').purity, 'pure');
 });
