@@ -34,6 +34,8 @@ export interface Binding {
   members: Scope | undefined;
   /** Module specifier of an import. */
   module: string | undefined;
+  /** An enum merged with this namespace (`enum Severity {…}` and `namespace Severity {…}`): its members are constants. */
+  mergedEnum?: ts.EnumDeclaration;
   /** What an import binds: the exported name, `default`, or `*` for the whole module (`import * as m`, `import m = require()`). */
   imported?: string;
 }
@@ -348,6 +350,15 @@ function declare(scope: Scope, name: string, kind: BindingKind, declaration: ts.
   const existing = scope.names.get(name);
   // An overload signature came first: the implementation is the binding's function.
   if (existing && kind === 'function' && existing.kind === 'function' && (existing.declaration as ts.FunctionDeclaration).body === undefined) existing.declaration = declaration;
+  if (existing && ((existing.kind === 'enum' && kind === 'namespace') || (existing.kind === 'namespace' && kind === 'enum'))) {
+    // A namespace merged with an enum: its functions are the namespace's, whichever declaration the walk met first.
+    if (kind === 'namespace') {
+      existing.mergedEnum = existing.declaration as ts.EnumDeclaration;
+      existing.kind = 'namespace';
+      existing.declaration = declaration;
+    } else existing.mergedEnum = declaration as ts.EnumDeclaration;
+    return existing;
+  }
   if (existing) {
     // Redeclared `var`: its initializer is just another assignment.
     if (kind === 'var' && extra?.initializer) existing.writes.push({ operator: ts.SyntaxKind.EqualsToken, value: extra.initializer });

@@ -83,16 +83,16 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
 
   /** Records a fact on `from` and every function around it, stopping at the one that owns the binding involved. */
   const chain = (from: FunctionInfo, stop: FunctionInfo | undefined, code: ReasonCode, message: string, node: ts.Node) => {
-    for (let fn: FunctionInfo | undefined = from; fn && fn !== stop; fn = fn.parent) impure[fn.index]!.push({ code, message, node });
+    for (const fn of outward(from, stop)) impure[fn.index]!.push({ code, message, node });
   };
   const everywhere = (from: FunctionInfo, code: ReasonCode, message: string, node: ts.Node) => chain(from, undefined, code, message, node);
   const geneAt = new Map<ts.Node, FunctionInfo>();
   const depend = (from: FunctionInfo, stop: FunctionInfo | undefined, target: FunctionInfo, node: ts.Node) => {
     geneAt.set(node, target);
-    for (let fn: FunctionInfo | undefined = from; fn && fn !== stop; fn = fn.parent) deps[fn.index]!.push({ target, node });
+    for (const fn of outward(from, stop)) deps[fn.index]!.push({ target, node });
   };
   const mayThrowFrom = (from: FunctionInfo) => {
-    for (let fn: FunctionInfo | undefined = from; fn; fn = fn.parent) throws[fn.index] = true;
+    for (const fn of outward(from)) throws[fn.index] = true;
   };
 
   // References: reads, writes and calls of names.
@@ -126,7 +126,7 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
           for (let f: FunctionInfo | undefined = fn; f; f = f.parent) {
             const message = beyondOwner ? `passes on a callback that calls its parameter ${name}: pure only if the functions it is given are` : `calls parameter ${name}: pure only if the function passed in is`;
             notes[f.index]!.push({ code: 'calls-parameter', message, node: id });
-            if (f === reach) break;
+            if (f === reach || returnedUncalled(f)) break;
             if (f === owner) beyondOwner = true;
           }
         }
@@ -190,16 +190,16 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
         if (rest > 0) {
           chain(fn, owner, 'calls-unknown', `uses ${short(top, sf)}, a property of ${where}`, node);
         } else if (entry.purity === 'pure') {
-          for (let f: FunctionInfo | undefined = fn; f && f !== owner; f = f.parent) links[f.index]!.push({ code: 'imported-pure', message: `${topUse === 'call' ? 'calls' : 'uses'} ${where}, pure`, node, target });
+          for (const f of outward(fn, owner)) links[f.index]!.push({ code: 'imported-pure', message: `${topUse === 'call' ? 'calls' : 'uses'} ${where}, pure`, node, target });
         } else {
           const cause = entry.purity === 'conditional' ? 'pure only if the function passed in is' : entry.cause ?? 'impure';
-          for (let f: FunctionInfo | undefined = fn; f && f !== owner; f = f.parent) impure[f.index]!.push({ code: 'calls-impure', message: `uses ${where}, which is ${entry.purity === 'conditional' ? 'conditional' : 'impure'} (${cause})`, node, cause, target });
+          for (const f of outward(fn, owner)) impure[f.index]!.push({ code: 'calls-impure', message: `uses ${where}, which is ${entry.purity === 'conditional' ? 'conditional' : 'impure'} (${cause})`, node, cause, target });
         }
         return;
       case 'constant':
       case 'enum':
         if (topUse === 'read' || (topUse === 'call' && rest >= 1 && entry.kind === 'constant' && constantMethod(entry.regex === true, path[path.length - 1]!))) {
-          for (let f: FunctionInfo | undefined = fn; f && f !== owner; f = f.parent) links[f.index]!.push({ code: 'imported-pure', message: `reads ${where}, ${entry.kind === 'enum' ? 'an enum' : 'a constant'}`, node, target });
+          for (const f of outward(fn, owner)) links[f.index]!.push({ code: 'imported-pure', message: `reads ${where}, ${entry.kind === 'enum' ? 'an enum' : 'a constant'}`, node, target });
         } else chain(fn, owner, 'calls-unknown', `uses ${short(top, sf)} as a function: ${where} is a constant`, node);
         return;
       case 'container':
@@ -254,7 +254,7 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
         return;
       }
       if (use !== 'call' && isPrimitive(init, bindingOf, 0)) return;
-      if (ts.isObjectLiteralExpression(init) || ts.isClassExpression(init)) {
+      if (ts.isObjectLiteralExpression(init) || ts.isClassExpression(init) || frozenObjectLiteral(init)) {
         classifyMember(id, binding, use, fn);
         return;
       }
@@ -283,13 +283,14 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
       depend(fn, owner, target, top);
       return;
     }
+    if (binding.mergedEnum && !binding.members?.names.has(path[0]!) && binding.mergedEnum.members.some((m) => propertyName(m.name) === path[0]) && topUse === 'read') return; // an enum member
     const text = `${id.text}.${path.join('.')}`;
     if (topUse === 'call') chain(fn, owner, 'calls-unknown', `calls ${text}, which this analysis cannot resolve to a function of this file`, top);
     else chain(fn, owner, 'reads-outer-mutable', `reads ${text}, a property of an object declared outside this function that can change`, top);
   }
 
   function memberFunction(binding: Binding, path: string[]): FunctionInfo | undefined {
-    let container: ts.Node | undefined = binding.kind === 'const' ? binding.initializer && skipInnerWrappers(binding.initializer) : binding.declaration;
+    let container: ts.Node | undefined = binding.kind === 'const' ? binding.initializer && unfrozen(skipInnerWrappers(binding.initializer)) : binding.declaration;
     let members: Scope | undefined = binding.members;
     for (const segment of path) {
       if (!container) return undefined;
@@ -324,18 +325,20 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
       case 'this': {
         const use = receivers.classify(node, fn);
         if (use.kind === 'impure') {
-          for (let f: FunctionInfo | undefined = fn; f; f = f.parent) impure[f.index]!.push({ code: 'this', message: use.message, node, ...(use.stateRead ? { stateRead: true } : {}) });
+          for (const f of around(fn)) impure[f.index]!.push({ code: 'this', message: use.message, node, ...(use.stateRead ? { stateRead: true } : {}) });
           break;
         }
         // The method owns its receiver: arrows inside it share it, functions around the class do not.
-        for (let f: FunctionInfo | undefined = fn; f; f = f.parent) {
+        for (const f of around(fn)) {
           receiver[f.index] = true;
           if (f === use.method) break;
         }
         if (use.kind === 'method') {
           const target = model.functionByNode.get(use.target);
-          if (target) depend(fn, use.method.parent, target, use.access);
-          else everywhere(fn, 'this', `calls this.${use.target.name?.getText(sf) ?? '?'}, whose body this analysis cannot see`, node);
+          if (target) {
+            geneAt.set(use.access, target);
+            for (const f of around(fn, use.method.parent)) deps[f.index]!.push({ target, node: use.access });
+          } else for (const f of around(fn)) impure[f.index]!.push({ code: 'this', message: `calls this.${use.target.name?.getText(sf) ?? '?'}, whose body this analysis cannot see`, node });
         }
         break;
       }
@@ -425,7 +428,7 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
       return;
     }
     if (rootBinding && (rootBinding.kind === 'class' || rootBinding.kind === 'namespace' || rootBinding.kind === 'enum' || rootBinding.kind === 'import' || rootBinding.kind === 'function')) return;
-    if (rootBinding && rootBinding.kind === 'const' && rootBinding.scope.owner !== fn && rootBinding.initializer && ts.isObjectLiteralExpression(skipInnerWrappers(rootBinding.initializer))) return;
+    if (rootBinding && rootBinding.kind === 'const' && rootBinding.scope.owner !== fn && rootBinding.initializer && ts.isObjectLiteralExpression(unfrozen(skipInnerWrappers(rootBinding.initializer)))) return;
     if (rootBinding && !rootBinding.scope.owner && rootBinding.kind === 'const' && constants.kindOf(rootBinding) !== 'none') return; // its reference already decided
     const text = short(callee, sf);
     if (method === undefined) {
@@ -547,7 +550,7 @@ function readsThroughGetters(model: FileModel, impure: Fact[][], deps: Dependenc
   model.functions.forEach((fn, index) => {
     for (const dep of deps[index]!) callers[dep.target.index]!.push(fn);
   });
-  for (const { fn, getter } of reads) for (let f: FunctionInfo | undefined = fn; f; f = f.parent) callers[getter.index]!.push(f);
+  for (const { fn, getter } of reads) for (const f of outward(fn)) callers[getter.index]!.push(f);
   const queue = model.functions.filter((fn) => effectful[fn.index]);
   for (let i = 0; i < queue.length; i++) {
     for (const caller of callers[queue[i]!.index]!) {
@@ -558,7 +561,7 @@ function readsThroughGetters(model: FileModel, impure: Fact[][], deps: Dependenc
   }
   for (const { fn, getter, node } of reads) {
     if (!effectful[getter.index]) continue;
-    for (let f: FunctionInfo | undefined = fn; f; f = f.parent) deps[f.index]!.push({ target: getter, node });
+    for (const f of outward(fn)) deps[f.index]!.push({ target: getter, node });
   }
 }
 
@@ -599,6 +602,52 @@ function spread(model: FileModel, impure: Fact[][], deps: Dependency[][], throws
       }
     }
   }
+}
+
+/**
+ * `from` and the functions around it, up to (not including) `stop`, that run its body when they run: a function
+ * returned without being called (`return (a, b) => cmp(a, b)`, a method of a returned object literal) runs later,
+ * so what it does is not done by the function returning it.
+ */
+function outward(from: FunctionInfo, stop?: FunctionInfo): FunctionInfo[] {
+  const result: FunctionInfo[] = [];
+  for (let fn: FunctionInfo | undefined = from; fn && fn !== stop; fn = fn.parent) {
+    result.push(fn);
+    if (returnedUncalled(fn)) break;
+  }
+  return result;
+}
+
+/** `from` and every function around it up to `stop`: a closure over the receiver that is handed out hands out the receiver. */
+function around(from: FunctionInfo, stop?: FunctionInfo): FunctionInfo[] {
+  const result: FunctionInfo[] = [];
+  for (let fn: FunctionInfo | undefined = from; fn && fn !== stop; fn = fn.parent) result.push(fn);
+  return result;
+}
+
+/** A function expression, arrow or object-literal member that its enclosing function returns as a value, uncalled. */
+function returnedUncalled(fn: FunctionInfo): boolean {
+  const parent = fn.parent;
+  if (!parent) return false;
+  let value: ts.Node = fn.node;
+  if (ts.isMethodDeclaration(value) || ts.isGetAccessorDeclaration(value) || ts.isSetAccessorDeclaration(value)) {
+    if (!ts.isObjectLiteralExpression(value.parent)) return false;
+    value = value.parent;
+  } else if (!ts.isArrowFunction(value) && !ts.isFunctionExpression(value)) return false;
+  for (;;) {
+    const outer = skipOuterWrappers(value);
+    const holder = outer.parent;
+    if (ts.isConditionalExpression(holder) && holder.condition !== outer) value = holder;
+    else if (ts.isPropertyAssignment(holder) && holder.initializer === outer && ts.isObjectLiteralExpression(holder.parent)) value = holder.parent;
+    else if (ts.isReturnStatement(holder)) return enclosingFunction(holder) === parent.node;
+    else return ts.isArrowFunction(holder) && holder.body === outer && holder === parent.node;
+  }
+}
+
+function enclosingFunction(node: ts.Node): ts.Node | undefined {
+  let current = node.parent;
+  while (current && !ts.isFunctionLike(current)) current = current.parent;
+  return current;
 }
 
 /** The outermost function that calls `fn` by passing it, directly or through callbacks, as an argument. */
@@ -677,6 +726,19 @@ function resolve(scope: Scope | undefined, name: string): Binding | undefined {
     if (binding) return binding;
   }
   return undefined;
+}
+
+/** `Object.freeze({ … })` (of an object literal): the literal, whose members cannot be replaced. */
+function frozenObjectLiteral(node: ts.Node): ts.ObjectLiteralExpression | undefined {
+  if (!ts.isCallExpression(node) || node.arguments.length !== 1) return undefined;
+  const callee = node.expression;
+  if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression) || callee.expression.text !== 'Object' || callee.name.text !== 'freeze') return undefined;
+  const argument = skipInnerWrappers(node.arguments[0]!);
+  return ts.isObjectLiteralExpression(argument) ? argument : undefined;
+}
+
+function unfrozen(node: ts.Node): ts.Node {
+  return frozenObjectLiteral(node) ?? node;
 }
 
 function isReceiverKeyword(node: ts.Node): boolean {

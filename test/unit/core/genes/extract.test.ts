@@ -469,3 +469,20 @@ export function isEmpty(c: Counter) { return c.size === 0; }
   assert.equal(gene(result, 'left').purity, 'impure');
   assert.equal(gene(result, 'isEmpty').purity, 'pure');
 });
+
+test('a function returned uncalled runs later: the factory is pure, the closure keeps its own verdict; one over this does not', () => {
+  const result = genesOf(`
+export function compareBy(sel: (x: number) => number, cmp: (a: number, b: number) => number) { return (a: number, b: number) => cmp(sel(a), sel(b)); }
+export function clock() { return () => Date.now(); }
+export function runNow(f: () => number) { return f(); }
+export function eager() { return [1].map(() => Date.now()); }
+class Box { private items: number[] = []; adder() { return (n: number) => this.items.push(n); } }
+`);
+  assert.equal(gene(result, 'compareBy').purity, 'pure');
+  assert.equal(gene(result, 'compareBy.<anonymous>').purity, 'conditional');
+  assert.equal(gene(result, 'clock').purity, 'pure');
+  assert.equal(gene(result, 'clock.<anonymous>').purity, 'impure');
+  assert.equal(gene(result, 'runNow').purity, 'conditional');
+  assert.equal(gene(result, 'eager').purity, 'impure');
+  assert.equal(gene(result, 'Box.adder').purity, 'impure');
+});
