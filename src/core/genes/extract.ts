@@ -151,7 +151,8 @@ function analyzeModel(model: FileModel, text: string, result: FileGenes, imports
     result.genes.push(gene);
   }
   result.skipped.sort((a, b) => a.start - b.start);
-  const summary = summarize({ model, genes: result.genes, bindingOf: purity.bindingOf, constantKind: purity.constantKind, isPrimitive: purity.isPrimitive });
+  const calledAt = new Map(functions.map((fn) => [fn.node.getStart(sourceFile), purity.calledParameters[fn.index]]));
+  const summary = summarize({ model, genes: result.genes, bindingOf: purity.bindingOf, constantKind: purity.constantKind, isPrimitive: purity.isPrimitive, calledParameters: (start) => calledAt.get(start) });
   return { genes: result, sourceFile, summary };
 }
 

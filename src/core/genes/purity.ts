@@ -49,6 +49,8 @@ export interface PurityResult {
   mayThrow: boolean[];
   /** Per function index: the functions and constants of other files its pure verdict rests on (`imported-pure`). */
   links: Fact[][];
+  /** Per function index of a conditional function: the positions of the parameters it calls (undefined: not only its own parameters). */
+  calledParameters: (number[] | undefined)[];
   bindingOf: Map<ts.Identifier, Binding | undefined>;
   isFresh(binding: Binding): boolean;
   constantKind(binding: Binding): ConstantKind;
@@ -64,7 +66,12 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
   const deps: Dependency[][] = Array.from({ length: count }, () => []);
   const throws: boolean[] = new Array<boolean>(count).fill(false);
   const receiver: boolean[] = new Array<boolean>(count).fill(false);
+  const called: (Set<number> | 'unknown' | undefined)[] = new Array<Set<number> | 'unknown' | undefined>(count).fill(undefined);
+  /** Direct uses of genes of this file: a conditional one is only as pure as what it is handed. */
+  const uses: { fn: FunctionInfo; stop: FunctionInfo | undefined; target: FunctionInfo; node: ts.Node; checked: boolean }[] = [];
   const bindingOf = new Map<ts.Identifier, Binding | undefined>();
+  /** Methods called on a binding declared as a class of this file: decided as getter reads are. */
+  const stateCalls: StateRead[] = [];
   const sf = model.sourceFile;
 
   const writes: (Write | undefined)[] = [];
@@ -89,6 +96,7 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
   const geneAt = new Map<ts.Node, FunctionInfo>();
   const depend = (from: FunctionInfo, stop: FunctionInfo | undefined, target: FunctionInfo, node: ts.Node) => {
     geneAt.set(node, target);
+    if (target !== from) uses.push({ fn: from, stop, target, node, checked: false });
     for (const fn of outward(from, stop)) deps[fn.index]!.push({ target, node });
   };
   const mayThrowFrom = (from: FunctionInfo) => {
@@ -118,18 +126,7 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
     switch (binding.kind) {
       case 'param':
         if (owner !== fn && binding.writes.length > 0) chain(fn, owner, 'reads-outer-mutable', `reads ${name}, a parameter of an enclosing function that is reassigned`, id);
-        if (use === 'call') {
-          // A callback's parameters are filled by the call it is passed to (`fns.reduce((acc, f) => f(acc), x)`): the
-          // function making that call is as conditional as the callback.
-          const reach = callerOfCallback(owner);
-          let beyondOwner = false;
-          for (let f: FunctionInfo | undefined = fn; f; f = f.parent) {
-            const message = beyondOwner ? `passes on a callback that calls its parameter ${name}: pure only if the functions it is given are` : `calls parameter ${name}: pure only if the function passed in is`;
-            notes[f.index]!.push({ code: 'calls-parameter', message, node: id });
-            if (f === reach || returnedUncalled(f)) break;
-            if (f === owner) beyondOwner = true;
-          }
-        }
+        if (use === 'call') noteCalledParameter(id, binding, fn, undefined);
         break;
       case 'let':
       case 'var':
@@ -157,6 +154,63 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
       case 'import':
         classifyImport(id, binding, use, fn);
         break;
+    }
+  }
+
+  /**
+   * A call of parameter `id` (or, with `callee`, handing it to a function that calls it) makes `fn` conditional. A
+   * callback's parameters are filled by the call it is passed to (`fns.reduce((acc, f) => f(acc), x)`): the function
+   * making that call is as conditional as the callback.
+   */
+  function noteCalledParameter(id: ts.Identifier, binding: Binding, fn: FunctionInfo, callee: string | undefined): void {
+    const owner = binding.scope.owner;
+    const reach = callerOfCallback(owner);
+    const declaration = binding.declaration;
+    const position = owner && ts.isParameter(declaration) && ts.isIdentifier(declaration.name) && !declaration.dotDotDotToken ? owner.node.parameters.indexOf(declaration) : -1;
+    let beyondOwner = false;
+    for (let f: FunctionInfo | undefined = fn; f; f = f.parent) {
+      const message = beyondOwner
+        ? `passes on a callback that calls its parameter ${id.text}: pure only if the functions it is given are`
+        : callee
+          ? `passes parameter ${id.text} to ${callee}, which calls it: pure only if the function passed in is`
+          : `calls parameter ${id.text}: pure only if the function passed in is`;
+      notes[f.index]!.push({ code: 'calls-parameter', message, node: id });
+      const known = called[f.index];
+      if (f === owner && !beyondOwner && position >= 0 && known !== 'unknown') called[f.index] = (known ?? new Set<number>()).add(position);
+      else called[f.index] = 'unknown';
+      if (f === reach || returnedUncalled(f)) break;
+      if (f === owner) beyondOwner = true;
+    }
+  }
+
+  /**
+   * A call of a conditional function that calls the parameters at `positions`: pure when each function handed there
+   * is written inline (its own effects count here already) or is a name whose own verdict counts; conditional when
+   * it is a parameter; otherwise impure.
+   */
+  function checkHandedFunctions(call: ts.CallExpression, positions: readonly number[], fn: FunctionInfo, stop: FunctionInfo | undefined, callee: string): void {
+    for (const position of positions) {
+      const spread = call.arguments.findIndex((argument) => ts.isSpreadElement(argument));
+      const argument = call.arguments[position];
+      if (spread >= 0 && spread <= position) {
+        chain(fn, stop, 'calls-unknown', `spreads arguments into ${callee}, which calls the function at position ${position + 1}`, call);
+        continue;
+      }
+      if (!argument) continue;
+      const inner = skipInnerWrappers(argument);
+      if (model.functionByNode.has(inner) || inner.kind === ts.SyntaxKind.NullKeyword) continue;
+      if (ts.isIdentifier(inner)) {
+        const binding = bindingOf.get(inner);
+        if (binding?.kind === 'param') {
+          noteCalledParameter(inner, binding, fn, callee);
+          continue;
+        }
+        // A function of this file or an import: its own reference decides it (a conditional one as a value is impure).
+        if (binding && (binding.kind === 'function' || binding.kind === 'import')) continue;
+        if (binding?.kind === 'const' && binding.initializer && model.functionByNode.has(skipInnerWrappers(binding.initializer))) continue;
+        if (!binding && inner.text === 'undefined') continue;
+      }
+      chain(fn, stop, 'calls-unknown', `hands ${short(inner, sf)} to ${callee}, which calls it: not known to be pure`, argument);
     }
   }
 
@@ -189,7 +243,8 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
       case 'function':
         if (rest > 0) {
           chain(fn, owner, 'calls-unknown', `uses ${short(top, sf)}, a property of ${where}`, node);
-        } else if (entry.purity === 'pure') {
+        } else if (entry.purity === 'pure' || (entry.purity === 'conditional' && entry.calls && topUse === 'call' && ts.isCallExpression(top.parent))) {
+          if (entry.purity === 'conditional') checkHandedFunctions(top.parent as ts.CallExpression, entry.calls!, fn, owner, where);
           for (const f of outward(fn, owner)) links[f.index]!.push({ code: 'imported-pure', message: `${topUse === 'call' ? 'calls' : 'uses'} ${where}, pure`, node, target });
         } else {
           const cause = entry.purity === 'conditional' ? 'pure only if the function passed in is' : entry.cause ?? 'impure';
@@ -216,6 +271,7 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
   function classifyGlobal(id: ts.Identifier, use: Use, fn: FunctionInfo): void {
     const name = id.text;
     const impureCode = IMPURE_GLOBALS.get(name);
+    if (impureCode === 'date' && isInstanceofTarget(id)) return; // `x instanceof Date` reads no clock
     if (impureCode) {
       everywhere(fn, impureCode, globalMessage(name, impureCode), id);
       return;
@@ -323,7 +379,8 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
   for (const { kind, node, fn } of model.events) {
     switch (kind) {
       case 'this': {
-        const use = receivers.classify(node, fn);
+        let use = receivers.classify(node, fn);
+        if (use.kind === 'argument' && !callsKnownFunction(use.call)) use = { kind: 'impure', message: 'uses this as a value' };
         if (use.kind === 'impure') {
           for (const f of around(fn)) impure[f.index]!.push({ code: 'this', message: use.message, node, ...(use.stateRead ? { stateRead: true } : {}) });
           break;
@@ -376,6 +433,20 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
         classifyPropertyWrite(node as ts.PropertyAccessExpression | ts.ElementAccessExpression, fn, false);
         break;
     }
+  }
+
+  /**
+   * A call whose callee is a name (or a member path) of this file's functions, classes and namespaces, or an import:
+   * its reference decides whether that function is pure, so a receiver handed to it is only read (or the call is impure).
+   */
+  function callsKnownFunction(call: ts.CallExpression): boolean {
+    const callee = skipInnerWrappers(call.expression);
+    const root = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? rootIdentifier(callee) : undefined;
+    const binding = root && bindingOf.get(root);
+    if (!binding) return false;
+    if (binding.kind === 'function' || binding.kind === 'import') return true;
+    if ((binding.kind === 'class' || binding.kind === 'namespace') && callee !== root) return true;
+    return binding.kind === 'const' && callee === root && binding.initializer !== undefined && model.functionByNode.has(skipInnerWrappers(binding.initializer));
   }
 
   function rootIdentifier(expression: ts.Node): ts.Identifier | undefined {
@@ -454,9 +525,57 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
       else everywhere(fn, 'writes-outer-property', why, node);
       return;
     }
+    if (ts.isIdentifier(receiver) && rootBinding && typedMethodCall(receiver, rootBinding, method, fn, callee)) return;
     if (NON_MUTATING_METHODS.has(method) && !declaredAsForeignType(receiver)) return;
     if (COLLECTION_READ_METHODS.has(method) && (isFreshValue(receiver) || declaredAsBuiltin(receiver))) return;
     everywhere(fn, 'calls-unknown', `calls ${text}(), which is not known to be pure`, node);
+  }
+
+  /** The class a binding is declared as (`range: OffsetRange`): of this file, or imported. */
+  function declaredClass(binding: Binding): Binding | undefined {
+    const type = binding.typeNode;
+    if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName) || type.typeArguments) return undefined;
+    // Types are not walked for references: the name is looked up from where the binding is declared.
+    const declared = resolve(binding.scope, type.typeName.text);
+    return declared && (declared.kind === 'class' || declared.kind === 'import') ? declared : undefined;
+  }
+
+  /**
+   * `range.contains(x)` on a binding declared as a class (read as final, as for receivers): the class's method decides,
+   * as a getter does for a read: one that only reads its object's fields reads the input.
+   */
+  function typedMethodCall(receiver: ts.Identifier, binding: Binding, method: string, fn: FunctionInfo, callee: ts.Node): boolean {
+    const declared = declaredClass(binding);
+    if (!declared) return false;
+    if (declared.kind === 'class') {
+      const members = (declared.declaration as ts.ClassLikeDeclaration).members.filter((m) => m.name !== undefined && propertyName(m.name) === method && !(ts.getCombinedModifierFlags(m) & ts.ModifierFlags.Static));
+      const bodies = members.filter((m) => (ts.isMethodDeclaration(m) || ts.isGetAccessorDeclaration(m)) && m.body !== undefined);
+      if (bodies.length !== 1 || !ts.isMethodDeclaration(bodies[0]!) || members.some((m) => !ts.isMethodDeclaration(m))) return false;
+      const target = model.functionByNode.get(bodies[0] as ts.MethodDeclaration);
+      if (!target || notes[target.index]!.length > 0) return false;
+      stateCalls.push({ fn, target, node: callee });
+      return true;
+    }
+    return importedInstanceMember(receiver, declared, method, fn, callee, 'call');
+  }
+
+  /** A method called, or a getter read, on a binding declared as an imported class: decided by that class's summary. */
+  function importedInstanceMember(receiver: ts.Identifier, declared: Binding, member: string, fn: FunctionInfo, node: ts.Node, use: 'call' | 'read'): boolean {
+    if (!imports || declared.module === undefined || declared.imported === undefined) return false;
+    const meaning = imports.lookup(declared.module, declared.imported, []);
+    if (meaning.kind !== 'export' || meaning.entry.kind !== 'container' || meaning.consumed !== 0) return false;
+    const entry = meaning.entry.instance?.[member];
+    if (!entry || entry.kind !== 'function' || (use === 'read' && !entry.accessor)) return false;
+    const target: ReasonTarget = { file: meaning.entry.file, line: entry.line, name: entry.name };
+    const where = `${entry.name} (${meaning.entry.file}:${entry.line})`;
+    const verb = use === 'call' ? 'calls' : 'reads';
+    if (entry.purity === 'pure') {
+      for (const f of outward(fn)) links[f.index]!.push({ code: 'imported-pure', message: `${verb} ${receiver.text}.${member}: ${where}, pure`, node, target });
+    } else {
+      const cause = entry.purity === 'conditional' ? 'pure only if the function passed in is' : entry.cause ?? 'impure';
+      for (const f of outward(fn)) impure[f.index]!.push({ code: 'calls-impure', message: `${verb} ${receiver.text}.${member}: ${where}, which is ${entry.purity} (${cause})`, node, cause, target });
+    }
+    return true;
   }
 
   /** A RegExp whose lastIndex nobody else sees: made in this call, or one without g and y in a binding nobody reassigns. */
@@ -520,9 +639,37 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
     if (node.asteriskToken) impure[fn.index]!.push({ code: 'generator', message: 'is a generator', node });
   }
 
-  readsThroughGetters(model, impure, deps, skipped);
+  // Conditional genes of this file used by others: what they are handed decides (new conditions can reveal more).
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const use of uses) {
+      if (use.checked || notes[use.target.index]!.length === 0) continue;
+      use.checked = true;
+      changed = true;
+      const positions = called[use.target.index];
+      const call = skipOuterWrappers(use.node).parent;
+      const name = use.target.name;
+      if (ts.isCallExpression(call) && skipOuterWrappers(use.node) === skipOuterWrappers(call.expression) && positions instanceof Set) checkHandedFunctions(call, [...positions], use.fn, use.stop, name);
+      else chain(use.fn, use.stop, 'calls-unknown', `uses ${name}, which is pure only if the functions it is given are, in a way this analysis cannot follow`, use.node);
+    }
+  }
+
+  // Getters of imported classes, read on a binding declared as one.
+  if (imports) {
+    for (const { name, fn } of model.memberReads) {
+      const access = name.parent;
+      if (!ts.isPropertyAccessExpression(access) || useOf(access) === 'call') continue;
+      const receiver = skipInnerWrappers(access.expression);
+      const binding = ts.isIdentifier(receiver) ? bindingOf.get(receiver) : undefined;
+      const declared = binding && declaredClass(binding);
+      if (declared?.kind === 'import') importedInstanceMember(receiver as ts.Identifier, declared, name.text, fn, access, 'read');
+    }
+  }
+
+  readsThroughGetters(model, impure, deps, skipped, stateCalls);
   spread(model, impure, deps, throws, skipped);
-  return { impure, notes, receiver, mayThrow: throws, links, bindingOf, isFresh, geneAt, constantKind: (binding) => constants.kindOf(binding), isPrimitive: (expression) => isPrimitive(expression, bindingOf, 0) };
+  const calledParameters = called.map((positions) => (positions instanceof Set ? [...positions].sort((x, y) => x - y) : undefined));
+  return { impure, notes, receiver, mayThrow: throws, links, calledParameters, bindingOf, isFresh, geneAt, constantKind: (binding) => constants.kindOf(binding), isPrimitive: (expression) => isPrimitive(expression, bindingOf, 0) };
 }
 
 /**
@@ -530,19 +677,28 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
  * name may be the one. A getter that only reads fields of its own object is no more than reading a property (the
  * object is the input); one with any other effect, itself or down its calls, makes every read of its name rest on it.
  */
-function readsThroughGetters(model: FileModel, impure: Fact[][], deps: Dependency[][], skipped: ReadonlySet<FunctionInfo>): void {
+interface StateRead {
+  fn: FunctionInfo;
+  /** The getter read, or the method called. */
+  target: FunctionInfo;
+  node: ts.Node;
+}
+
+function readsThroughGetters(model: FileModel, impure: Fact[][], deps: Dependency[][], skipped: ReadonlySet<FunctionInfo>, calls: readonly StateRead[]): void {
   const getters = new Map<string, FunctionInfo[]>();
   for (const fn of model.functions) {
     if (fn.kind !== 'getter' || !ts.isGetAccessorDeclaration(fn.node)) continue;
     const name = propertyName(fn.node.name);
     if (name !== undefined) getters.set(name, [...(getters.get(name) ?? []), fn]);
   }
-  if (getters.size === 0) return;
-  const reads: { fn: FunctionInfo; getter: FunctionInfo; node: ts.Node }[] = [];
-  for (const { name, fn } of model.memberReads) {
-    const access = name.parent;
-    if (ts.isPropertyAccessExpression(access) && isReceiverKeyword(skipInnerWrappers(access.expression))) continue; // decided by the receiver model
-    for (const getter of getters.get(name.text) ?? []) if (getter !== fn) reads.push({ fn, getter, node: name });
+  if (getters.size === 0 && calls.length === 0) return;
+  const reads: StateRead[] = [...calls];
+  if (getters.size > 0) {
+    for (const { name, fn } of model.memberReads) {
+      const access = name.parent;
+      if (ts.isPropertyAccessExpression(access) && isReceiverKeyword(skipInnerWrappers(access.expression))) continue; // decided by the receiver model
+      for (const getter of getters.get(name.text) ?? []) if (getter !== fn) reads.push({ fn, target: getter, node: name });
+    }
   }
   // Effects other than reading the own object's fields, spread along calls and these reads.
   const effectful = model.functions.map((fn) => skipped.has(fn) || impure[fn.index]!.some((fact) => !fact.stateRead));
@@ -550,7 +706,7 @@ function readsThroughGetters(model: FileModel, impure: Fact[][], deps: Dependenc
   model.functions.forEach((fn, index) => {
     for (const dep of deps[index]!) callers[dep.target.index]!.push(fn);
   });
-  for (const { fn, getter } of reads) for (const f of outward(fn)) callers[getter.index]!.push(f);
+  for (const { fn, target } of reads) for (const f of outward(fn)) callers[target.index]!.push(f);
   const queue = model.functions.filter((fn) => effectful[fn.index]);
   for (let i = 0; i < queue.length; i++) {
     for (const caller of callers[queue[i]!.index]!) {
@@ -559,9 +715,9 @@ function readsThroughGetters(model: FileModel, impure: Fact[][], deps: Dependenc
       queue.push(caller);
     }
   }
-  for (const { fn, getter, node } of reads) {
-    if (!effectful[getter.index]) continue;
-    for (const f of outward(fn)) deps[f.index]!.push({ target: getter, node });
+  for (const { fn, target, node } of reads) {
+    if (!effectful[target.index]) continue;
+    for (const f of outward(fn)) deps[f.index]!.push({ target, node });
   }
 }
 
@@ -741,6 +897,11 @@ function unfrozen(node: ts.Node): ts.Node {
   return frozenObjectLiteral(node) ?? node;
 }
 
+function isInstanceofTarget(node: ts.Node): boolean {
+  const outer = skipOuterWrappers(node);
+  return ts.isBinaryExpression(outer.parent) && outer.parent.operatorToken.kind === ts.SyntaxKind.InstanceOfKeyword && outer.parent.right === outer;
+}
+
 function isReceiverKeyword(node: ts.Node): boolean {
   return node.kind === ts.SyntaxKind.ThisKeyword || node.kind === ts.SyntaxKind.SuperKeyword;
 }
@@ -790,7 +951,7 @@ function freshExpression(expression: ts.Node, memo: Map<Binding, boolean>, bindi
   const pending: ts.Node[] = [expression];
   while (pending.length > 0) {
     const node = skipInnerWrappers(pending.pop()!);
-    if (ts.isObjectLiteralExpression(node) || ts.isArrayLiteralExpression(node)) continue;
+    if (ts.isObjectLiteralExpression(node) || ts.isArrayLiteralExpression(node) || ts.isRegularExpressionLiteral(node)) continue;
     if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && !bindingOf.get(node.expression) && CONSTRUCTIBLE_GLOBALS.has(node.expression.text)) continue;
     if (ts.isConditionalExpression(node)) {
       pending.push(node.whenTrue, node.whenFalse);

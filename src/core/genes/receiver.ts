@@ -7,6 +7,8 @@ import { type FunctionInfo, isAssignmentOperator, propertyNameText, skipOuterWra
 export type ReceiverUse =
   | { kind: 'field'; method: FunctionInfo }
   | { kind: 'method'; method: FunctionInfo; target: ts.FunctionLikeDeclaration; access: ts.Node }
+  /** Handed as an argument to `call` (`Position.equals(this, other)`): as pure as the function called. */
+  | { kind: 'argument'; method: FunctionInfo; call: ts.CallExpression }
   /** `stateRead`: only reads a field declared in this class (its own state, like reading a property of a parameter). */
   | { kind: 'impure'; message: string; stateRead?: boolean };
 
@@ -42,6 +44,7 @@ export class ReceiverModel {
     while (method && method.kind === 'arrow') method = method.parent;
     if (!method || (method.kind !== 'method' && method.kind !== 'getter') || isStatic(method.node) || !ts.isClassLike(method.node.parent)) return { kind: 'impure', message: 'uses this' };
     const access = skipOuterWrappers(node).parent;
+    if (access && ts.isCallExpression(access) && access.arguments.includes(skipOuterWrappers(node) as ts.Expression)) return { kind: 'argument', method, call: access };
     if (!access || !ts.isPropertyAccessExpression(access) || skipOuterWrappers(access.expression) !== skipOuterWrappers(node)) return { kind: 'impure', message: 'uses this as a value' };
     const name = access.name.text;
     const members = this.membersOf(method.node.parent);
