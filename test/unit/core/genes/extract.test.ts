@@ -355,6 +355,9 @@ test('accuracy on the VS Code-scale sets (monaco-editor, rxjs; one with imports 
     const report = labelledAccuracy(join(fixtures, set), analyseInWorkspace(join(fixtures, set)));
     printAccuracy(set, report);
     assert.deepEqual(report.impureCalledPure, [], set);
+    // labelled-cross-file's misses need whole-program facts (an exported table no importer changes, a call's result).
+    const goal = set === 'labelled-vscode' ? 0.95 : 0.9;
+    assert.ok(report.pureFound / report.pureLabelled >= goal, `${set}: labelled pure found pure: ${report.pureFound}/${report.pureLabelled}`);
     decided += report.decided;
   }
   assert.ok(decided >= 150, `the VS Code-scale sets have ${decided} non-debatable functions`);
