@@ -141,9 +141,12 @@ function analyzeModel(model: FileModel, text: string, result: FileGenes, imports
       end,
       purity: verdict,
       receiver,
+      standalone: !purity.captures[fn.index]!,
+      initializesThis: purity.initializes[fn.index]!,
+      readsModuleLet: isPure && purity.moduleLets[fn.index]!,
       mayThrow: purity.mayThrow[fn.index]!,
-      // Only unconditional genes without a receiver stand alone: what the compiler may take.
-      numeric: signature !== undefined && verdict === 'pure' && !receiver,
+      // Only unconditional genes without a receiver that stand alone: what the compiler may take.
+      numeric: signature !== undefined && verdict === 'pure' && !receiver && !purity.captures[fn.index]! && !purity.initializes[fn.index]!,
       params: paramsOf(fn, signature, sourceFile),
       returns: fn.node.type ? fn.node.type.getText(sourceFile) : (signature?.returns ?? null),
       reasons: reasonsOf(isPure ? [...conditions, ...purity.links[fn.index]!] : purity.impure[fn.index]!, locate, sourceFile),

@@ -9,7 +9,8 @@ export type ExportEntry =
   /** `calls`: for a conditional function, the positions of the parameters it calls (only those). */
   | { kind: 'function'; name: string; line: number; purity: Purity; cause?: string; calls?: number[]; accessor?: boolean }
   /** A primitive, an `as const` literal or a deep Object.freeze: reading it (or into it) is pure. A RegExp without g or y: so are test and exec. */
-  | { kind: 'constant'; name: string; line: number; regex?: boolean }
+  /** `moduleLet`: an exported `let` its file never reassigns (importers cannot): read as a constant, and said so. */
+  | { kind: 'constant'; name: string; line: number; regex?: boolean; moduleLet?: boolean }
   | { kind: 'enum'; name: string; line: number }
   /**
    * A class (its static methods) or a namespace (its exported members). `instance`: a class's methods and getters as
@@ -187,7 +188,9 @@ export function summarize(inputs: SummaryInputs): ModuleSummary {
       for (const declaration of statement.declarationList.declarations) {
         if (!ts.isIdentifier(declaration.name)) continue;
         const binding = local(declaration.name.text);
-        if (binding) summary.exports[binding.name] = binding.writes.length > 0 || binding.kind !== 'const' ? { kind: 'value', name: binding.name, line: lineOf(declaration) } : describe(binding, binding.name);
+        if (!binding) continue;
+        if (binding.kind === 'let' && binding.writes.length === 0 && binding.initializer && !binding.destructured && inputs.isPrimitive(binding.initializer)) summary.exports[binding.name] = { kind: 'constant', name: binding.name, line: lineOf(declaration), moduleLet: true };
+        else summary.exports[binding.name] = binding.writes.length > 0 || binding.kind !== 'const' ? { kind: 'value', name: binding.name, line: lineOf(declaration) } : describe(binding, binding.name);
       }
       continue;
     }

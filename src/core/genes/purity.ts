@@ -15,7 +15,7 @@ import {
   THROWING_GLOBALS,
 } from './builtins';
 import { type Binding, type FileModel, type FunctionInfo, type Scope, type Write, isAssignmentOperator, isGeneNode, skipInnerWrappers, skipOuterWrappers } from './collect';
-import { ReceiverModel } from './receiver';
+import { ReceiverModel, isWriteTarget } from './receiver';
 import type { ImportOracle } from './module-summary';
 import { type ConstantKind, ModuleConstants } from './module-constants';
 import type { ReasonCode, ReasonTarget } from './types';
@@ -30,6 +30,8 @@ export interface Fact {
   target?: ReasonTarget;
   /** Only reads a field of its own object (`this.count`): for a getter, no more than reading a property of the object. */
   stateRead?: boolean;
+  /** Part of a constructor initialising its new object (`this.x = value`): no effect if that is all it does. */
+  initialization?: boolean;
 }
 
 export interface Dependency {
@@ -49,6 +51,12 @@ export interface PurityResult {
   mayThrow: boolean[];
   /** Per function index: the functions and constants of other files its pure verdict rests on (`imported-pure`). */
   links: Fact[][];
+  /** Per function index: it uses bindings of an enclosing function (a closure: pure only together with them, `standalone: false`). */
+  captures: boolean[];
+  /** Per function index: it reads module `let`s that nothing reassigns, as constants. */
+  moduleLets: boolean[];
+  /** Per function index: a constructor that only initialises its object (pure, `initializesThis`). */
+  initializes: boolean[];
   /** Per function index of a conditional function: the positions of the parameters it calls (undefined: not only its own parameters). */
   calledParameters: (number[] | undefined)[];
   bindingOf: Map<ts.Identifier, Binding | undefined>;
@@ -66,6 +74,9 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
   const deps: Dependency[][] = Array.from({ length: count }, () => []);
   const throws: boolean[] = new Array<boolean>(count).fill(false);
   const receiver: boolean[] = new Array<boolean>(count).fill(false);
+  const captures: boolean[] = new Array<boolean>(count).fill(false);
+  const moduleLets: boolean[] = new Array<boolean>(count).fill(false);
+  const initializes: boolean[] = new Array<boolean>(count).fill(false);
   const called: (Set<number> | 'unknown' | undefined)[] = new Array<Set<number> | 'unknown' | undefined>(count).fill(undefined);
   /** Direct uses of genes of this file: a conditional one is only as pure as what it is handed. */
   const uses: { fn: FunctionInfo; stop: FunctionInfo | undefined; target: FunctionInfo; node: ts.Node; checked: boolean }[] = [];
@@ -81,6 +92,22 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
     const write = writeOf(ref.id);
     writes.push(write);
     if (binding && write) binding.writes.push(write);
+  }
+
+  // Bindings whose object some code of the file changes in place (`o.x = 1`, `delete o.x`, `o.push(x)`).
+  const mutated = new Set<Binding>();
+  for (const { kind, node } of model.events) {
+    let target: ts.Node | undefined;
+    if (kind === 'property-write') target = (node as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression;
+    else if (kind === 'delete') target = (node as ts.DeleteExpression).expression;
+    else if (kind === 'call') {
+      const callee = ts.isCallExpression(node) ? skipInnerWrappers(node.expression) : undefined;
+      if (callee && ts.isPropertyAccessExpression(callee) && MUTATING_METHODS.has(callee.name.text)) target = callee.expression;
+    }
+    let root = target && skipInnerWrappers(target);
+    while (root && (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root))) root = skipInnerWrappers(root.expression);
+    const binding = root && ts.isIdentifier(root) ? bindingOf.get(root) : undefined;
+    if (binding) mutated.add(binding);
   }
 
   const freshMemo = new Map<Binding, boolean>();
@@ -123,12 +150,21 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
     }
     const owner = binding.scope.owner;
     if (owner === fn && binding.kind !== 'param') return; // a local of this very function
+    if (owner && owner !== fn) for (const f of outward(fn, owner)) captures[f.index] = true;
     switch (binding.kind) {
       case 'param':
         if (owner !== fn && binding.writes.length > 0) chain(fn, owner, 'reads-outer-mutable', `reads ${name}, a parameter of an enclosing function that is reassigned`, id);
         if (use === 'call') noteCalledParameter(id, binding, fn, undefined);
         break;
       case 'let':
+        // Never reassigned: as good as a const (the issue's debatable case, flagged on the gene).
+        if (binding.writes.length === 0) {
+          if (!owner) for (const f of outward(fn)) moduleLets[f.index] = true;
+          classifyConst(id, binding, use, fn);
+          break;
+        }
+        chain(fn, owner, 'reads-outer-mutable', `reads ${name}, a let ${owner ? 'of an enclosing function' : 'of the module'} that can change`, id);
+        break;
       case 'var':
       case 'catch':
         chain(fn, owner, 'reads-outer-mutable', `reads ${name}, a ${binding.kind === 'catch' ? 'catch variable' : binding.kind} ${owner ? 'of an enclosing function' : 'of the module'} that can change`, id);
@@ -254,7 +290,8 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
       case 'constant':
       case 'enum':
         if (topUse === 'read' || (topUse === 'call' && rest >= 1 && entry.kind === 'constant' && constantMethod(entry.regex === true, path[path.length - 1]!))) {
-          for (const f of outward(fn, owner)) links[f.index]!.push({ code: 'imported-pure', message: `reads ${where}, ${entry.kind === 'enum' ? 'an enum' : 'a constant'}`, node, target });
+          for (const f of outward(fn, owner)) links[f.index]!.push({ code: 'imported-pure', message: `reads ${where}, ${entry.kind === 'enum' ? 'an enum' : entry.moduleLet ? 'a let its module never reassigns' : 'a constant'}`, node, target });
+          if (entry.kind === 'constant' && entry.moduleLet) for (const f of outward(fn, owner)) moduleLets[f.index] = true;
         } else chain(fn, owner, 'calls-unknown', `uses ${short(top, sf)} as a function: ${where} is a constant`, node);
         return;
       case 'container':
@@ -316,7 +353,12 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
       }
     }
     if (use === 'call') chain(fn, owner, 'calls-unknown', `calls ${id.text}, whose value this analysis cannot see`, id);
-    else chain(fn, owner, 'reads-outer-mutable', `reads ${id.text}, an object declared outside this function that can change`, id);
+    else if (!capturedUnchanged(binding, fn)) chain(fn, owner, 'reads-outer-mutable', `reads ${id.text}, an object declared outside this function that can change`, id);
+  }
+
+  /** A binding of an enclosing function that nothing reassigns and whose object no code of the file changes in place. */
+  function capturedUnchanged(binding: Binding, fn: FunctionInfo): boolean {
+    return binding.scope.owner !== undefined && binding.scope.owner !== fn && binding.writes.length === 0 && !mutated.has(binding);
   }
 
   /** `Easing.Quadratic.In(k)`, `Range.contains(r, p)`, `Util.helper()`: finds the gene a member path leads to. */
@@ -331,7 +373,7 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
     const topUse = path.length === 0 ? use : useOf(top as ts.Expression);
     if (path.length === 0) {
       // The class or namespace itself as a value (`x instanceof Range`); an object literal is shared mutable state.
-      if (binding.kind === 'const' && topUse !== 'new') chain(fn, owner, 'reads-outer-mutable', `reads ${id.text}, an object declared outside this function that can change`, id);
+      if ((binding.kind === 'const' || binding.kind === 'let') && topUse !== 'new' && !capturedUnchanged(binding, fn)) chain(fn, owner, 'reads-outer-mutable', `reads ${id.text}, an object declared outside this function that can change`, id);
       return;
     }
     const target = memberFunction(binding, path);
@@ -342,7 +384,7 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
     if (binding.mergedEnum && !binding.members?.names.has(path[0]!) && binding.mergedEnum.members.some((m) => propertyName(m.name) === path[0]) && topUse === 'read') return; // an enum member
     const text = `${id.text}.${path.join('.')}`;
     if (topUse === 'call') chain(fn, owner, 'calls-unknown', `calls ${text}, which this analysis cannot resolve to a function of this file`, top);
-    else chain(fn, owner, 'reads-outer-mutable', `reads ${text}, a property of an object declared outside this function that can change`, top);
+    else if (!((binding.kind === 'const' || binding.kind === 'let') && capturedUnchanged(binding, fn))) chain(fn, owner, 'reads-outer-mutable', `reads ${text}, a property of an object declared outside this function that can change`, top);
   }
 
   function memberFunction(binding: Binding, path: string[]): FunctionInfo | undefined {
@@ -376,9 +418,16 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
   }
 
   const receivers = new ReceiverModel((expression) => isPrimitive(expression, bindingOf, 0));
+  // Constructors that may only initialise their object (checked once every effect is known).
+  const initializingCtors = new Set(model.functions.filter((fn) => ts.isConstructorDeclaration(fn.node) && ts.isClassDeclaration(fn.node.parent) && plainClass(fn.node.parent)));
   for (const { kind, node, fn } of model.events) {
     switch (kind) {
       case 'this': {
+        const init = initializingCtors.has(fn) ? constructorUse(node) : undefined;
+        if (init) {
+          impure[fn.index]!.push({ code: 'this', node, ...init });
+          break;
+        }
         let use = receivers.classify(node, fn);
         if (use.kind === 'argument' && !callsKnownFunction(use.call)) use = { kind: 'impure', message: 'uses this as a value' };
         if (use.kind === 'impure') {
@@ -632,9 +681,37 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
     everywhere(fn, 'new', `constructs ${short(callee, sf)}: only collections and errors are known to be pure`, node);
   }
 
+  /** `this.x = value` (initialising) or a read of a field, directly in a constructor; undefined for anything else. */
+  function constructorUse(node: ts.Node): Pick<Fact, 'message' | 'stateRead' | 'initialization'> | undefined {
+    const self = skipOuterWrappers(node);
+    const access = self.parent;
+    if (node.kind !== ts.SyntaxKind.ThisKeyword || !ts.isPropertyAccessExpression(access) || access.expression !== self) return undefined;
+    const outer = skipOuterWrappers(access);
+    const parent = outer.parent;
+    if (ts.isBinaryExpression(parent) && parent.left === outer && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) return { message: `initialises this.${access.name.text}`, initialization: true };
+    if (isWriteTarget(outer) || (ts.isCallExpression(parent) && parent.expression === outer)) return undefined;
+    return { message: `reads this.${access.name.text}`, stateRead: true };
+  }
+
+  /** A class whose construction runs only its constructor: no base class, and instance field initialisers that do nothing. */
+  function plainClass(cls: ts.ClassLikeDeclaration): boolean {
+    if (cls.heritageClauses?.some((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)) return false;
+    return cls.members.every((member) => !ts.isPropertyDeclaration(member) || !member.initializer || ts.getCombinedModifierFlags(member) & ts.ModifierFlags.Static || inertValue(member.initializer));
+  }
+
+  /** A value whose evaluation does nothing: primitives, functions (made, not run), literals and collections of such. */
+  function inertValue(expression: ts.Expression): boolean {
+    const inner = skipInnerWrappers(expression) as ts.Expression;
+    if (model.functionByNode.has(inner) || isPrimitive(inner, bindingOf, 0)) return true;
+    if (ts.isArrayLiteralExpression(inner)) return inner.elements.every((element) => !ts.isSpreadElement(element) && inertValue(element));
+    if (ts.isObjectLiteralExpression(inner)) return inner.properties.every((property) => ts.isPropertyAssignment(property) && !ts.isComputedPropertyName(property.name) && inertValue(property.initializer));
+    if (ts.isNewExpression(inner) && ts.isIdentifier(inner.expression) && bindingOf.has(inner.expression) && !bindingOf.get(inner.expression) && CONSTRUCTIBLE_GLOBALS.has(inner.expression.text)) return (inner.arguments ?? []).every(inertValue);
+    return false;
+  }
+
   for (const fn of model.functions) {
     const node = fn.node;
-    if (ts.isConstructorDeclaration(node)) impure[fn.index]!.push({ code: 'this', message: 'initialises a new object through this (a constructor)', node });
+    if (ts.isConstructorDeclaration(node)) impure[fn.index]!.push({ code: 'this', message: 'initialises a new object through this (a constructor)', node, ...(initializingCtors.has(fn) ? { initialization: true } : {}) });
     if (node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) impure[fn.index]!.push({ code: 'async', message: 'is async', node });
     if (node.asteriskToken) impure[fn.index]!.push({ code: 'generator', message: 'is a generator', node });
   }
@@ -666,17 +743,12 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
     }
   }
 
-  readsThroughGetters(model, impure, deps, skipped, stateCalls);
+  settleStateEffects(model, impure, deps, skipped, stateCalls, initializes);
   spread(model, impure, deps, throws, skipped);
   const calledParameters = called.map((positions) => (positions instanceof Set ? [...positions].sort((x, y) => x - y) : undefined));
-  return { impure, notes, receiver, mayThrow: throws, links, calledParameters, bindingOf, isFresh, geneAt, constantKind: (binding) => constants.kindOf(binding), isPrimitive: (expression) => isPrimitive(expression, bindingOf, 0) };
+  return { impure, notes, receiver, mayThrow: throws, links, calledParameters, captures, moduleLets, initializes, bindingOf, isFresh, geneAt, constantKind: (binding) => constants.kindOf(binding), isPrimitive: (expression) => isPrimitive(expression, bindingOf, 0) };
 }
 
-/**
- * A property read runs a getter when the object has one of that name. Without types, any getter of this file with that
- * name may be the one. A getter that only reads fields of its own object is no more than reading a property (the
- * object is the input); one with any other effect, itself or down its calls, makes every read of its name rest on it.
- */
 interface StateRead {
   fn: FunctionInfo;
   /** The getter read, or the method called. */
@@ -684,14 +756,22 @@ interface StateRead {
   node: ts.Node;
 }
 
-function readsThroughGetters(model: FileModel, impure: Fact[][], deps: Dependency[][], skipped: ReadonlySet<FunctionInfo>, calls: readonly StateRead[]): void {
+/**
+ * What only reads or initialises an object's own state, decided once every other effect is known:
+ * - a property read runs a getter when the object has one of that name; without types, any getter of this file with
+ *   that name may be the one. A getter (or a method called on a binding declared as a class) that only reads fields
+ *   of its own object is no more than reading a property (the object is the input); one with any other effect,
+ *   itself or down its calls, makes every such read rest on it;
+ * - a constructor of a class without a base class and with inert field initialisers, that only assigns `this.x` and
+ *   reads its fields, is pure (`initializes`); `new C(…)` stays impure (it hands out a new object with state).
+ */
+function settleStateEffects(model: FileModel, impure: Fact[][], deps: Dependency[][], skipped: ReadonlySet<FunctionInfo>, calls: readonly StateRead[], initializes: boolean[]): void {
   const getters = new Map<string, FunctionInfo[]>();
   for (const fn of model.functions) {
     if (fn.kind !== 'getter' || !ts.isGetAccessorDeclaration(fn.node)) continue;
     const name = propertyName(fn.node.name);
     if (name !== undefined) getters.set(name, [...(getters.get(name) ?? []), fn]);
   }
-  if (getters.size === 0 && calls.length === 0) return;
   const reads: StateRead[] = [...calls];
   if (getters.size > 0) {
     for (const { name, fn } of model.memberReads) {
@@ -700,8 +780,10 @@ function readsThroughGetters(model: FileModel, impure: Fact[][], deps: Dependenc
       for (const getter of getters.get(name.text) ?? []) if (getter !== fn) reads.push({ fn, target: getter, node: name });
     }
   }
-  // Effects other than reading the own object's fields, spread along calls and these reads.
-  const effectful = model.functions.map((fn) => skipped.has(fn) || impure[fn.index]!.some((fact) => !fact.stateRead));
+  const constructors = model.functions.filter((fn) => ts.isConstructorDeclaration(fn.node) && impure[fn.index]!.some((fact) => fact.initialization));
+  if (reads.length === 0 && constructors.length === 0) return;
+  // Effects other than reading the own object's fields and initialising a new one, spread along calls and these uses.
+  const effectful = model.functions.map((fn) => skipped.has(fn) || impure[fn.index]!.some((fact) => !fact.stateRead && !fact.initialization));
   const callers: FunctionInfo[][] = model.functions.map(() => []);
   model.functions.forEach((fn, index) => {
     for (const dep of deps[index]!) callers[dep.target.index]!.push(fn);
@@ -718,6 +800,11 @@ function readsThroughGetters(model: FileModel, impure: Fact[][], deps: Dependenc
   for (const { fn, target, node } of reads) {
     if (!effectful[target.index]) continue;
     for (const f of outward(fn)) deps[f.index]!.push({ target, node });
+  }
+  for (const fn of constructors) {
+    if (effectful[fn.index]) continue;
+    initializes[fn.index] = true;
+    impure[fn.index] = [];
   }
 }
 

@@ -136,7 +136,7 @@ test('impure: every source of non-determinism and every outside effect, each wit
     ['async', 'async function f() { return 1; }', 'async'],
     ['await', 'async function f(p: Promise<number>) { return await p; }', 'await'],
     ['generator', 'function* f() { yield 1; }', 'generator'],
-    ['outer let read', 'let n = 0; function f() { return n; }', 'reads-outer-mutable'],
+    ['outer let read', 'let n = 0; function f() { return n; } function g() { n++; }', 'reads-outer-mutable'],
     ['outer var write', 'var n = 0; function f() { n = 2; }', 'writes-outer'],
     ['parameter property write', 'function f(o: { x: number }) { o.x = 1; }', 'mutates-parameter'],
     ['parameter mutating method', 'function f(xs: number[]) { xs.push(1); }', 'mutates-parameter'],
@@ -410,7 +410,7 @@ test('receivers: this in a nested function, a field initializer or a constructor
 class A {
   readonly n = 1;
   f = () => this.n;
-  constructor() { this.n; }
+  constructor() { this.g(); }
   g() { return function (this: A) { return this.n; }; }
 }`);
   for (const name of ['A.f', 'A.constructor', 'A.g', 'A.g.<anonymous>']) assert.equal(gene(result, name).purity, 'impure', name);
@@ -488,4 +488,25 @@ class Box { private items: number[] = []; adder() { return (n: number) => this.i
   assert.equal(gene(result, 'runNow').purity, 'conditional');
   assert.equal(gene(result, 'eager').purity, 'impure');
   assert.equal(gene(result, 'Box.adder').purity, 'impure');
+});
+
+test('debatable cases reported pure carry their flag, and none of them is compiled', () => {
+  const file = join(fixtures, 'labelled-vscode', 'debatable.ts');
+  const result = extractGenes(file, readFileSync(file, 'utf8'));
+  const flagged = (name: string) => {
+    const g = gene(result, name);
+    return { purity: g.purity, standalone: g.standalone, initializesThis: g.initializesThis, readsModuleLet: g.readsModuleLet, numeric: g.numeric };
+  };
+  assert.deepEqual(flagged('indexOfLongest.width'), { purity: 'pure', standalone: false, initializesThis: false, readsModuleLet: false, numeric: false });
+  assert.equal(flagged('groupAdjacentBy.sameGroup').standalone, false);
+  assert.equal(flagged('groupAdjacentBy.sameGroup').purity, 'conditional');
+  assert.deepEqual(flagged('TextLength.constructor'), { purity: 'pure', standalone: true, initializesThis: true, readsModuleLet: false, numeric: false });
+  assert.equal(flagged('LineEdit.constructor').initializesThis, true);
+  assert.deepEqual({ ...flagged('isLittleEndian'), numeric: undefined }, { purity: 'pure', standalone: true, initializesThis: false, readsModuleLet: true, numeric: undefined });
+  for (const name of ['countAbove.above', 'firstRepeated.wasSeen', 'TracedRange.constructor', 'Stamped.constructor', 'NumberRange.constructor', 'defaultEol']) {
+    assert.equal(gene(result, name).purity, 'impure', name);
+    assert.equal(gene(result, name).initializesThis, false, name);
+  }
+  // The enclosing functions themselves are not closures.
+  assert.equal(gene(result, 'indexOfLongest').standalone, true);
 });
