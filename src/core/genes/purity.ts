@@ -825,7 +825,8 @@ function spread(model: FileModel, impure: Fact[][], deps: Dependency[][], throws
   const done = new Set<FunctionInfo>(queue);
   for (let i = 0; i < queue.length; i++) {
     const callee = queue[i]!;
-    const first = impure[callee.index]![0]!;
+    // The effect to name is one beyond reading its own object's fields.
+    const first = impure[callee.index]!.find((fact) => !fact.stateRead) ?? impure[callee.index]![0]!;
     const cause = first.cause ?? first.message;
     for (const { target: caller, node } of callers[callee.index]!) {
       if (caller === callee) continue;
