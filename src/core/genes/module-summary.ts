@@ -16,7 +16,7 @@ export type ExportEntry =
    * A class (its static methods) or a namespace (its exported members). `instance`: a class's methods and getters as
    * called on an instance (pure when they only read readonly primitive fields); fields are values.
    */
-  | { kind: 'container'; name: string; line: number; members: Record<string, ExportEntry>; instance?: Record<string, ExportEntry> }
+  | { kind: 'container'; name: string; line: number; members: Record<string, ExportEntry>; instance?: Record<string, ExportEntry>; initializes?: boolean }
   /** Anything else (a `let`, an object, an instance): reading it reads state that can change. */
   | { kind: 'value'; name: string; line: number }
   /** `export { a } from './x'` (imported `a`), `export * as ns from './x'` (imported `*`). */
@@ -82,7 +82,7 @@ export function summarize(inputs: SummaryInputs): ModuleSummary {
       case 'import':
         return binding.module !== undefined && binding.imported !== undefined ? { kind: 'reexport', specifier: binding.module, imported: binding.imported } : { kind: 'value', name, line: lineOf(declaration) };
       case 'class':
-        return { kind: 'container', name, line: lineOf(declaration), members: staticMethods(declaration as ts.ClassLikeDeclaration, name), instance: instanceMembers(declaration as ts.ClassLikeDeclaration, name) };
+        return { kind: 'container', name, line: lineOf(declaration), members: staticMethods(declaration as ts.ClassLikeDeclaration, name), instance: instanceMembers(declaration as ts.ClassLikeDeclaration, name), ...(initializingClass(declaration as ts.ClassLikeDeclaration) ? { initializes: true } : {}) };
       case 'namespace':
         return { kind: 'container', name, line: lineOf(declaration), members: namespaceMembers(binding, name) };
       case 'const': {
@@ -117,6 +117,12 @@ export function summarize(inputs: SummaryInputs): ModuleSummary {
       else if (!ts.isMethodDeclaration(member)) members[name] = { kind: 'value', name: `${prefix}.${name}`, line: lineOf(member) };
     }
     return members;
+  }
+
+  /** Its construction only initialises the new object: a constructor reported `initializesThis`. */
+  function initializingClass(cls: ts.ClassLikeDeclaration): boolean {
+    const ctor = cls.members.find((member) => ts.isConstructorDeclaration(member) && member.body !== undefined);
+    return ctor !== undefined && geneAt.get(ctor.getStart(sf))?.initializesThis === true;
   }
 
   function instanceMembers(cls: ts.ClassLikeDeclaration, prefix: string): Record<string, ExportEntry> {

@@ -423,7 +423,7 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
   for (const { kind, node, fn } of model.events) {
     switch (kind) {
       case 'this': {
-        const init = initializingCtors.has(fn) ? constructorUse(node) : undefined;
+        const init = initializingCtors.has(fn) ? (node.kind === ts.SyntaxKind.SuperKeyword ? superCall(node, fn) : constructorUse(node)) : undefined;
         if (init) {
           impure[fn.index]!.push({ code: 'this', node, ...init });
           break;
@@ -690,12 +690,49 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
     const parent = outer.parent;
     if (ts.isBinaryExpression(parent) && parent.left === outer && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) return { message: `initialises this.${access.name.text}`, initialization: true };
     if (isWriteTarget(outer) || (ts.isCallExpression(parent) && parent.expression === outer)) return undefined;
-    return { message: `reads this.${access.name.text}`, stateRead: true };
+    // Only a field of this class: an inherited one may be a getter of the base.
+    const cls = node.parent && enclosingClass(access);
+    return cls && declaresField(cls, access.name.text) ? { message: `reads this.${access.name.text}`, stateRead: true } : undefined;
   }
 
-  /** A class whose construction runs only its constructor: no base class, and instance field initialisers that do nothing. */
-  function plainClass(cls: ts.ClassLikeDeclaration): boolean {
-    if (cls.heritageClauses?.some((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)) return false;
+  /**
+   * `super(…)` in a constructor that may only initialise: the base class's construction must only initialise too —
+   * an error class, a class of this file (its constructor decides, or it is plain itself), or an imported class whose
+   * summary says so.
+   */
+  function superCall(node: ts.Node, fn: FunctionInfo): Pick<Fact, 'message' | 'initialization'> | undefined {
+    const self = skipOuterWrappers(node);
+    if (!ts.isCallExpression(self.parent) || self.parent.expression !== self) return undefined;
+    const base = baseClassOf(fn.node.parent as ts.ClassDeclaration);
+    if (!base) return undefined;
+    const message = `calls super(…) of ${base.text}`;
+    const binding = bindingOf.get(base);
+    if (!binding) return bindingOf.has(base) && ERROR_CLASSES.has(base.text) ? { message, initialization: true } : undefined;
+    if (binding.kind === 'class' && ts.isClassDeclaration(binding.declaration) && binding.writes.length === 0) {
+      const ctor = binding.declaration.members.find((member) => ts.isConstructorDeclaration(member) && member.body !== undefined);
+      const target = ctor && model.functionByNode.get(ctor);
+      if (target) {
+        deps[fn.index]!.push({ target, node }); // its effects, if any, are this constructor's
+        return { message, initialization: true };
+      }
+      return !ctor && plainClass(binding.declaration, 1) ? { message, initialization: true } : undefined;
+    }
+    if (binding.kind === 'import' && imports && binding.module !== undefined && binding.imported !== undefined) {
+      const meaning = imports.lookup(binding.module, binding.imported, []);
+      if (meaning.kind === 'export' && meaning.consumed === 0 && meaning.entry.kind === 'container' && meaning.entry.initializes) return { message, initialization: true };
+    }
+    return undefined;
+  }
+
+  /** A class whose construction runs only its constructor and its base's: instance field initialisers that do nothing. */
+  function plainClass(cls: ts.ClassLikeDeclaration, depth = 0): boolean {
+    const extended = cls.heritageClauses?.some((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword);
+    // A base class is decided by the constructor's super(…) call; without a constructor, only a plain base of this file.
+    if (extended && !cls.members.some((member) => ts.isConstructorDeclaration(member) && member.body !== undefined)) {
+      const base = baseClassOf(cls);
+      const binding = base && bindingOf.get(base);
+      if (!binding || binding.kind !== 'class' || depth > 8 || !ts.isClassDeclaration(binding.declaration) || binding.declaration.members.some(ts.isConstructorDeclaration) || !plainClass(binding.declaration, depth + 1)) return false;
+    }
     return cls.members.every((member) => !ts.isPropertyDeclaration(member) || !member.initializer || ts.getCombinedModifierFlags(member) & ts.ModifierFlags.Static || inertValue(member.initializer));
   }
 
@@ -988,6 +1025,29 @@ function unfrozen(node: ts.Node): ts.Node {
 function isInstanceofTarget(node: ts.Node): boolean {
   const outer = skipOuterWrappers(node);
   return ts.isBinaryExpression(outer.parent) && outer.parent.operatorToken.kind === ts.SyntaxKind.InstanceOfKeyword && outer.parent.right === outer;
+}
+
+const ERROR_CLASSES = new Set(['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError']);
+
+function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
+  let current: ts.Node | undefined = node;
+  while (current && !ts.isClassLike(current)) current = current.parent;
+  return current;
+}
+
+/** A property declaration or constructor parameter property of the class named `name`. */
+function declaresField(cls: ts.ClassLikeDeclaration, name: string): boolean {
+  return cls.members.some((member) =>
+    (ts.isPropertyDeclaration(member) && member.name !== undefined && propertyName(member.name) === name) ||
+    (ts.isConstructorDeclaration(member) && member.parameters.some((p) => ts.isParameterPropertyDeclaration(p, member) && ts.isIdentifier(p.name) && p.name.text === name)),
+  );
+}
+
+/** The class named in `extends Base` (a plain name), if any. */
+function baseClassOf(cls: ts.ClassLikeDeclaration): ts.Identifier | undefined {
+  const clause = cls.heritageClauses?.find((c) => c.token === ts.SyntaxKind.ExtendsKeyword);
+  const expression = clause?.types[0]?.expression;
+  return expression && ts.isIdentifier(expression) ? expression : undefined;
 }
 
 function isReceiverKeyword(node: ts.Node): boolean {
