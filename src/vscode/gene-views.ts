@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { FileAnalysis, GeneAnalysis } from '../core/analysis/pipeline';
-import { RECEIVER_MARK } from '../core/genes/types';
+import { verdictMarks } from '../core/genes/types';
 import { compareProteins } from '../core/protein/similarity';
 import type { AnalysisController } from './analysis-controller';
 import { affectsConfig, readConfig } from './config';
@@ -23,7 +23,7 @@ export function purityLabel(entry: GeneAnalysis): string {
     const where = entry.gene.reasons.map((r) => `${r.message.replace(/: pure only if.*$/, '')} (line ${r.line})`).join(', ');
     return `conditional: pure only if what it calls through parameters is${where ? ` — ${where}` : ''}`;
   }
-  return `pure${entry.gene.receiver ? ` · ${RECEIVER_MARK}` : ''}${entry.gene.numeric ? ' · numeric' : ''}${entry.gene.mayThrow ? ' · may throw' : ''}`;
+  return `${['pure', ...verdictMarks(entry.gene)].join(' · ')}${entry.gene.numeric ? ' · numeric' : ''}${entry.gene.mayThrow ? ' · may throw' : ''}`;
 }
 
 /** Genes of the same file that look alike (equal digests or cosine ≥ 0.85), best first. */

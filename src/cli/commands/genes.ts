@@ -1,7 +1,7 @@
 // `chimera genes <file…>`: every function of each file with its purity verdict and reasons.
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type FileGenes, type Gene, RECEIVER_MARK, decodeSource, extractGenes } from '../../core/genes';
+import { type FileGenes, type Gene, decodeSource, extractGenes, verdictMarks } from '../../core/genes';
 import { WorkspacePurity } from '../../core/genes/workspace-purity';
 import { type Command, UsageError } from '../command';
 import { GENES_SPEC } from '../analysis-specs';
@@ -58,7 +58,7 @@ async function extractFileGenes(file: string, maxBytes: number | undefined, work
 
 function verdict(gene: Gene): string {
   if (gene.purity !== 'impure') {
-    const marks = [gene.purity, gene.receiver ? RECEIVER_MARK : '', gene.numeric ? 'numeric' : '', gene.mayThrow ? 'may throw' : ''].filter(Boolean).join(' · ');
+    const marks = [gene.purity, ...verdictMarks(gene), gene.numeric ? 'numeric' : '', gene.mayThrow ? 'may throw' : ''].filter(Boolean).join(' · ');
     const condition = gene.reasons.length > 0 ? ` (${gene.reasons.map((r) => `${r.message}, line ${r.line}`).join('; ')})` : '';
     return marks + condition;
   }

@@ -15,7 +15,7 @@ import { PRODUCT } from '../product';
 import type { Finding } from './types';
 
 /** Bump when what is cached changes shape or meaning. */
-const CACHE_SCHEMA = 5;
+const CACHE_SCHEMA = 6;
 
 /** A file modified this recently (before it was hashed) is hashed again next time: its signature may not show a change. */
 export const RACY_MS = 2000;

@@ -34,6 +34,8 @@ export interface Binding {
   members: Scope | undefined;
   /** Module specifier of an import. */
   module: string | undefined;
+  /** An enum merged with this namespace (`enum Severity {…}` and `namespace Severity {…}`): its members are constants. */
+  mergedEnum?: ts.EnumDeclaration;
   /** What an import binds: the exported name, `default`, or `*` for the whole module (`import * as m`, `import m = require()`). */
   imported?: string;
 }
@@ -56,6 +58,12 @@ export interface Reference {
 
 export type EventKind = 'this' | 'await' | 'yield' | 'throw' | 'with' | 'jsx' | 'meta' | 'call' | 'new' | 'delete' | 'property-write';
 
+export interface MemberRead {
+  /** The property name as written: the name of a property access or of a destructuring element. */
+  name: ts.Identifier;
+  fn: FunctionInfo;
+}
+
 export interface Event {
   kind: EventKind;
   node: ts.Node;
@@ -70,6 +78,8 @@ export interface FileModel {
   functionByNode: Map<ts.Node, FunctionInfo>;
   references: Reference[];
   events: Event[];
+  /** Property names read inside functions (`p.name`, `const { name } = p`): a getter of that name may run. */
+  memberReads: MemberRead[];
   /** The module's own scope: what it declares, imports and exports. */
   fileScope: Scope;
 }
@@ -89,6 +99,7 @@ export function collect(sourceFile: ts.SourceFile, budget: Budget): CollectResul
   const functionByNode = new Map<ts.Node, FunctionInfo>();
   const references: Reference[] = [];
   const events: Event[] = [];
+  const memberReads: MemberRead[] = [];
   const fileScope = newScope(undefined, undefined, true);
   // Parallel stacks instead of one frame object per node: this walk runs over every node of every file.
   const nodes: ts.Node[] = [sourceFile];
@@ -120,6 +131,7 @@ export function collect(sourceFile: ts.SourceFile, budget: Budget): CollectResul
     const kind = node.kind;
     if (kind === IDENTIFIER) {
       if (isReferenceIdentifier(node as ts.Identifier)) references.push({ id: node as ts.Identifier, scope, fn });
+      else if (fn && isMemberReadName(node as ts.Identifier)) memberReads.push({ name: node as ts.Identifier, fn });
       continue;
     }
     const traits = KIND_TRAITS[kind]!;
@@ -165,7 +177,7 @@ export function collect(sourceFile: ts.SourceFile, budget: Budget): CollectResul
   functions.forEach((info, index) => {
     info.index = index;
   });
-  return { ok: true, model: { sourceFile, functions, bodiless, functionByNode, references, events, fileScope } };
+  return { ok: true, model: { sourceFile, functions, bodiless, functionByNode, references, events, memberReads, fileScope } };
 }
 
 const IDENTIFIER = ts.SyntaxKind.Identifier;
@@ -338,6 +350,15 @@ function declare(scope: Scope, name: string, kind: BindingKind, declaration: ts.
   const existing = scope.names.get(name);
   // An overload signature came first: the implementation is the binding's function.
   if (existing && kind === 'function' && existing.kind === 'function' && (existing.declaration as ts.FunctionDeclaration).body === undefined) existing.declaration = declaration;
+  if (existing && ((existing.kind === 'enum' && kind === 'namespace') || (existing.kind === 'namespace' && kind === 'enum'))) {
+    // A namespace merged with an enum: its functions are the namespace's, whichever declaration the walk met first.
+    if (kind === 'namespace') {
+      existing.mergedEnum = existing.declaration as ts.EnumDeclaration;
+      existing.kind = 'namespace';
+      existing.declaration = declaration;
+    } else existing.mergedEnum = declaration as ts.EnumDeclaration;
+    return existing;
+  }
   if (existing) {
     // Redeclared `var`: its initializer is just another assignment.
     if (kind === 'var' && extra?.initializer) existing.writes.push({ operator: ts.SyntaxKind.EqualsToken, value: extra.initializer });
@@ -528,6 +549,13 @@ export function skipInnerWrappers(node: ts.Node): ts.Node {
     current = current.expression;
   }
   return current;
+}
+
+/** The name of a property read from an object: `o.name`, or `{ name }` / `{ name: x }` in a destructuring pattern. */
+function isMemberReadName(id: ts.Identifier): boolean {
+  const parent = id.parent;
+  if (ts.isPropertyAccessExpression(parent)) return parent.name === id;
+  return ts.isBindingElement(parent) && ts.isObjectBindingPattern(parent.parent) && (parent.propertyName ?? parent.name) === id;
 }
 
 /** An identifier that names a value being used, not a declaration, property name, label or JSX tag. */

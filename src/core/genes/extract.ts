@@ -141,9 +141,12 @@ function analyzeModel(model: FileModel, text: string, result: FileGenes, imports
       end,
       purity: verdict,
       receiver,
+      standalone: !purity.captures[fn.index]!,
+      initializesThis: purity.initializes[fn.index]!,
+      readsModuleLet: isPure && purity.moduleLets[fn.index]!,
       mayThrow: purity.mayThrow[fn.index]!,
-      // Only unconditional genes without a receiver stand alone: what the compiler may take.
-      numeric: signature !== undefined && verdict === 'pure' && !receiver,
+      // Only unconditional genes without a receiver that stand alone: what the compiler may take.
+      numeric: signature !== undefined && verdict === 'pure' && !receiver && !purity.captures[fn.index]! && !purity.initializes[fn.index]!,
       params: paramsOf(fn, signature, sourceFile),
       returns: fn.node.type ? fn.node.type.getText(sourceFile) : (signature?.returns ?? null),
       reasons: reasonsOf(isPure ? [...conditions, ...purity.links[fn.index]!] : purity.impure[fn.index]!, locate, sourceFile),
@@ -151,7 +154,8 @@ function analyzeModel(model: FileModel, text: string, result: FileGenes, imports
     result.genes.push(gene);
   }
   result.skipped.sort((a, b) => a.start - b.start);
-  const summary = summarize({ model, genes: result.genes, bindingOf: purity.bindingOf, constantKind: purity.constantKind, isPrimitive: purity.isPrimitive });
+  const calledAt = new Map(functions.map((fn) => [fn.node.getStart(sourceFile), purity.calledParameters[fn.index]]));
+  const summary = summarize({ model, genes: result.genes, bindingOf: purity.bindingOf, constantKind: purity.constantKind, isPrimitive: purity.isPrimitive, calledParameters: (start) => calledAt.get(start) });
   return { genes: result, sourceFile, summary };
 }
 

@@ -48,6 +48,7 @@ export class ModuleConstants {
       if (/[gy]/.test(flags)) return 'stateful-regex';
       return !this.isExported(binding) && this.usedOnlyToMatch(binding) ? 'regex' : 'none';
     }
+    if (this.isPrimitiveCollection(init)) return !this.isExported(binding) && this.usedOnlyToLookUp(binding) ? 'table' : 'none';
     if (isFreezeCall(init)) return this.deepDepth(init.arguments[0]!, true) > 0 ? 'table' : 'none';
     const depth = this.deepDepth(init, false);
     if (depth === 0) return 'none';
@@ -102,6 +103,34 @@ export class ModuleConstants {
       }
       if (length >= depth) return true;
       return isReadOnlyPosition(outermost(top), length + 1 >= depth);
+    });
+  }
+
+  /** `new Map([[k, v], …])` or `new Set([k, …])` of the global Map or Set, keys and values primitives. */
+  private isPrimitiveCollection(init: ts.Expression): boolean {
+    if (!ts.isNewExpression(init) || !ts.isIdentifier(init.expression) || !this.bindingOf.has(init.expression) || this.bindingOf.get(init.expression)) return false;
+    const kind = init.expression.text;
+    if (kind !== 'Map' && kind !== 'Set') return false;
+    const args = init.arguments ?? [];
+    if (args.length === 0) return true;
+    const entries = skipWrappers(args[0]!);
+    if (args.length > 1 || !ts.isArrayLiteralExpression(entries)) return false;
+    return entries.elements.every((element) => {
+      if (kind === 'Set') return !ts.isSpreadElement(element) && this.isPrimitive(element);
+      const pair = skipWrappers(element);
+      return ts.isArrayLiteralExpression(pair) && pair.elements.length === 2 && pair.elements.every((part) => !ts.isSpreadElement(part) && this.isPrimitive(part));
+    });
+  }
+
+  /** Every use looks up: `T.get(k)`, `T.has(k)`, `T.size`. */
+  private usedOnlyToLookUp(binding: Binding): boolean {
+    return this.referencesOf(binding).every((id) => {
+      const parent = skipUp(id);
+      if (!ts.isPropertyAccessExpression(parent) || parent.expression !== outermost(id)) return false;
+      const member = parent.name.text;
+      if (member === 'size') return !isWriteTarget(outermost(parent));
+      const call = skipUp(parent);
+      return (member === 'get' || member === 'has') && ts.isCallExpression(call) && skipWrappers(call.expression) === parent;
     });
   }
 

@@ -6,12 +6,17 @@ import type { ConstantKind } from './module-constants';
 import type { Gene, Purity } from './types';
 
 export type ExportEntry =
-  | { kind: 'function'; name: string; line: number; purity: Purity; cause?: string }
+  /** `calls`: for a conditional function, the positions of the parameters it calls (only those). */
+  | { kind: 'function'; name: string; line: number; purity: Purity; cause?: string; calls?: number[]; accessor?: boolean }
   /** A primitive, an `as const` literal or a deep Object.freeze: reading it (or into it) is pure. A RegExp without g or y: so are test and exec. */
-  | { kind: 'constant'; name: string; line: number; regex?: boolean }
+  /** `moduleLet`: an exported `let` its file never reassigns (importers cannot): read as a constant, and said so. */
+  | { kind: 'constant'; name: string; line: number; regex?: boolean; moduleLet?: boolean }
   | { kind: 'enum'; name: string; line: number }
-  /** A class (its static methods) or a namespace (its exported members). */
-  | { kind: 'container'; name: string; line: number; members: Record<string, ExportEntry> }
+  /**
+   * A class (its static methods) or a namespace (its exported members). `instance`: a class's methods and getters as
+   * called on an instance (pure when they only read readonly primitive fields); fields are values.
+   */
+  | { kind: 'container'; name: string; line: number; members: Record<string, ExportEntry>; instance?: Record<string, ExportEntry>; initializes?: boolean }
   /** Anything else (a `let`, an object, an instance): reading it reads state that can change. */
   | { kind: 'value'; name: string; line: number }
   /** `export { a } from './x'` (imported `a`), `export * as ns from './x'` (imported `*`). */
@@ -47,6 +52,8 @@ interface SummaryInputs {
   bindingOf: ReadonlyMap<ts.Identifier, Binding | undefined>;
   constantKind(binding: Binding): ConstantKind;
   isPrimitive(expression: ts.Expression): boolean;
+  /** For a conditional gene (by start offset): the positions of the parameters it calls. */
+  calledParameters(start: number): number[] | undefined;
 }
 
 export function summarize(inputs: SummaryInputs): ModuleSummary {
@@ -61,7 +68,8 @@ export function summarize(inputs: SummaryInputs): ModuleSummary {
     const gene = geneAt.get(node.getStart(sf));
     if (!gene) return { kind: 'value', name, line: lineOf(node) };
     const cause = gene.purity === 'impure' ? gene.reasons[0]?.message : undefined;
-    return { kind: 'function', name, line: gene.line, purity: gene.receiver ? 'impure' : gene.purity, ...(cause ? { cause } : {}) };
+    const calls = gene.purity === 'conditional' && !gene.receiver ? inputs.calledParameters(gene.start) : undefined;
+    return { kind: 'function', name, line: gene.line, purity: gene.receiver ? 'impure' : gene.purity, ...(cause ? { cause } : {}), ...(calls ? { calls } : {}) };
   };
 
   const describe = (binding: Binding, name: string): ExportEntry => {
@@ -74,7 +82,7 @@ export function summarize(inputs: SummaryInputs): ModuleSummary {
       case 'import':
         return binding.module !== undefined && binding.imported !== undefined ? { kind: 'reexport', specifier: binding.module, imported: binding.imported } : { kind: 'value', name, line: lineOf(declaration) };
       case 'class':
-        return { kind: 'container', name, line: lineOf(declaration), members: staticMethods(declaration as ts.ClassLikeDeclaration, name) };
+        return { kind: 'container', name, line: lineOf(declaration), members: staticMethods(declaration as ts.ClassLikeDeclaration, name), instance: instanceMembers(declaration as ts.ClassLikeDeclaration, name), ...(initializingClass(declaration as ts.ClassLikeDeclaration) ? { initializes: true } : {}) };
       case 'namespace':
         return { kind: 'container', name, line: lineOf(declaration), members: namespaceMembers(binding, name) };
       case 'const': {
@@ -107,6 +115,34 @@ export function summarize(inputs: SummaryInputs): ModuleSummary {
       seen.add(name);
       if (ts.isMethodDeclaration(member) && member.body) members[name] = functionEntry(member, `${prefix}.${name}`);
       else if (!ts.isMethodDeclaration(member)) members[name] = { kind: 'value', name: `${prefix}.${name}`, line: lineOf(member) };
+    }
+    return members;
+  }
+
+  /** Its construction only initialises the new object: a constructor reported `initializesThis`. */
+  function initializingClass(cls: ts.ClassLikeDeclaration): boolean {
+    const ctor = cls.members.find((member) => ts.isConstructorDeclaration(member) && member.body !== undefined);
+    return ctor !== undefined && geneAt.get(ctor.getStart(sf))?.initializesThis === true;
+  }
+
+  function instanceMembers(cls: ts.ClassLikeDeclaration, prefix: string): Record<string, ExportEntry> {
+    const members = Object.create(null) as Record<string, ExportEntry>;
+    const seen = new Set<string>();
+    for (const member of cls.members) {
+      if (ts.getCombinedModifierFlags(member) & ts.ModifierFlags.Static || !member.name || !ts.isIdentifier(member.name)) continue;
+      if (ts.isMethodDeclaration(member) && !member.body) continue; // an overload signature
+      if (ts.isSetAccessorDeclaration(member)) continue; // reads and calls never run a setter
+      const name = member.name.text;
+      const qualified = `${prefix}.${name}`;
+      const gene = (ts.isMethodDeclaration(member) || ts.isGetAccessorDeclaration(member)) && member.body ? geneAt.get(member.getStart(sf)) : undefined;
+      if (seen.has(name) || !gene) {
+        members[name] = { kind: 'value', name: qualified, line: lineOf(member) };
+        seen.add(name);
+        continue;
+      }
+      seen.add(name);
+      const cause = gene.purity === 'impure' ? gene.reasons[0]?.message : undefined;
+      members[name] = { kind: 'function', name: qualified, line: gene.line, purity: gene.purity, ...(cause ? { cause } : {}), ...(ts.isGetAccessorDeclaration(member) ? { accessor: true } : {}) };
     }
     return members;
   }
@@ -158,13 +194,15 @@ export function summarize(inputs: SummaryInputs): ModuleSummary {
       for (const declaration of statement.declarationList.declarations) {
         if (!ts.isIdentifier(declaration.name)) continue;
         const binding = local(declaration.name.text);
-        if (binding) summary.exports[binding.name] = binding.writes.length > 0 || binding.kind !== 'const' ? { kind: 'value', name: binding.name, line: lineOf(declaration) } : describe(binding, binding.name);
+        if (!binding) continue;
+        if (binding.kind === 'let' && binding.writes.length === 0 && binding.initializer && !binding.destructured && inputs.isPrimitive(binding.initializer)) summary.exports[binding.name] = { kind: 'constant', name: binding.name, line: lineOf(declaration), moduleLet: true };
+        else summary.exports[binding.name] = binding.writes.length > 0 || binding.kind !== 'const' ? { kind: 'value', name: binding.name, line: lineOf(declaration) } : describe(binding, binding.name);
       }
       continue;
     }
     if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && isDefault) {
       if (ts.isFunctionDeclaration(statement)) summary.exports.default = statement.body ? functionEntry(statement, 'default') : { kind: 'value', name: 'default', line: lineOf(statement) };
-      else summary.exports.default = { kind: 'container', name: 'default', line: lineOf(statement), members: staticMethods(statement, statement.name?.text ?? 'default') };
+      else summary.exports.default = { kind: 'container', name: 'default', line: lineOf(statement), members: staticMethods(statement, statement.name?.text ?? 'default'), instance: instanceMembers(statement, statement.name?.text ?? 'default') };
       if (!statement.name) continue;
     }
     const name = (statement as ts.FunctionDeclaration | ts.ClassDeclaration | ts.EnumDeclaration | ts.ModuleDeclaration).name;

@@ -15,7 +15,7 @@ import {
   THROWING_GLOBALS,
 } from './builtins';
 import { type Binding, type FileModel, type FunctionInfo, type Scope, type Write, isAssignmentOperator, isGeneNode, skipInnerWrappers, skipOuterWrappers } from './collect';
-import { ReceiverModel } from './receiver';
+import { ReceiverModel, isWriteTarget } from './receiver';
 import type { ImportOracle } from './module-summary';
 import { type ConstantKind, ModuleConstants } from './module-constants';
 import type { ReasonCode, ReasonTarget } from './types';
@@ -28,6 +28,10 @@ export interface Fact {
   cause?: string;
   /** The function or constant of another file the fact is about. */
   target?: ReasonTarget;
+  /** Only reads a field of its own object (`this.count`): for a getter, no more than reading a property of the object. */
+  stateRead?: boolean;
+  /** Part of a constructor initialising its new object (`this.x = value`): no effect if that is all it does. */
+  initialization?: boolean;
 }
 
 export interface Dependency {
@@ -47,6 +51,14 @@ export interface PurityResult {
   mayThrow: boolean[];
   /** Per function index: the functions and constants of other files its pure verdict rests on (`imported-pure`). */
   links: Fact[][];
+  /** Per function index: it uses bindings of an enclosing function (a closure: pure only together with them, `standalone: false`). */
+  captures: boolean[];
+  /** Per function index: it reads module `let`s that nothing reassigns, as constants. */
+  moduleLets: boolean[];
+  /** Per function index: a constructor that only initialises its object (pure, `initializesThis`). */
+  initializes: boolean[];
+  /** Per function index of a conditional function: the positions of the parameters it calls (undefined: not only its own parameters). */
+  calledParameters: (number[] | undefined)[];
   bindingOf: Map<ts.Identifier, Binding | undefined>;
   isFresh(binding: Binding): boolean;
   constantKind(binding: Binding): ConstantKind;
@@ -62,7 +74,15 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
   const deps: Dependency[][] = Array.from({ length: count }, () => []);
   const throws: boolean[] = new Array<boolean>(count).fill(false);
   const receiver: boolean[] = new Array<boolean>(count).fill(false);
+  const captures: boolean[] = new Array<boolean>(count).fill(false);
+  const moduleLets: boolean[] = new Array<boolean>(count).fill(false);
+  const initializes: boolean[] = new Array<boolean>(count).fill(false);
+  const called: (Set<number> | 'unknown' | undefined)[] = new Array<Set<number> | 'unknown' | undefined>(count).fill(undefined);
+  /** Direct uses of genes of this file: a conditional one is only as pure as what it is handed. */
+  const uses: { fn: FunctionInfo; stop: FunctionInfo | undefined; target: FunctionInfo; node: ts.Node; checked: boolean }[] = [];
   const bindingOf = new Map<ts.Identifier, Binding | undefined>();
+  /** Methods called on a binding declared as a class of this file: decided as getter reads are. */
+  const stateCalls: StateRead[] = [];
   const sf = model.sourceFile;
 
   const writes: (Write | undefined)[] = [];
@@ -74,6 +94,22 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
     if (binding && write) binding.writes.push(write);
   }
 
+  // Bindings whose object some code of the file changes in place (`o.x = 1`, `delete o.x`, `o.push(x)`).
+  const mutated = new Set<Binding>();
+  for (const { kind, node } of model.events) {
+    let target: ts.Node | undefined;
+    if (kind === 'property-write') target = (node as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression;
+    else if (kind === 'delete') target = (node as ts.DeleteExpression).expression;
+    else if (kind === 'call') {
+      const callee = ts.isCallExpression(node) ? skipInnerWrappers(node.expression) : undefined;
+      if (callee && ts.isPropertyAccessExpression(callee) && MUTATING_METHODS.has(callee.name.text)) target = callee.expression;
+    }
+    let root = target && skipInnerWrappers(target);
+    while (root && (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root))) root = skipInnerWrappers(root.expression);
+    const binding = root && ts.isIdentifier(root) ? bindingOf.get(root) : undefined;
+    if (binding) mutated.add(binding);
+  }
+
   const freshMemo = new Map<Binding, boolean>();
   const isFresh = (binding: Binding): boolean => freshBinding(binding, freshMemo, bindingOf);
   const fresh = (expression: ts.Node): boolean => freshExpression(expression, freshMemo, bindingOf);
@@ -81,16 +117,17 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
 
   /** Records a fact on `from` and every function around it, stopping at the one that owns the binding involved. */
   const chain = (from: FunctionInfo, stop: FunctionInfo | undefined, code: ReasonCode, message: string, node: ts.Node) => {
-    for (let fn: FunctionInfo | undefined = from; fn && fn !== stop; fn = fn.parent) impure[fn.index]!.push({ code, message, node });
+    for (const fn of outward(from, stop)) impure[fn.index]!.push({ code, message, node });
   };
   const everywhere = (from: FunctionInfo, code: ReasonCode, message: string, node: ts.Node) => chain(from, undefined, code, message, node);
   const geneAt = new Map<ts.Node, FunctionInfo>();
   const depend = (from: FunctionInfo, stop: FunctionInfo | undefined, target: FunctionInfo, node: ts.Node) => {
     geneAt.set(node, target);
-    for (let fn: FunctionInfo | undefined = from; fn && fn !== stop; fn = fn.parent) deps[fn.index]!.push({ target, node });
+    if (target !== from) uses.push({ fn: from, stop, target, node, checked: false });
+    for (const fn of outward(from, stop)) deps[fn.index]!.push({ target, node });
   };
   const mayThrowFrom = (from: FunctionInfo) => {
-    for (let fn: FunctionInfo | undefined = from; fn; fn = fn.parent) throws[fn.index] = true;
+    for (const fn of outward(from)) throws[fn.index] = true;
   };
 
   // References: reads, writes and calls of names.
@@ -113,23 +150,21 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
     }
     const owner = binding.scope.owner;
     if (owner === fn && binding.kind !== 'param') return; // a local of this very function
+    if (owner && owner !== fn) for (const f of outward(fn, owner)) captures[f.index] = true;
     switch (binding.kind) {
       case 'param':
         if (owner !== fn && binding.writes.length > 0) chain(fn, owner, 'reads-outer-mutable', `reads ${name}, a parameter of an enclosing function that is reassigned`, id);
-        if (use === 'call') {
-          // A callback's parameters are filled by the call it is passed to (`fns.reduce((acc, f) => f(acc), x)`): the
-          // function making that call is as conditional as the callback.
-          const reach = callerOfCallback(owner);
-          let beyondOwner = false;
-          for (let f: FunctionInfo | undefined = fn; f; f = f.parent) {
-            const message = beyondOwner ? `passes on a callback that calls its parameter ${name}: pure only if the functions it is given are` : `calls parameter ${name}: pure only if the function passed in is`;
-            notes[f.index]!.push({ code: 'calls-parameter', message, node: id });
-            if (f === reach) break;
-            if (f === owner) beyondOwner = true;
-          }
-        }
+        if (use === 'call') noteCalledParameter(id, binding, fn, undefined);
         break;
       case 'let':
+        // Never reassigned: as good as a const (the issue's debatable case, flagged on the gene).
+        if (binding.writes.length === 0) {
+          if (!owner) for (const f of outward(fn)) moduleLets[f.index] = true;
+          classifyConst(id, binding, use, fn);
+          break;
+        }
+        chain(fn, owner, 'reads-outer-mutable', `reads ${name}, a let ${owner ? 'of an enclosing function' : 'of the module'} that can change`, id);
+        break;
       case 'var':
       case 'catch':
         chain(fn, owner, 'reads-outer-mutable', `reads ${name}, a ${binding.kind === 'catch' ? 'catch variable' : binding.kind} ${owner ? 'of an enclosing function' : 'of the module'} that can change`, id);
@@ -155,6 +190,63 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
       case 'import':
         classifyImport(id, binding, use, fn);
         break;
+    }
+  }
+
+  /**
+   * A call of parameter `id` (or, with `callee`, handing it to a function that calls it) makes `fn` conditional. A
+   * callback's parameters are filled by the call it is passed to (`fns.reduce((acc, f) => f(acc), x)`): the function
+   * making that call is as conditional as the callback.
+   */
+  function noteCalledParameter(id: ts.Identifier, binding: Binding, fn: FunctionInfo, callee: string | undefined): void {
+    const owner = binding.scope.owner;
+    const reach = callerOfCallback(owner);
+    const declaration = binding.declaration;
+    const position = owner && ts.isParameter(declaration) && ts.isIdentifier(declaration.name) && !declaration.dotDotDotToken ? owner.node.parameters.indexOf(declaration) : -1;
+    let beyondOwner = false;
+    for (let f: FunctionInfo | undefined = fn; f; f = f.parent) {
+      const message = beyondOwner
+        ? `passes on a callback that calls its parameter ${id.text}: pure only if the functions it is given are`
+        : callee
+          ? `passes parameter ${id.text} to ${callee}, which calls it: pure only if the function passed in is`
+          : `calls parameter ${id.text}: pure only if the function passed in is`;
+      notes[f.index]!.push({ code: 'calls-parameter', message, node: id });
+      const known = called[f.index];
+      if (f === owner && !beyondOwner && position >= 0 && known !== 'unknown') called[f.index] = (known ?? new Set<number>()).add(position);
+      else called[f.index] = 'unknown';
+      if (f === reach || returnedUncalled(f)) break;
+      if (f === owner) beyondOwner = true;
+    }
+  }
+
+  /**
+   * A call of a conditional function that calls the parameters at `positions`: pure when each function handed there
+   * is written inline (its own effects count here already) or is a name whose own verdict counts; conditional when
+   * it is a parameter; otherwise impure.
+   */
+  function checkHandedFunctions(call: ts.CallExpression, positions: readonly number[], fn: FunctionInfo, stop: FunctionInfo | undefined, callee: string): void {
+    for (const position of positions) {
+      const spread = call.arguments.findIndex((argument) => ts.isSpreadElement(argument));
+      const argument = call.arguments[position];
+      if (spread >= 0 && spread <= position) {
+        chain(fn, stop, 'calls-unknown', `spreads arguments into ${callee}, which calls the function at position ${position + 1}`, call);
+        continue;
+      }
+      if (!argument) continue;
+      const inner = skipInnerWrappers(argument);
+      if (model.functionByNode.has(inner) || inner.kind === ts.SyntaxKind.NullKeyword) continue;
+      if (ts.isIdentifier(inner)) {
+        const binding = bindingOf.get(inner);
+        if (binding?.kind === 'param') {
+          noteCalledParameter(inner, binding, fn, callee);
+          continue;
+        }
+        // A function of this file or an import: its own reference decides it (a conditional one as a value is impure).
+        if (binding && (binding.kind === 'function' || binding.kind === 'import')) continue;
+        if (binding?.kind === 'const' && binding.initializer && model.functionByNode.has(skipInnerWrappers(binding.initializer))) continue;
+        if (!binding && inner.text === 'undefined') continue;
+      }
+      chain(fn, stop, 'calls-unknown', `hands ${short(inner, sf)} to ${callee}, which calls it: not known to be pure`, argument);
     }
   }
 
@@ -187,17 +279,19 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
       case 'function':
         if (rest > 0) {
           chain(fn, owner, 'calls-unknown', `uses ${short(top, sf)}, a property of ${where}`, node);
-        } else if (entry.purity === 'pure') {
-          for (let f: FunctionInfo | undefined = fn; f && f !== owner; f = f.parent) links[f.index]!.push({ code: 'imported-pure', message: `${topUse === 'call' ? 'calls' : 'uses'} ${where}, pure`, node, target });
+        } else if (entry.purity === 'pure' || (entry.purity === 'conditional' && entry.calls && topUse === 'call' && ts.isCallExpression(top.parent))) {
+          if (entry.purity === 'conditional') checkHandedFunctions(top.parent as ts.CallExpression, entry.calls!, fn, owner, where);
+          for (const f of outward(fn, owner)) links[f.index]!.push({ code: 'imported-pure', message: `${topUse === 'call' ? 'calls' : 'uses'} ${where}, pure`, node, target });
         } else {
           const cause = entry.purity === 'conditional' ? 'pure only if the function passed in is' : entry.cause ?? 'impure';
-          for (let f: FunctionInfo | undefined = fn; f && f !== owner; f = f.parent) impure[f.index]!.push({ code: 'calls-impure', message: `uses ${where}, which is ${entry.purity === 'conditional' ? 'conditional' : 'impure'} (${cause})`, node, cause, target });
+          for (const f of outward(fn, owner)) impure[f.index]!.push({ code: 'calls-impure', message: `uses ${where}, which is ${entry.purity === 'conditional' ? 'conditional' : 'impure'} (${cause})`, node, cause, target });
         }
         return;
       case 'constant':
       case 'enum':
         if (topUse === 'read' || (topUse === 'call' && rest >= 1 && entry.kind === 'constant' && constantMethod(entry.regex === true, path[path.length - 1]!))) {
-          for (let f: FunctionInfo | undefined = fn; f && f !== owner; f = f.parent) links[f.index]!.push({ code: 'imported-pure', message: `reads ${where}, ${entry.kind === 'enum' ? 'an enum' : 'a constant'}`, node, target });
+          for (const f of outward(fn, owner)) links[f.index]!.push({ code: 'imported-pure', message: `reads ${where}, ${entry.kind === 'enum' ? 'an enum' : entry.moduleLet ? 'a let its module never reassigns' : 'a constant'}`, node, target });
+          if (entry.kind === 'constant' && entry.moduleLet) for (const f of outward(fn, owner)) moduleLets[f.index] = true;
         } else chain(fn, owner, 'calls-unknown', `uses ${short(top, sf)} as a function: ${where} is a constant`, node);
         return;
       case 'container':
@@ -214,6 +308,7 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
   function classifyGlobal(id: ts.Identifier, use: Use, fn: FunctionInfo): void {
     const name = id.text;
     const impureCode = IMPURE_GLOBALS.get(name);
+    if (impureCode === 'date' && isInstanceofTarget(id)) return; // `x instanceof Date` reads no clock
     if (impureCode) {
       everywhere(fn, impureCode, globalMessage(name, impureCode), id);
       return;
@@ -252,13 +347,18 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
         return;
       }
       if (use !== 'call' && isPrimitive(init, bindingOf, 0)) return;
-      if (ts.isObjectLiteralExpression(init) || ts.isClassExpression(init)) {
+      if (ts.isObjectLiteralExpression(init) || ts.isClassExpression(init) || frozenObjectLiteral(init)) {
         classifyMember(id, binding, use, fn);
         return;
       }
     }
     if (use === 'call') chain(fn, owner, 'calls-unknown', `calls ${id.text}, whose value this analysis cannot see`, id);
-    else chain(fn, owner, 'reads-outer-mutable', `reads ${id.text}, an object declared outside this function that can change`, id);
+    else if (!capturedUnchanged(binding, fn)) chain(fn, owner, 'reads-outer-mutable', `reads ${id.text}, an object declared outside this function that can change`, id);
+  }
+
+  /** A binding of an enclosing function that nothing reassigns and whose object no code of the file changes in place. */
+  function capturedUnchanged(binding: Binding, fn: FunctionInfo): boolean {
+    return binding.scope.owner !== undefined && binding.scope.owner !== fn && binding.writes.length === 0 && !mutated.has(binding);
   }
 
   /** `Easing.Quadratic.In(k)`, `Range.contains(r, p)`, `Util.helper()`: finds the gene a member path leads to. */
@@ -273,7 +373,7 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
     const topUse = path.length === 0 ? use : useOf(top as ts.Expression);
     if (path.length === 0) {
       // The class or namespace itself as a value (`x instanceof Range`); an object literal is shared mutable state.
-      if (binding.kind === 'const' && topUse !== 'new') chain(fn, owner, 'reads-outer-mutable', `reads ${id.text}, an object declared outside this function that can change`, id);
+      if ((binding.kind === 'const' || binding.kind === 'let') && topUse !== 'new' && !capturedUnchanged(binding, fn)) chain(fn, owner, 'reads-outer-mutable', `reads ${id.text}, an object declared outside this function that can change`, id);
       return;
     }
     const target = memberFunction(binding, path);
@@ -281,13 +381,14 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
       depend(fn, owner, target, top);
       return;
     }
+    if (binding.mergedEnum && !binding.members?.names.has(path[0]!) && binding.mergedEnum.members.some((m) => propertyName(m.name) === path[0]) && topUse === 'read') return; // an enum member
     const text = `${id.text}.${path.join('.')}`;
     if (topUse === 'call') chain(fn, owner, 'calls-unknown', `calls ${text}, which this analysis cannot resolve to a function of this file`, top);
-    else chain(fn, owner, 'reads-outer-mutable', `reads ${text}, a property of an object declared outside this function that can change`, top);
+    else if (!((binding.kind === 'const' || binding.kind === 'let') && capturedUnchanged(binding, fn))) chain(fn, owner, 'reads-outer-mutable', `reads ${text}, a property of an object declared outside this function that can change`, top);
   }
 
   function memberFunction(binding: Binding, path: string[]): FunctionInfo | undefined {
-    let container: ts.Node | undefined = binding.kind === 'const' ? binding.initializer && skipInnerWrappers(binding.initializer) : binding.declaration;
+    let container: ts.Node | undefined = binding.kind === 'const' ? binding.initializer && unfrozen(skipInnerWrappers(binding.initializer)) : binding.declaration;
     let members: Scope | undefined = binding.members;
     for (const segment of path) {
       if (!container) return undefined;
@@ -317,23 +418,33 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
   }
 
   const receivers = new ReceiverModel((expression) => isPrimitive(expression, bindingOf, 0));
+  // Constructors that may only initialise their object (checked once every effect is known).
+  const initializingCtors = new Set(model.functions.filter((fn) => ts.isConstructorDeclaration(fn.node) && ts.isClassDeclaration(fn.node.parent) && plainClass(fn.node.parent)));
   for (const { kind, node, fn } of model.events) {
     switch (kind) {
       case 'this': {
-        const use = receivers.classify(node, fn);
+        const init = initializingCtors.has(fn) ? (node.kind === ts.SyntaxKind.SuperKeyword ? superCall(node, fn) : constructorUse(node)) : undefined;
+        if (init) {
+          impure[fn.index]!.push({ code: 'this', node, ...init });
+          break;
+        }
+        let use = receivers.classify(node, fn);
+        if (use.kind === 'argument' && !callsKnownFunction(use.call)) use = { kind: 'impure', message: 'uses this as a value' };
         if (use.kind === 'impure') {
-          everywhere(fn, 'this', use.message, node);
+          for (const f of around(fn)) impure[f.index]!.push({ code: 'this', message: use.message, node, ...(use.stateRead ? { stateRead: true } : {}) });
           break;
         }
         // The method owns its receiver: arrows inside it share it, functions around the class do not.
-        for (let f: FunctionInfo | undefined = fn; f; f = f.parent) {
+        for (const f of around(fn)) {
           receiver[f.index] = true;
           if (f === use.method) break;
         }
         if (use.kind === 'method') {
           const target = model.functionByNode.get(use.target);
-          if (target) depend(fn, use.method.parent, target, use.access);
-          else everywhere(fn, 'this', `calls this.${use.target.name?.getText(sf) ?? '?'}, whose body this analysis cannot see`, node);
+          if (target) {
+            geneAt.set(use.access, target);
+            for (const f of around(fn, use.method.parent)) deps[f.index]!.push({ target, node: use.access });
+          } else for (const f of around(fn)) impure[f.index]!.push({ code: 'this', message: `calls this.${use.target.name?.getText(sf) ?? '?'}, whose body this analysis cannot see`, node });
         }
         break;
       }
@@ -371,6 +482,20 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
         classifyPropertyWrite(node as ts.PropertyAccessExpression | ts.ElementAccessExpression, fn, false);
         break;
     }
+  }
+
+  /**
+   * A call whose callee is a name (or a member path) of this file's functions, classes and namespaces, or an import:
+   * its reference decides whether that function is pure, so a receiver handed to it is only read (or the call is impure).
+   */
+  function callsKnownFunction(call: ts.CallExpression): boolean {
+    const callee = skipInnerWrappers(call.expression);
+    const root = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? rootIdentifier(callee) : undefined;
+    const binding = root && bindingOf.get(root);
+    if (!binding) return false;
+    if (binding.kind === 'function' || binding.kind === 'import') return true;
+    if ((binding.kind === 'class' || binding.kind === 'namespace') && callee !== root) return true;
+    return binding.kind === 'const' && callee === root && binding.initializer !== undefined && model.functionByNode.has(skipInnerWrappers(binding.initializer));
   }
 
   function rootIdentifier(expression: ts.Node): ts.Identifier | undefined {
@@ -423,7 +548,7 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
       return;
     }
     if (rootBinding && (rootBinding.kind === 'class' || rootBinding.kind === 'namespace' || rootBinding.kind === 'enum' || rootBinding.kind === 'import' || rootBinding.kind === 'function')) return;
-    if (rootBinding && rootBinding.kind === 'const' && rootBinding.scope.owner !== fn && rootBinding.initializer && ts.isObjectLiteralExpression(skipInnerWrappers(rootBinding.initializer))) return;
+    if (rootBinding && rootBinding.kind === 'const' && rootBinding.scope.owner !== fn && rootBinding.initializer && ts.isObjectLiteralExpression(unfrozen(skipInnerWrappers(rootBinding.initializer)))) return;
     if (rootBinding && !rootBinding.scope.owner && rootBinding.kind === 'const' && constants.kindOf(rootBinding) !== 'none') return; // its reference already decided
     const text = short(callee, sf);
     if (method === undefined) {
@@ -449,9 +574,57 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
       else everywhere(fn, 'writes-outer-property', why, node);
       return;
     }
+    if (ts.isIdentifier(receiver) && rootBinding && typedMethodCall(receiver, rootBinding, method, fn, callee)) return;
     if (NON_MUTATING_METHODS.has(method) && !declaredAsForeignType(receiver)) return;
     if (COLLECTION_READ_METHODS.has(method) && (isFreshValue(receiver) || declaredAsBuiltin(receiver))) return;
     everywhere(fn, 'calls-unknown', `calls ${text}(), which is not known to be pure`, node);
+  }
+
+  /** The class a binding is declared as (`range: OffsetRange`): of this file, or imported. */
+  function declaredClass(binding: Binding): Binding | undefined {
+    const type = binding.typeNode;
+    if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName) || type.typeArguments) return undefined;
+    // Types are not walked for references: the name is looked up from where the binding is declared.
+    const declared = resolve(binding.scope, type.typeName.text);
+    return declared && (declared.kind === 'class' || declared.kind === 'import') ? declared : undefined;
+  }
+
+  /**
+   * `range.contains(x)` on a binding declared as a class (read as final, as for receivers): the class's method decides,
+   * as a getter does for a read: one that only reads its object's fields reads the input.
+   */
+  function typedMethodCall(receiver: ts.Identifier, binding: Binding, method: string, fn: FunctionInfo, callee: ts.Node): boolean {
+    const declared = declaredClass(binding);
+    if (!declared) return false;
+    if (declared.kind === 'class') {
+      const members = (declared.declaration as ts.ClassLikeDeclaration).members.filter((m) => m.name !== undefined && propertyName(m.name) === method && !(ts.getCombinedModifierFlags(m) & ts.ModifierFlags.Static));
+      const bodies = members.filter((m) => (ts.isMethodDeclaration(m) || ts.isGetAccessorDeclaration(m)) && m.body !== undefined);
+      if (bodies.length !== 1 || !ts.isMethodDeclaration(bodies[0]!) || members.some((m) => !ts.isMethodDeclaration(m))) return false;
+      const target = model.functionByNode.get(bodies[0] as ts.MethodDeclaration);
+      if (!target || notes[target.index]!.length > 0) return false;
+      stateCalls.push({ fn, target, node: callee });
+      return true;
+    }
+    return importedInstanceMember(receiver, declared, method, fn, callee, 'call');
+  }
+
+  /** A method called, or a getter read, on a binding declared as an imported class: decided by that class's summary. */
+  function importedInstanceMember(receiver: ts.Identifier, declared: Binding, member: string, fn: FunctionInfo, node: ts.Node, use: 'call' | 'read'): boolean {
+    if (!imports || declared.module === undefined || declared.imported === undefined) return false;
+    const meaning = imports.lookup(declared.module, declared.imported, []);
+    if (meaning.kind !== 'export' || meaning.entry.kind !== 'container' || meaning.consumed !== 0) return false;
+    const entry = meaning.entry.instance?.[member];
+    if (!entry || entry.kind !== 'function' || (use === 'read' && !entry.accessor)) return false;
+    const target: ReasonTarget = { file: meaning.entry.file, line: entry.line, name: entry.name };
+    const where = `${entry.name} (${meaning.entry.file}:${entry.line})`;
+    const verb = use === 'call' ? 'calls' : 'reads';
+    if (entry.purity === 'pure') {
+      for (const f of outward(fn)) links[f.index]!.push({ code: 'imported-pure', message: `${verb} ${receiver.text}.${member}: ${where}, pure`, node, target });
+    } else {
+      const cause = entry.purity === 'conditional' ? 'pure only if the function passed in is' : entry.cause ?? 'impure';
+      for (const f of outward(fn)) impure[f.index]!.push({ code: 'calls-impure', message: `${verb} ${receiver.text}.${member}: ${where}, which is ${entry.purity} (${cause})`, node, cause, target });
+    }
+    return true;
   }
 
   /** A RegExp whose lastIndex nobody else sees: made in this call, or one without g and y in a binding nobody reassigns. */
@@ -508,15 +681,168 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
     everywhere(fn, 'new', `constructs ${short(callee, sf)}: only collections and errors are known to be pure`, node);
   }
 
+  /** `this.x = value` (initialising) or a read of a field, directly in a constructor; undefined for anything else. */
+  function constructorUse(node: ts.Node): Pick<Fact, 'message' | 'stateRead' | 'initialization'> | undefined {
+    const self = skipOuterWrappers(node);
+    const access = self.parent;
+    if (node.kind !== ts.SyntaxKind.ThisKeyword || !ts.isPropertyAccessExpression(access) || access.expression !== self) return undefined;
+    const outer = skipOuterWrappers(access);
+    const parent = outer.parent;
+    if (ts.isBinaryExpression(parent) && parent.left === outer && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) return { message: `initialises this.${access.name.text}`, initialization: true };
+    if (isWriteTarget(outer) || (ts.isCallExpression(parent) && parent.expression === outer)) return undefined;
+    // Only a field of this class: an inherited one may be a getter of the base.
+    const cls = node.parent && enclosingClass(access);
+    return cls && declaresField(cls, access.name.text) ? { message: `reads this.${access.name.text}`, stateRead: true } : undefined;
+  }
+
+  /**
+   * `super(…)` in a constructor that may only initialise: the base class's construction must only initialise too —
+   * an error class, a class of this file (its constructor decides, or it is plain itself), or an imported class whose
+   * summary says so.
+   */
+  function superCall(node: ts.Node, fn: FunctionInfo): Pick<Fact, 'message' | 'initialization'> | undefined {
+    const self = skipOuterWrappers(node);
+    if (!ts.isCallExpression(self.parent) || self.parent.expression !== self) return undefined;
+    const base = baseClassOf(fn.node.parent as ts.ClassDeclaration);
+    if (!base) return undefined;
+    const message = `calls super(…) of ${base.text}`;
+    const binding = bindingOf.get(base);
+    if (!binding) return bindingOf.has(base) && ERROR_CLASSES.has(base.text) ? { message, initialization: true } : undefined;
+    if (binding.kind === 'class' && ts.isClassDeclaration(binding.declaration) && binding.writes.length === 0) {
+      const ctor = binding.declaration.members.find((member) => ts.isConstructorDeclaration(member) && member.body !== undefined);
+      const target = ctor && model.functionByNode.get(ctor);
+      if (target) {
+        deps[fn.index]!.push({ target, node }); // its effects, if any, are this constructor's
+        return { message, initialization: true };
+      }
+      return !ctor && plainClass(binding.declaration, 1) ? { message, initialization: true } : undefined;
+    }
+    if (binding.kind === 'import' && imports && binding.module !== undefined && binding.imported !== undefined) {
+      const meaning = imports.lookup(binding.module, binding.imported, []);
+      if (meaning.kind === 'export' && meaning.consumed === 0 && meaning.entry.kind === 'container' && meaning.entry.initializes) return { message, initialization: true };
+    }
+    return undefined;
+  }
+
+  /** A class whose construction runs only its constructor and its base's: instance field initialisers that do nothing. */
+  function plainClass(cls: ts.ClassLikeDeclaration, depth = 0): boolean {
+    const extended = cls.heritageClauses?.some((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword);
+    // A base class is decided by the constructor's super(…) call; without a constructor, only a plain base of this file.
+    if (extended && !cls.members.some((member) => ts.isConstructorDeclaration(member) && member.body !== undefined)) {
+      const base = baseClassOf(cls);
+      const binding = base && bindingOf.get(base);
+      if (!binding || binding.kind !== 'class' || depth > 8 || !ts.isClassDeclaration(binding.declaration) || binding.declaration.members.some(ts.isConstructorDeclaration) || !plainClass(binding.declaration, depth + 1)) return false;
+    }
+    return cls.members.every((member) => !ts.isPropertyDeclaration(member) || !member.initializer || ts.getCombinedModifierFlags(member) & ts.ModifierFlags.Static || inertValue(member.initializer));
+  }
+
+  /** A value whose evaluation does nothing: primitives, functions (made, not run), literals and collections of such. */
+  function inertValue(expression: ts.Expression): boolean {
+    const inner = skipInnerWrappers(expression) as ts.Expression;
+    if (model.functionByNode.has(inner) || isPrimitive(inner, bindingOf, 0)) return true;
+    if (ts.isArrayLiteralExpression(inner)) return inner.elements.every((element) => !ts.isSpreadElement(element) && inertValue(element));
+    if (ts.isObjectLiteralExpression(inner)) return inner.properties.every((property) => ts.isPropertyAssignment(property) && !ts.isComputedPropertyName(property.name) && inertValue(property.initializer));
+    if (ts.isNewExpression(inner) && ts.isIdentifier(inner.expression) && bindingOf.has(inner.expression) && !bindingOf.get(inner.expression) && CONSTRUCTIBLE_GLOBALS.has(inner.expression.text)) return (inner.arguments ?? []).every(inertValue);
+    return false;
+  }
+
   for (const fn of model.functions) {
     const node = fn.node;
-    if (ts.isConstructorDeclaration(node)) impure[fn.index]!.push({ code: 'this', message: 'initialises a new object through this (a constructor)', node });
+    if (ts.isConstructorDeclaration(node)) impure[fn.index]!.push({ code: 'this', message: 'initialises a new object through this (a constructor)', node, ...(initializingCtors.has(fn) ? { initialization: true } : {}) });
     if (node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) impure[fn.index]!.push({ code: 'async', message: 'is async', node });
     if (node.asteriskToken) impure[fn.index]!.push({ code: 'generator', message: 'is a generator', node });
   }
 
+  // Conditional genes of this file used by others: what they are handed decides (new conditions can reveal more).
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const use of uses) {
+      if (use.checked || notes[use.target.index]!.length === 0) continue;
+      use.checked = true;
+      changed = true;
+      const positions = called[use.target.index];
+      const call = skipOuterWrappers(use.node).parent;
+      const name = use.target.name;
+      if (ts.isCallExpression(call) && skipOuterWrappers(use.node) === skipOuterWrappers(call.expression) && positions instanceof Set) checkHandedFunctions(call, [...positions], use.fn, use.stop, name);
+      else chain(use.fn, use.stop, 'calls-unknown', `uses ${name}, which is pure only if the functions it is given are, in a way this analysis cannot follow`, use.node);
+    }
+  }
+
+  // Getters of imported classes, read on a binding declared as one.
+  if (imports) {
+    for (const { name, fn } of model.memberReads) {
+      const access = name.parent;
+      if (!ts.isPropertyAccessExpression(access) || useOf(access) === 'call') continue;
+      const receiver = skipInnerWrappers(access.expression);
+      const binding = ts.isIdentifier(receiver) ? bindingOf.get(receiver) : undefined;
+      const declared = binding && declaredClass(binding);
+      if (declared?.kind === 'import') importedInstanceMember(receiver as ts.Identifier, declared, name.text, fn, access, 'read');
+    }
+  }
+
+  settleStateEffects(model, impure, deps, skipped, stateCalls, initializes);
   spread(model, impure, deps, throws, skipped);
-  return { impure, notes, receiver, mayThrow: throws, links, bindingOf, isFresh, geneAt, constantKind: (binding) => constants.kindOf(binding), isPrimitive: (expression) => isPrimitive(expression, bindingOf, 0) };
+  const calledParameters = called.map((positions) => (positions instanceof Set ? [...positions].sort((x, y) => x - y) : undefined));
+  return { impure, notes, receiver, mayThrow: throws, links, calledParameters, captures, moduleLets, initializes, bindingOf, isFresh, geneAt, constantKind: (binding) => constants.kindOf(binding), isPrimitive: (expression) => isPrimitive(expression, bindingOf, 0) };
+}
+
+interface StateRead {
+  fn: FunctionInfo;
+  /** The getter read, or the method called. */
+  target: FunctionInfo;
+  node: ts.Node;
+}
+
+/**
+ * What only reads or initialises an object's own state, decided once every other effect is known:
+ * - a property read runs a getter when the object has one of that name; without types, any getter of this file with
+ *   that name may be the one. A getter (or a method called on a binding declared as a class) that only reads fields
+ *   of its own object is no more than reading a property (the object is the input); one with any other effect,
+ *   itself or down its calls, makes every such read rest on it;
+ * - a constructor of a class without a base class and with inert field initialisers, that only assigns `this.x` and
+ *   reads its fields, is pure (`initializes`); `new C(…)` stays impure (it hands out a new object with state).
+ */
+function settleStateEffects(model: FileModel, impure: Fact[][], deps: Dependency[][], skipped: ReadonlySet<FunctionInfo>, calls: readonly StateRead[], initializes: boolean[]): void {
+  const getters = new Map<string, FunctionInfo[]>();
+  for (const fn of model.functions) {
+    if (fn.kind !== 'getter' || !ts.isGetAccessorDeclaration(fn.node)) continue;
+    const name = propertyName(fn.node.name);
+    if (name !== undefined) getters.set(name, [...(getters.get(name) ?? []), fn]);
+  }
+  const reads: StateRead[] = [...calls];
+  if (getters.size > 0) {
+    for (const { name, fn } of model.memberReads) {
+      const access = name.parent;
+      if (ts.isPropertyAccessExpression(access) && isReceiverKeyword(skipInnerWrappers(access.expression))) continue; // decided by the receiver model
+      for (const getter of getters.get(name.text) ?? []) if (getter !== fn) reads.push({ fn, target: getter, node: name });
+    }
+  }
+  const constructors = model.functions.filter((fn) => ts.isConstructorDeclaration(fn.node) && impure[fn.index]!.some((fact) => fact.initialization));
+  if (reads.length === 0 && constructors.length === 0) return;
+  // Effects other than reading the own object's fields and initialising a new one, spread along calls and these uses.
+  const effectful = model.functions.map((fn) => skipped.has(fn) || impure[fn.index]!.some((fact) => !fact.stateRead && !fact.initialization));
+  const callers: FunctionInfo[][] = model.functions.map(() => []);
+  model.functions.forEach((fn, index) => {
+    for (const dep of deps[index]!) callers[dep.target.index]!.push(fn);
+  });
+  for (const { fn, target } of reads) for (const f of outward(fn)) callers[target.index]!.push(f);
+  const queue = model.functions.filter((fn) => effectful[fn.index]);
+  for (let i = 0; i < queue.length; i++) {
+    for (const caller of callers[queue[i]!.index]!) {
+      if (effectful[caller.index]) continue;
+      effectful[caller.index] = true;
+      queue.push(caller);
+    }
+  }
+  for (const { fn, target, node } of reads) {
+    if (!effectful[target.index]) continue;
+    for (const f of outward(fn)) deps[f.index]!.push({ target, node });
+  }
+  for (const fn of constructors) {
+    if (effectful[fn.index]) continue;
+    initializes[fn.index] = true;
+    impure[fn.index] = [];
+  }
 }
 
 /** Impurity and mayThrow travel from callee to caller; recursion among pure genes stays pure. */
@@ -536,7 +862,8 @@ function spread(model: FileModel, impure: Fact[][], deps: Dependency[][], throws
   const done = new Set<FunctionInfo>(queue);
   for (let i = 0; i < queue.length; i++) {
     const callee = queue[i]!;
-    const first = impure[callee.index]![0]!;
+    // The effect to name is one beyond reading its own object's fields.
+    const first = impure[callee.index]!.find((fact) => !fact.stateRead) ?? impure[callee.index]![0]!;
     const cause = first.cause ?? first.message;
     for (const { target: caller, node } of callers[callee.index]!) {
       if (caller === callee) continue;
@@ -556,6 +883,52 @@ function spread(model: FileModel, impure: Fact[][], deps: Dependency[][], throws
       }
     }
   }
+}
+
+/**
+ * `from` and the functions around it, up to (not including) `stop`, that run its body when they run: a function
+ * returned without being called (`return (a, b) => cmp(a, b)`, a method of a returned object literal) runs later,
+ * so what it does is not done by the function returning it.
+ */
+function outward(from: FunctionInfo, stop?: FunctionInfo): FunctionInfo[] {
+  const result: FunctionInfo[] = [];
+  for (let fn: FunctionInfo | undefined = from; fn && fn !== stop; fn = fn.parent) {
+    result.push(fn);
+    if (returnedUncalled(fn)) break;
+  }
+  return result;
+}
+
+/** `from` and every function around it up to `stop`: a closure over the receiver that is handed out hands out the receiver. */
+function around(from: FunctionInfo, stop?: FunctionInfo): FunctionInfo[] {
+  const result: FunctionInfo[] = [];
+  for (let fn: FunctionInfo | undefined = from; fn && fn !== stop; fn = fn.parent) result.push(fn);
+  return result;
+}
+
+/** A function expression, arrow or object-literal member that its enclosing function returns as a value, uncalled. */
+function returnedUncalled(fn: FunctionInfo): boolean {
+  const parent = fn.parent;
+  if (!parent) return false;
+  let value: ts.Node = fn.node;
+  if (ts.isMethodDeclaration(value) || ts.isGetAccessorDeclaration(value) || ts.isSetAccessorDeclaration(value)) {
+    if (!ts.isObjectLiteralExpression(value.parent)) return false;
+    value = value.parent;
+  } else if (!ts.isArrowFunction(value) && !ts.isFunctionExpression(value)) return false;
+  for (;;) {
+    const outer = skipOuterWrappers(value);
+    const holder = outer.parent;
+    if (ts.isConditionalExpression(holder) && holder.condition !== outer) value = holder;
+    else if (ts.isPropertyAssignment(holder) && holder.initializer === outer && ts.isObjectLiteralExpression(holder.parent)) value = holder.parent;
+    else if (ts.isReturnStatement(holder)) return enclosingFunction(holder) === parent.node;
+    else return ts.isArrowFunction(holder) && holder.body === outer && holder === parent.node;
+  }
+}
+
+function enclosingFunction(node: ts.Node): ts.Node | undefined {
+  let current = node.parent;
+  while (current && !ts.isFunctionLike(current)) current = current.parent;
+  return current;
 }
 
 /** The outermost function that calls `fn` by passing it, directly or through callbacks, as an argument. */
@@ -636,6 +1009,51 @@ function resolve(scope: Scope | undefined, name: string): Binding | undefined {
   return undefined;
 }
 
+/** `Object.freeze({ … })` (of an object literal): the literal, whose members cannot be replaced. */
+function frozenObjectLiteral(node: ts.Node): ts.ObjectLiteralExpression | undefined {
+  if (!ts.isCallExpression(node) || node.arguments.length !== 1) return undefined;
+  const callee = node.expression;
+  if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression) || callee.expression.text !== 'Object' || callee.name.text !== 'freeze') return undefined;
+  const argument = skipInnerWrappers(node.arguments[0]!);
+  return ts.isObjectLiteralExpression(argument) ? argument : undefined;
+}
+
+function unfrozen(node: ts.Node): ts.Node {
+  return frozenObjectLiteral(node) ?? node;
+}
+
+function isInstanceofTarget(node: ts.Node): boolean {
+  const outer = skipOuterWrappers(node);
+  return ts.isBinaryExpression(outer.parent) && outer.parent.operatorToken.kind === ts.SyntaxKind.InstanceOfKeyword && outer.parent.right === outer;
+}
+
+const ERROR_CLASSES = new Set(['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError']);
+
+function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
+  let current: ts.Node | undefined = node;
+  while (current && !ts.isClassLike(current)) current = current.parent;
+  return current;
+}
+
+/** A property declaration or constructor parameter property of the class named `name`. */
+function declaresField(cls: ts.ClassLikeDeclaration, name: string): boolean {
+  return cls.members.some((member) =>
+    (ts.isPropertyDeclaration(member) && member.name !== undefined && propertyName(member.name) === name) ||
+    (ts.isConstructorDeclaration(member) && member.parameters.some((p) => ts.isParameterPropertyDeclaration(p, member) && ts.isIdentifier(p.name) && p.name.text === name)),
+  );
+}
+
+/** The class named in `extends Base` (a plain name), if any. */
+function baseClassOf(cls: ts.ClassLikeDeclaration): ts.Identifier | undefined {
+  const clause = cls.heritageClauses?.find((c) => c.token === ts.SyntaxKind.ExtendsKeyword);
+  const expression = clause?.types[0]?.expression;
+  return expression && ts.isIdentifier(expression) ? expression : undefined;
+}
+
+function isReceiverKeyword(node: ts.Node): boolean {
+  return node.kind === ts.SyntaxKind.ThisKeyword || node.kind === ts.SyntaxKind.SuperKeyword;
+}
+
 function propertyName(name: ts.PropertyName): string | undefined {
   return ts.isIdentifier(name) || ts.isPrivateIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) ? name.text : undefined;
 }
@@ -681,7 +1099,7 @@ function freshExpression(expression: ts.Node, memo: Map<Binding, boolean>, bindi
   const pending: ts.Node[] = [expression];
   while (pending.length > 0) {
     const node = skipInnerWrappers(pending.pop()!);
-    if (ts.isObjectLiteralExpression(node) || ts.isArrayLiteralExpression(node)) continue;
+    if (ts.isObjectLiteralExpression(node) || ts.isArrayLiteralExpression(node) || ts.isRegularExpressionLiteral(node)) continue;
     if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && !bindingOf.get(node.expression) && CONSTRUCTIBLE_GLOBALS.has(node.expression.text)) continue;
     if (ts.isConditionalExpression(node)) {
       pending.push(node.whenTrue, node.whenFalse);

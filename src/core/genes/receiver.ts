@@ -7,7 +7,10 @@ import { type FunctionInfo, isAssignmentOperator, propertyNameText, skipOuterWra
 export type ReceiverUse =
   | { kind: 'field'; method: FunctionInfo }
   | { kind: 'method'; method: FunctionInfo; target: ts.FunctionLikeDeclaration; access: ts.Node }
-  | { kind: 'impure'; message: string };
+  /** Handed as an argument to `call` (`Position.equals(this, other)`): as pure as the function called. */
+  | { kind: 'argument'; method: FunctionInfo; call: ts.CallExpression }
+  /** `stateRead`: only reads a field declared in this class (its own state, like reading a property of a parameter). */
+  | { kind: 'impure'; message: string; stateRead?: boolean };
 
 interface ClassMembers {
   /** Readonly instance fields (declared or constructor parameter properties) whose values are always primitives. */
@@ -15,6 +18,8 @@ interface ClassMembers {
   /** Instance methods and getters with a body, by name. */
   methods: Map<string, ts.FunctionLikeDeclaration>;
   getters: Map<string, ts.FunctionLikeDeclaration>;
+  /** Instance fields declared in the class (property declarations and constructor parameter properties). */
+  fields: Set<string>;
 }
 
 const PRIMITIVE_TYPE_KINDS = new Set<ts.SyntaxKind>([
@@ -39,6 +44,7 @@ export class ReceiverModel {
     while (method && method.kind === 'arrow') method = method.parent;
     if (!method || (method.kind !== 'method' && method.kind !== 'getter') || isStatic(method.node) || !ts.isClassLike(method.node.parent)) return { kind: 'impure', message: 'uses this' };
     const access = skipOuterWrappers(node).parent;
+    if (access && ts.isCallExpression(access) && access.arguments.includes(skipOuterWrappers(node) as ts.Expression)) return { kind: 'argument', method, call: access };
     if (!access || !ts.isPropertyAccessExpression(access) || skipOuterWrappers(access.expression) !== skipOuterWrappers(node)) return { kind: 'impure', message: 'uses this as a value' };
     const name = access.name.text;
     const members = this.membersOf(method.node.parent);
@@ -52,17 +58,18 @@ export class ReceiverModel {
     if (members.readonlyPrimitive.has(name)) return { kind: 'field', method };
     const getter = members.getters.get(name);
     if (getter) return { kind: 'method', method, target: getter, access };
-    return { kind: 'impure', message: `reads this.${name}, which is not a readonly field holding a primitive` };
+    return { kind: 'impure', message: `reads this.${name}, which is not a readonly field holding a primitive`, stateRead: members.fields.has(name) && !members.methods.has(name) };
   }
 
   private membersOf(cls: ts.ClassLikeDeclaration): ClassMembers {
     let members = this.classes.get(cls);
     if (members) return members;
-    members = { readonlyPrimitive: new Set(), methods: new Map(), getters: new Map() };
+    members = { readonlyPrimitive: new Set(), methods: new Map(), getters: new Map(), fields: new Set() };
     const setters = new Set<string>();
     for (const member of cls.members) {
       if (isStatic(member)) continue;
       const name = member.name && propertyNameText(member.name);
+      if (ts.isPropertyDeclaration(member) && name !== undefined) members.fields.add(name);
       if (ts.isPropertyDeclaration(member) && name !== undefined && isReadonly(member) && !member.questionToken) {
         if (member.type ? isPrimitiveType(member.type) : member.initializer !== undefined && this.isPrimitiveInit(member.initializer)) members.readonlyPrimitive.add(name);
       } else if (ts.isMethodDeclaration(member) && member.body && name !== undefined) {
@@ -73,12 +80,16 @@ export class ReceiverModel {
         setters.add(name);
       } else if (ts.isConstructorDeclaration(member)) {
         for (const parameter of member.parameters) {
+          if (ts.isIdentifier(parameter.name) && ts.isParameterPropertyDeclaration(parameter, member)) members.fields.add(parameter.name.text);
           if (ts.isIdentifier(parameter.name) && isReadonly(parameter) && parameter.type && isPrimitiveType(parameter.type) && !parameter.questionToken) members.readonlyPrimitive.add(parameter.name.text);
         }
       }
     }
     // A name declared twice (a field and a method, overloads with a getter and setter) is not a plain read.
-    for (const name of setters) members.getters.delete(name);
+    for (const name of setters) {
+      members.getters.delete(name);
+      members.fields.delete(name);
+    }
     this.classes.set(cls, members);
     return members;
   }

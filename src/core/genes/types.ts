@@ -54,6 +54,20 @@ export type ReasonCode =
 /** Reason codes that do not make a gene impure: they state what its purity depends on. */
 /** How a receiver-pure gene is described everywhere: `pure · reads only readonly fields`. */
 export const RECEIVER_MARK = 'reads only readonly fields';
+/** The marks of the issue's debatable cases reported pure, in lenses, hovers, the tree and the CLI. */
+export const CLOSURE_MARK = "closure over its enclosing function's values";
+export const INITIALIZES_MARK = 'only initialises this';
+export const MODULE_LET_MARK = 'reads module lets never reassigned';
+
+/** What a pure or conditional verdict rests on beyond its arguments, as marks after the verdict. */
+export function verdictMarks(gene: Pick<Gene, 'receiver' | 'standalone' | 'initializesThis' | 'readsModuleLet'>): string[] {
+  const marks: string[] = [];
+  if (gene.receiver) marks.push(RECEIVER_MARK);
+  if (gene.standalone === false) marks.push(CLOSURE_MARK);
+  if (gene.initializesThis) marks.push(INITIALIZES_MARK);
+  if (gene.readsModuleLet) marks.push(MODULE_LET_MARK);
+  return marks;
+}
 
 export const CONDITIONAL_CODES: ReadonlySet<ReasonCode> = new Set<ReasonCode>(['calls-parameter']);
 
@@ -102,6 +116,12 @@ export interface Gene extends GeneLocation {
   purity: Purity;
   /** Pure with respect to its receiver: it reads only readonly fields of `this` and calls only such methods. */
   receiver: boolean;
+  /** False for a closure: it uses bindings of an enclosing function (never-reassigned constants, lets and parameters), so it is pure only together with them and cannot stand alone. */
+  standalone: boolean;
+  /** A constructor that only initialises its new object (`this.x = …` of its parameters and constants): pure, but not a function to compile. */
+  initializesThis: boolean;
+  /** Pure reading module `let`s that nothing reassigns, as constants. */
+  readsModuleLet: boolean;
   mayThrow: boolean;
   /** Unconditionally pure without a receiver, and every parameter and the result are number or boolean: what the WASM compiler takes. */
   numeric: boolean;

@@ -431,7 +431,7 @@ function assumePure(summary: ModuleSummary): ModuleSummary {
     const out = Object.create(null) as Record<string, ExportEntry>;
     for (const [name, entry] of Object.entries(entries)) {
       if (entry.kind === 'function') out[name] = { kind: 'function', name: entry.name, line: entry.line, purity: 'pure' };
-      else if (entry.kind === 'container') out[name] = { ...entry, members: assume(entry.members) };
+      else if (entry.kind === 'container') out[name] = { ...entry, members: assume(entry.members), ...(entry.instance ? { instance: assume(entry.instance) } : {}) };
       else out[name] = entry;
     }
     return out;

@@ -136,7 +136,7 @@ test('impure: every source of non-determinism and every outside effect, each wit
     ['async', 'async function f() { return 1; }', 'async'],
     ['await', 'async function f(p: Promise<number>) { return await p; }', 'await'],
     ['generator', 'function* f() { yield 1; }', 'generator'],
-    ['outer let read', 'let n = 0; function f() { return n; }', 'reads-outer-mutable'],
+    ['outer let read', 'let n = 0; function f() { return n; } function g() { n++; }', 'reads-outer-mutable'],
     ['outer var write', 'var n = 0; function f() { n = 2; }', 'writes-outer'],
     ['parameter property write', 'function f(o: { x: number }) { o.x = 1; }', 'mutates-parameter'],
     ['parameter mutating method', 'function f(xs: number[]) { xs.push(1); }', 'mutates-parameter'],
@@ -355,11 +355,12 @@ test('accuracy on the VS Code-scale sets (monaco-editor, rxjs; one with imports 
     const report = labelledAccuracy(join(fixtures, set), analyseInWorkspace(join(fixtures, set)));
     printAccuracy(set, report);
     assert.deepEqual(report.impureCalledPure, [], set);
+    // labelled-cross-file's misses need whole-program facts (an exported table no importer changes, a call's result).
+    const goal = set === 'labelled-vscode' ? 0.95 : 0.9;
+    assert.ok(report.pureFound / report.pureLabelled >= goal, `${set}: labelled pure found pure: ${report.pureFound}/${report.pureLabelled}`);
     decided += report.decided;
   }
   assert.ok(decided >= 150, `the VS Code-scale sets have ${decided} non-debatable functions`);
-  // Known false pures of today's analysis, labelled and kept apart until they are fixed (see the fixtures' README).
-  printAccuracy('labelled-pending', labelledAccuracy(join(fixtures, 'labelled-pending')));
 });
 
 test('receivers: methods and getters reading readonly primitive fields and calling such methods are pure with receiver: true', () => {
@@ -409,7 +410,7 @@ test('receivers: this in a nested function, a field initializer or a constructor
 class A {
   readonly n = 1;
   f = () => this.n;
-  constructor() { this.n; }
+  constructor() { this.g(); }
   g() { return function (this: A) { return this.n; }; }
 }`);
   for (const name of ['A.f', 'A.constructor', 'A.g', 'A.g.<anonymous>']) assert.equal(gene(result, name).purity, 'impure', name);
@@ -449,4 +450,65 @@ function red() { return Color.Red; }`);
   for (const name of ['clampTo', 'isName', 'deep', 'readTable', 'readFrozen', 'isWord', 'strip', 'local', 'red']) assert.equal(gene(result, name).purity, 'pure', `${name}: ${JSON.stringify(gene(result, name).reasons)}`);
   for (const name of ['leak', 'deepButLeaked', 'bump', 'hand', 'readExported', 'readShallow', 'nextWord']) assert.equal(gene(result, name).purity, 'impure', name);
   assert.match(gene(result, 'nextWord').reasons[0]!.message, /g or y flag: its lastIndex is state shared/);
+});
+
+test('a property read rests on the getters of that name: one reading the clock makes it impure, one reading its own fields does not', () => {
+  const result = genesOf(`
+class Deadline {
+  private readonly start = Date.now();
+  constructor(private readonly budget: number) {}
+  get remaining() { return this.budget - (Date.now() - this.start); }
+}
+class Counter {
+  private items: number[] = [];
+  get size() { return this.items.length; }
+}
+export function isExpired(d: Deadline) { return d.remaining <= 0; }
+export function left({ remaining }: Deadline) { return remaining; }
+export function isEmpty(c: Counter) { return c.size === 0; }
+`);
+  assert.equal(gene(result, 'isExpired').purity, 'impure');
+  assert.match(gene(result, 'isExpired').reasons[0]!.message, /Deadline\.remaining.*Date/);
+  assert.equal(gene(result, 'left').purity, 'impure');
+  assert.equal(gene(result, 'isEmpty').purity, 'pure');
+});
+
+test('a function returned uncalled runs later: the factory is pure, the closure keeps its own verdict; one over this does not', () => {
+  const result = genesOf(`
+export function compareBy(sel: (x: number) => number, cmp: (a: number, b: number) => number) { return (a: number, b: number) => cmp(sel(a), sel(b)); }
+export function clock() { return () => Date.now(); }
+export function runNow(f: () => number) { return f(); }
+export function eager() { return [1].map(() => Date.now()); }
+class Box { private items: number[] = []; adder() { return (n: number) => this.items.push(n); } }
+`);
+  assert.equal(gene(result, 'compareBy').purity, 'pure');
+  assert.equal(gene(result, 'compareBy.<anonymous>').purity, 'conditional');
+  assert.equal(gene(result, 'clock').purity, 'pure');
+  assert.equal(gene(result, 'clock.<anonymous>').purity, 'impure');
+  assert.equal(gene(result, 'runNow').purity, 'conditional');
+  assert.equal(gene(result, 'eager').purity, 'impure');
+  assert.equal(gene(result, 'Box.adder').purity, 'impure');
+});
+
+test('debatable cases reported pure carry their flag, and none of them is compiled', () => {
+  const file = join(fixtures, 'labelled-vscode', 'debatable.ts');
+  const result = extractGenes(file, readFileSync(file, 'utf8'));
+  const flagged = (name: string) => {
+    const g = gene(result, name);
+    return { purity: g.purity, standalone: g.standalone, initializesThis: g.initializesThis, readsModuleLet: g.readsModuleLet, numeric: g.numeric };
+  };
+  assert.deepEqual(flagged('indexOfLongest.width'), { purity: 'pure', standalone: false, initializesThis: false, readsModuleLet: false, numeric: false });
+  assert.equal(flagged('groupAdjacentBy.sameGroup').standalone, false);
+  assert.equal(flagged('groupAdjacentBy.sameGroup').purity, 'conditional');
+  assert.deepEqual(flagged('TextLength.constructor'), { purity: 'pure', standalone: true, initializesThis: true, readsModuleLet: false, numeric: false });
+  assert.equal(flagged('LineEdit.constructor').initializesThis, true);
+  assert.equal(flagged('BugIndicatingError.constructor').initializesThis, true);
+  assert.equal(flagged('Selection.constructor').initializesThis, true);
+  assert.deepEqual({ ...flagged('isLittleEndian'), numeric: undefined }, { purity: 'pure', standalone: true, initializesThis: false, readsModuleLet: true, numeric: undefined });
+  for (const name of ['countAbove.above', 'firstRepeated.wasSeen', 'TracedRange.constructor', 'Stamped.constructor', 'NumberRange.constructor', 'TracedSelection.constructor', 'defaultEol']) {
+    assert.equal(gene(result, name).purity, 'impure', name);
+    assert.equal(gene(result, name).initializesThis, false, name);
+  }
+  // The enclosing functions themselves are not closures.
+  assert.equal(gene(result, 'indexOfLongest').standalone, true);
 });

@@ -120,7 +120,7 @@ test('declaration files, packages and unresolvable imports stay unknown; listed 
   assert.deepEqual(['useF', 'useG', 'useH', 'useJoin', 'useResolve'].map((name) => gene(genes, name).purity), ['impure', 'impure', 'impure', 'pure', 'impure']);
 });
 
-test('imported constants: primitives, as const, deep Object.freeze and enums read pure; lets, mutable objects and g-flag RegExps do not', () => {
+test('imported constants: primitives, as const, deep Object.freeze, enums and lets never reassigned read pure; reassigned lets, mutable objects and g-flag RegExps do not', () => {
   const root = workspace({
     'c.ts': [
       'export const MAX = 80;',
@@ -128,19 +128,22 @@ test('imported constants: primitives, as const, deep Object.freeze and enums rea
       'export const FROZEN = Object.freeze({ a: 1 });',
       'export const TABLE = { a: 1 };',
       'export let count = 0;',
+      'export let level = 0;',
+      'export function setLevel(v: number) { level = v; }',
       'export const WORD = /\\w+/g;',
       'export enum Kind { A, B }',
       'export const enum Flag { X = 1 }',
       '',
     ].join('\n'),
     'app.ts': [
-      `import { MAX, NAMES, FROZEN, TABLE, count, WORD, Kind, Flag } from './c';`,
+      `import { MAX, NAMES, FROZEN, TABLE, count, level, WORD, Kind, Flag } from './c';`,
       'export function max(x: number) { return x <= MAX; }',
       'export function names(x: string) { return NAMES.includes(x as never); }',
       'export function frozen() { return FROZEN.a; }',
       'export function kind(k: Kind) { return k === Kind.A || (k as number) === Flag.X; }',
       'export function table() { return TABLE.a; }',
       'export function counted() { return count; }',
+      'export function leveled() { return level; }',
       'export function word(s: string) { return WORD.test(s); }',
       '',
     ].join('\n'),
@@ -148,8 +151,9 @@ test('imported constants: primitives, as const, deep Object.freeze and enums rea
   const genes = new WorkspacePurity({ root }).analyse(join(root, 'app.ts')).genes;
   assert.deepEqual(
     Object.fromEntries(genes.genes.map((g) => [g.name, g.purity])),
-    { max: 'pure', names: 'pure', frozen: 'pure', kind: 'pure', table: 'impure', counted: 'impure', word: 'impure' },
+    { max: 'pure', names: 'pure', frozen: 'pure', kind: 'pure', table: 'impure', counted: 'pure', leveled: 'impure', word: 'impure' },
   );
+  assert.deepEqual(genes.genes.filter((g) => g.readsModuleLet).map((g) => g.name), ['counted']);
 });
 
 test('class statics, namespaces, barrels (export … from, export *) and namespace imports resolve to the declaring file', () => {
