@@ -1,14 +1,17 @@
 import type { Gene } from '../genes/types';
 
 const SCALAR_TYPES = new Set(['number', 'boolean', 'string']);
+/** Results without a value (`void`, `undefined`, `null`) and a string that may be undefined (pointer 0). */
+const RESULT_TYPES = new Set([...SCALAR_TYPES, 'void', 'undefined', 'null', 'string | undefined', 'undefined | string']);
 
 /**
  * Whether the compiler should try a gene: unconditionally pure, unable to throw, no receiver, and every parameter
- * and the result number, boolean or string (declared, or inferred for numeric genes). An unannotated result is
- * tried too: the compiler infers it from the returns and refuses what it cannot type.
+ * number, boolean or string (declared, or inferred for numeric genes), the result one of those or none (`void`,
+ * `undefined`, `null`, `string | undefined`). An unannotated result is tried too: the compiler infers it from the
+ * returns and refuses what it cannot type.
  */
 export function isCompileCandidate(gene: Gene): boolean {
   if (gene.purity !== 'pure' || gene.mayThrow || gene.receiver) return false;
   if (gene.numeric) return true;
-  return gene.params.every((p) => p.type !== null && SCALAR_TYPES.has(p.type)) && (gene.returns === null || SCALAR_TYPES.has(gene.returns));
+  return gene.params.every((p) => p.type !== null && SCALAR_TYPES.has(p.type)) && (gene.returns === null || RESULT_TYPES.has(gene.returns));
 }

@@ -8,12 +8,12 @@ import { FUEL_GLOBAL, STATUS_GLOBAL, findHostImport } from '../wasm-abi';
 import { GENE_MEMORY_MAX_PAGES, HEAP_BASE_GLOBAL, HEAP_GLOBAL, MEMORY_EXPORT } from '../wasm-string-abi';
 import { ModuleStrings } from './strings/module-strings';
 import type { StringHelperName } from './strings/runtime';
-import { type CalleeInfo, FunctionCompiler, type ModuleServices, type OuterValue, type ParameterPlan, Refusal, typeFromAnnotation, valTypeOf } from './function-compiler';
+import { type CalleeInfo, FunctionCompiler, type ModuleServices, type OuterValue, type ParameterPlan, Refusal, resultFromAnnotation, typeFromAnnotation, valTypeOf } from './function-compiler';
 import { ModuleScope } from './module-scope';
 import { type InferredParameter, unannotatedReturnType, inferredParameter, specialisationOf } from './infer-types';
 import * as helpers from './runtime-helpers';
 import { CodeBuffer, type DefinedFunction, type FunctionRef, type ImportedFunction, ValType, encodeModule } from './wasm-encoder';
-import type { CompileResult, CompiledGene, FunctionSourceMap, GeneDependency, GeneEntry, GeneType } from './types';
+import type { CompileResult, CompiledGene, FunctionSourceMap, GeneDependency, GeneEntry, ResultType } from './types';
 
 export interface CompileOptions {
   /** Export name of the gene; by default its qualified name (`clamp`, `Easing.Quadratic.In`). */
@@ -99,8 +99,8 @@ class ModuleBuilder implements ModuleServices {
     });
     fn = { node, name, ref: { index: -1 }, params, required, compiler: undefined, adapters: new Map() };
     this.functions.set(node, fn);
-    const annotated = node.type ? typeFromAnnotation(node.type) : unannotatedReturnType(node);
-    if (annotated === 'other') throw new Refusal(node.type!, 'return type', `returns ${node.type!.getText()}, not number or boolean`);
+    const annotated = node.type ? resultFromAnnotation(node.type) : unannotatedReturnType(node);
+    if (annotated === 'other') throw new Refusal(node.type!, 'return type', `returns ${node.type!.getText()}, not number, boolean or string`);
     const compiler = new FunctionCompiler(this, node, params, annotated);
     fn.compiler = compiler;
     compiler.chargeFuel();
@@ -177,7 +177,7 @@ class ModuleBuilder implements ModuleServices {
     const functions: DefinedFunction[] = [];
     const sourceMap: FunctionSourceMap[] = [];
     const lineOf = (offset: number) => this.sourceFile.getLineAndCharacterOfPosition(offset).line + 1;
-    const signatureOf = (params: readonly ParameterPlan[], result: GeneType) => ({ params: params.map((p) => valTypeOf(p.type)), results: [valTypeOf(result)] });
+    const signatureOf = (params: readonly ParameterPlan[], result: ResultType) => ({ params: params.map((p) => valTypeOf(p.type)), results: [valTypeOf(result)] });
     const add = (name: string, compiler: FunctionCompiler, params: readonly ParameterPlan[], ref: FunctionRef, node: ts.Node) => {
       ref.index = imports.length + functions.length;
       functions.push({ name, type: signatureOf(params, compiler.resultType!), locals: compiler.localTypes, localNames: compiler.localNames, code: compiler.code });

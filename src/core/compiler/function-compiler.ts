@@ -6,7 +6,7 @@
 import ts from 'typescript';
 import { CodeBuffer, type FunctionRef, Op, ValType } from './wasm-encoder';
 import { canCompleteNormally } from '../genes/control-flow';
-import type { GeneType } from './types';
+import type { GeneType, ResultType } from './types';
 import * as strings from './strings/string-expressions';
 import type { StringHelperName } from './strings/runtime';
 
@@ -22,7 +22,7 @@ export class Refusal extends Error {
 }
 
 /** Numbers are f64; booleans i32 (0 or 1); strings an i32 pointer into linear memory (0 is undefined). */
-export const valTypeOf = (type: GeneType): ValType => (type === 'number' ? ValType.F64 : ValType.I32);
+export const valTypeOf = (type: ResultType): ValType => (type === 'number' ? ValType.F64 : ValType.I32);
 
 /** What a function compiler needs from the module being built: other genes, imports, helpers, module scope. */
 export interface ModuleServices {
@@ -47,7 +47,7 @@ export interface CalleeInfo {
   ref: FunctionRef;
   params: readonly GeneType[];
   /** Undefined while a recursive callee has not yet reached its first return. */
-  result: GeneType | undefined;
+  result: ResultType | undefined;
 }
 
 interface Local {
@@ -80,6 +80,18 @@ const TYPE_KEYWORDS: Partial<Record<ts.SyntaxKind, GeneType>> = {
 export function typeFromAnnotation(type: ts.TypeNode | undefined): GeneType | undefined | 'other' {
   if (!type) return undefined;
   return TYPE_KEYWORDS[type.kind] ?? 'other';
+}
+
+/** A return type annotation: a value type, `void`/`undefined`, `null`, or `string | undefined` (pointer 0 is undefined). */
+export function resultFromAnnotation(type: ts.TypeNode): ResultType | 'other' {
+  if (ts.isParenthesizedTypeNode(type)) return resultFromAnnotation(type.type);
+  if (type.kind === ts.SyntaxKind.VoidKeyword || type.kind === ts.SyntaxKind.UndefinedKeyword) return 'undefined';
+  if (ts.isLiteralTypeNode(type) && type.literal.kind === ts.SyntaxKind.NullKeyword) return 'null';
+  if (ts.isUnionTypeNode(type) && type.types.length === 2) {
+    const parts = type.types.map(resultFromAnnotation);
+    if (parts.includes('string') && parts.includes('undefined')) return 'string';
+  }
+  return typeFromAnnotation(type) ?? 'other';
 }
 
 const MATH_CONSTANTS: Record<string, number> = {
@@ -124,7 +136,7 @@ export class FunctionCompiler implements strings.StringCompilerHost {
   code = new CodeBuffer();
   readonly localTypes: ValType[] = [];
   readonly localNames: string[] = [];
-  resultType: GeneType | undefined;
+  resultType: ResultType | undefined;
   private readonly scopes: Map<string, Local>[] = [];
   private readonly control: ControlFrame[] = [];
   private depth = 0;
@@ -139,7 +151,7 @@ export class FunctionCompiler implements strings.StringCompilerHost {
     /** The function node whose outer names are resolved (module scope of the gene). */
     private readonly owner: ts.Node,
     params: readonly { name: string; type: GeneType }[],
-    resultType: GeneType | undefined,
+    resultType: ResultType | undefined,
   ) {
     this.resultType = resultType;
     this.scopes.push(new Map());
@@ -201,13 +213,40 @@ export class FunctionCompiler implements strings.StringCompilerHost {
     if (ts.isBlock(body)) {
       this.hoistVars(body);
       this.statements(body.statements);
-      if (canCompleteNormally(body)) throw new Refusal(body, 'missing return', 'the function can end without `return`, so it may return undefined');
-      // Every path returned; the validator still wants the stack typed at the end.
-      this.code.op(Op.unreachable);
+      if (canCompleteNormally(body)) {
+        // Falling off the end returns undefined: the whole result of a function without a value, pointer 0 of a string.
+        if (this.resultType !== undefined && this.resultType !== 'undefined' && this.resultType !== 'string') {
+          throw new Refusal(body, 'missing return', `the function can end without \`return\`, so it may return undefined instead of a ${this.resultType}`);
+        }
+        this.code.i32(0);
+        this.noteReturn('undefined', body);
+      } else {
+        // Every path returned; the validator still wants the stack typed at the end.
+        this.code.op(Op.unreachable);
+      }
     } else {
-      const type = this.expression(body);
-      this.noteReturn(type, body);
+      this.returnValue(body);
     }
+  }
+
+  /** The value of `return value` or of an arrow's expression body, left on the stack. */
+  private returnValue(value: ts.Expression): void {
+    const unit = this.unitValue(value);
+    if (unit) {
+      this.code.i32(0);
+      this.noteReturn(unit, value);
+    } else {
+      this.noteReturn(this.expression(value), value);
+    }
+  }
+
+  /** `undefined`, `void 0` or `null`: values a gene may return but that never flow into expressions. */
+  private unitValue(node: ts.Expression): 'undefined' | 'null' | undefined {
+    const inner = unparenthesized(node);
+    if (inner.kind === ts.SyntaxKind.NullKeyword) return 'null';
+    if (ts.isVoidExpression(inner) && ts.isNumericLiteral(unparenthesized(inner.expression))) return 'undefined';
+    if (!ts.isIdentifier(inner) || inner.text !== 'undefined' || this.lookupLocal('undefined')) return undefined;
+    return this.services.resolveOuter(this.owner, 'undefined', inner).kind === 'global' ? 'undefined' : undefined;
   }
 
   /** A default parameter value, evaluated into the parameter's local in an arity adapter. */
@@ -230,9 +269,12 @@ export class FunctionCompiler implements strings.StringCompilerHost {
     }
   }
 
-  private noteReturn(type: GeneType, at: ts.Node): void {
-    if (this.resultType === undefined) this.resultType = type;
-    else if (this.resultType !== type) throw new Refusal(at, 'mixed return types', `returns a ${type} where the function returns a ${this.resultType}`);
+  private noteReturn(type: ResultType, at: ts.Node): void {
+    const current = this.resultType;
+    if (current === undefined || current === type) this.resultType = type;
+    // A string result is pointer 0 for undefined, which every returned undefined already is.
+    else if (current === 'undefined' && type === 'string') this.resultType = 'string';
+    else if (!(current === 'string' && type === 'undefined')) throw new Refusal(at, 'mixed return types', `returns ${type === 'undefined' || type === 'null' ? type : `a ${type}`} where the function returns ${current === 'undefined' || current === 'null' ? current : `a ${current}`}`);
   }
 
   // ---- statements ------------------------------------------------------------------------------
@@ -332,8 +374,11 @@ export class FunctionCompiler implements strings.StringCompilerHost {
       }
       case ts.SyntaxKind.ReturnStatement: {
         const value = (node as ts.ReturnStatement).expression;
-        if (!value) throw new Refusal(node, 'return without value', '`return;` returns undefined');
-        this.noteReturn(this.expression(value), value);
+        if (value) this.returnValue(value);
+        else {
+          this.code.i32(0);
+          this.noteReturn('undefined', node);
+        }
         this.code.op(Op.return);
         break;
       }
@@ -1024,8 +1069,14 @@ export class FunctionCompiler implements strings.StringCompilerHost {
 
   private conditional(node: ts.ConditionalExpression): GeneType {
     this.condition(node.condition);
-    const whenTrue = this.compileApart(node.whenTrue);
-    const whenFalse = this.compileApart(node.whenFalse);
+    // `c ? text : undefined`: a string that may be undefined is pointer 0, as `s[i]` off the string is.
+    const branch = (side: ts.Expression, other: ts.Expression) => (this.unitValue(side) === 'undefined' && this.unitValue(other) === undefined ? undefined : this.compileApart(side));
+    let whenTrue = branch(node.whenTrue, node.whenFalse);
+    let whenFalse = branch(node.whenFalse, node.whenTrue);
+    const undefinedString = (): { type: GeneType; code: CodeBuffer } => ({ type: 'string', code: new CodeBuffer().i32(0) });
+    if (!whenTrue && whenFalse?.type === 'string') whenTrue = undefinedString();
+    if (!whenFalse && whenTrue?.type === 'string') whenFalse = undefinedString();
+    if (!whenTrue || !whenFalse) throw new Refusal(node, 'undefined', 'only a string branch can stand beside undefined');
     if (whenTrue.type !== whenFalse.type) throw new Refusal(node, 'mixed ?:', `the branches are a ${whenTrue.type} and a ${whenFalse.type}`);
     this.code.open(Op.if, valTypeOf(whenTrue.type)).append(whenTrue.code).op(Op.else).append(whenFalse.code).op(Op.end);
     return whenTrue.type;
@@ -1058,9 +1109,11 @@ export class FunctionCompiler implements strings.StringCompilerHost {
       const type = this.expression(argument);
       if (type !== target.params[index]) throw new Refusal(argument, 'argument type', `passes a ${type} where '${outer.name}' takes a ${target.params[index]}`);
     });
-    if (target.result === undefined) throw new Refusal(node, 'recursive call before return type', `'${outer.name}' is recursive and has no return type annotation; annotate it`);
+    const result = target.result;
+    if (result === undefined) throw new Refusal(node, 'recursive call before return type', `'${outer.name}' is recursive and has no return type annotation; annotate it`);
+    if (result === 'undefined' || result === 'null') throw new Refusal(node, 'call without a value', `'${outer.name}' returns ${result}, which expressions do not take`);
     this.code.call(target.ref);
-    return target.result;
+    return result;
   }
 
   private arguments(node: ts.CallExpression, count: number, what: string): void {

@@ -9,8 +9,8 @@ import type { CompiledGene } from './types';
 import type { GeneValue } from './values';
 
 export type RunOutcome =
-  /** `value` is undefined only for a string result that is undefined (`s[i]` off the string). */
-  | { verdict: 'ok'; value: GeneValue | undefined; fuelUsed: number }
+  /** `value` is undefined for a string result that is undefined (`s[i]` off the string) or a gene without a value; null for a `null` result. */
+  | { verdict: 'ok'; value: GeneValue | undefined | null; fuelUsed: number }
   | { verdict: 'out-of-fuel' | 'trap' | 'stack-overflow' | 'unsupported' | 'memory-limit'; message: string }
   // Only when the sandbox stands behind the executor (src/core/sandbox/sandbox-executor.ts):
   | { verdict: 'timeout' | 'forbidden-import' | 'invalid-module' | 'engine-crash'; message: string };
@@ -67,7 +67,9 @@ function toWasmArgument(strings: StringAbi | undefined, value: GeneValue): numbe
 }
 
 /** The JavaScript value of a raw result: booleans from 0/1, strings read from memory before the next call reuses it. */
-export function fromWasmResult(gene: CompiledGene, strings: StringAbi | undefined, raw: number): GeneValue | undefined {
+export function fromWasmResult(gene: CompiledGene, strings: StringAbi | undefined, raw: number): GeneValue | undefined | null {
+  if (gene.signature.result === 'undefined') return undefined;
+  if (gene.signature.result === 'null') return null;
   if (gene.signature.result === 'boolean') return raw !== 0;
   if (gene.signature.result === 'string') return strings ? readString(strings, raw) : undefined;
   return raw;

@@ -37,7 +37,7 @@ export async function runGene(sourceFile: ts.SourceFile, gene: CompiledGene, inp
     }
     const expected = js.call(input.slice(0, gene.signature.params.length));
     const value = expected.verdict === 'ok' ? expected.value : undefined;
-    const jsValue = expected.verdict === 'ok' && (value === undefined || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') ? toJsonValue(value) : `${expected.verdict}`;
+    const jsValue = expected.verdict === 'ok' && (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') ? toJsonValue(value) : `${expected.verdict}`;
     const match = expected.verdict === 'ok' && Object.is(outcome.value, expected.value);
     results.push({ verdict: 'ok', value: toJsonValue(outcome.value), js: jsValue, match, cid, fuel: outcome.fuelUsed, ms });
   }

@@ -7,6 +7,13 @@ import type { ScalarType } from '../genes/type-inference';
  */
 export type GeneType = 'number' | 'boolean' | 'string';
 
+/**
+ * What a gene returns: a value type, or nothing at all (`undefined`: no `return`, `return;`, `return undefined`) or
+ * `null`. Both are an i32 0 in WebAssembly and never flow into expressions; a `string` result also returns undefined
+ * as pointer 0.
+ */
+export type ResultType = GeneType | 'undefined' | 'null';
+
 export interface GeneParameter {
   name: string;
   type: GeneType;
@@ -16,7 +23,7 @@ export interface GeneParameter {
 
 export interface GeneSignature {
   params: readonly GeneParameter[];
-  result: GeneType;
+  result: ResultType;
 }
 
 /** One compiled function (the gene or a gene it calls) and the source lines it came from, 1-based. */

@@ -8,8 +8,8 @@ import type { GeneType } from './types';
 export type GeneValue = number | boolean | string;
 export type JsonGeneValue = number | boolean | string | null;
 
-export function toJsonValue(value: GeneValue | undefined): JsonGeneValue {
-  if (value === undefined) return null;
+export function toJsonValue(value: GeneValue | undefined | null): JsonGeneValue {
+  if (value === undefined || value === null) return null;
   if (typeof value === 'boolean' || typeof value === 'string') return value;
   if (Number.isNaN(value)) return 'NaN';
   if (value === Infinity) return 'Infinity';

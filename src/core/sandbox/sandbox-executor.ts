@@ -1,6 +1,5 @@
-import { type GeneExecutor, prepareCall, type RunOutcome } from '../compiler/gene-executor';
+import { type GeneExecutor, fromWasmResult, prepareCall, type RunOutcome } from '../compiler/gene-executor';
 import type { CompiledGene } from '../compiler/types';
-import type { GeneValue } from '../compiler/values';
 import type { Sandbox } from './sandbox';
 import type { SandboxResult, WasmArgument } from './verdict';
 
@@ -47,9 +46,7 @@ function toOutcome(gene: CompiledGene, result: SandboxResult | undefined): RunOu
   if (!result) return { verdict: 'engine-crash', message: 'the sandbox answered no result' };
   if (result.verdict === 'ok') {
     if (gene.signature.result === 'string') return { verdict: 'ok', value: typeof result.value === 'string' ? result.value : undefined, fuelUsed: result.fuelUsed ?? 0 };
-    const raw = Number(result.value);
-    const value: GeneValue = gene.signature.result === 'boolean' ? raw !== 0 : raw;
-    return { verdict: 'ok', value, fuelUsed: result.fuelUsed ?? 0 };
+    return { verdict: 'ok', value: fromWasmResult(gene, undefined, Number(result.value)), fuelUsed: result.fuelUsed ?? 0 };
   }
   return { verdict: result.verdict, message: result.message };
 }
