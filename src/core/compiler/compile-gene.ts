@@ -282,6 +282,8 @@ function entryForm(node: ts.FunctionLikeDeclaration, builder: ModuleBuilder): Ge
     builder.addDependency(named.declaration, ts.isFunctionDeclaration(node) ? 'function' : 'const', named.name);
     return { form: 'declared', name: named.name };
   }
+  // Verification rebuilds a method as a property of an object literal: it needs a plain name.
+  if ((ts.isMethodDeclaration(node) || ts.isGetAccessor(node)) && !ts.isIdentifier(node.name)) throw new Refusal(node.name, 'method name', `${node.name.getText()} is not a plain name`);
   if ((ts.isMethodDeclaration(node) || ts.isGetAccessor(node)) && ts.isIdentifier(node.name)) {
     const start = node.modifiers ? node.modifiers.end : node.getStart(builder.sourceFile);
     return { form: ts.isGetAccessor(node) ? 'getter' : 'method', name: node.name.text, start, end: node.end };

@@ -113,7 +113,14 @@ export async function verifyCompiledGene(sourceFile: ts.SourceFile, gene: Compil
   const inputs = generateInputs(gene.signature.params.map((p) => p.type), options.seed ?? 1, options.randomInputs ?? 200, gene.literals);
   const executor = options.executor ?? createInProcessExecutor();
   const outcomes = await executor.runBatch(gene, inputs, { fuel: options.fuel ?? 1_000_000 });
-  const js = loadJavaScriptGene(sourceFile, gene, { timeoutMs: options.timeoutMs ?? 100 });
+  let js: ReturnType<typeof loadJavaScriptGene>;
+  try {
+    js = loadJavaScriptGene(sourceFile, gene, { timeoutMs: options.timeoutMs ?? 100 });
+  } catch (error) {
+    // Nothing to compare against: the gene stays unverified rather than failing the whole file's analysis.
+    const unsupported: UnsupportedGene = { verdict: 'unsupported', construct: 'JavaScript rebuild', reason: `the gene's JavaScript could not be rebuilt: ${error instanceof Error ? error.message : String(error)}`, line: 1, column: 1 };
+    return { verdict: 'unsupported', gene: gene.name, compared: 0, inconclusive: 0, mismatches: [], unsupported };
+  }
   const report: VerifyReport = { verdict: 'ok', gene: gene.name, compared: 0, inconclusive: 0, mismatches: [] };
   inputs.forEach((input, i) => {
     const wasm = outcomes[i]!;

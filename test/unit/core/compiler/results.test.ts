@@ -64,3 +64,13 @@ test('genes declared void, undefined, null or string | undefined are compile can
   const { genes } = extractGenes('gene.ts', 'export function a(): void {}\nexport function b(): null { return null; }\nexport function c(s: string): string | undefined { return s; }\nexport function d(): { x: number } { return { x: 1 }; }\n');
   assert.deepEqual(genes.map((g) => [g.name, isCompileCandidate(g)]), [['a', true], ['b', true], ['c', true], ['d', false]]);
 });
+
+test('a method without a plain name is refused (verification rebuilds methods by name), a plain one verifies', async () => {
+  const sourceFile = parse("class A { [Symbol.for('x')]() {} 'quoted'() {} plain() {} }");
+  const members = (sourceFile.statements[0] as ts.ClassDeclaration).members as unknown as ts.MethodDeclaration[];
+  for (const method of members.slice(0, 2)) {
+    const compiled = compileGene(sourceFile, method);
+    assert.equal(compiled.verdict === 'unsupported' && compiled.construct, 'method name');
+  }
+  assert.equal((await verifyGene(sourceFile, members[2]!)).verdict, 'ok');
+});
