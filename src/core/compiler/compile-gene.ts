@@ -7,13 +7,13 @@ import ts from 'typescript';
 import { FUEL_GLOBAL, STATUS_GLOBAL, findHostImport } from '../wasm-abi';
 import { GENE_MEMORY_MAX_PAGES, HEAP_BASE_GLOBAL, HEAP_GLOBAL, MEMORY_EXPORT } from '../wasm-string-abi';
 import { ModuleStrings } from './strings/module-strings';
-import type { StringHelperName } from './strings/runtime';
+import type { MemoryHelperName } from './strings/runtime';
 import { type CalleeInfo, FunctionCompiler, type ModuleServices, type OuterValue, type ParameterPlan, Refusal, resultFromAnnotation, typeFromAnnotation, valTypeOf } from './function-compiler';
 import { ModuleScope } from './module-scope';
 import { type InferredParameter, unannotatedReturnType, inferredParameter, specialisationOf } from './infer-types';
 import * as helpers from './runtime-helpers';
 import { CodeBuffer, type DefinedFunction, type FunctionRef, type ImportedFunction, ValType, encodeModule } from './wasm-encoder';
-import type { CompileResult, CompiledGene, FunctionSourceMap, GeneDependency, GeneEntry, ResultType } from './types';
+import { type CompileResult, type CompiledGene, type FunctionSourceMap, type GeneDependency, type GeneEntry, type ResultType, isArrayType } from './types';
 
 export interface CompileOptions {
   /** Export name of the gene; by default its qualified name (`clamp`, `Easing.Quadratic.In`). */
@@ -159,7 +159,7 @@ class ModuleBuilder implements ModuleServices {
     return ref;
   }
 
-  stringHelper(name: StringHelperName): FunctionRef {
+  stringHelper(name: MemoryHelperName): FunctionRef {
     return this.strings.helper(name);
   }
 
@@ -193,7 +193,9 @@ class ModuleBuilder implements ModuleServices {
     }
     const arityExports: Record<number, string> = { [entry.params.length]: exportName };
     for (const count of entry.adapters.keys()) arityExports[count] = `${exportName}/${count}`;
-    if (entry.compiler!.resultType === 'string' || entry.params.some((p) => p.type === 'string')) this.strings.require();
+    // A string or array crossing the boundary needs the memory even if no code touches it.
+    const inMemory = (type: ResultType) => type === 'string' || isArrayType(type);
+    if (inMemory(entry.compiler!.resultType!) || entry.params.some((p) => inMemory(p.type))) this.strings.require();
     const literals = this.strings.texts();
     // String helpers first: they may ask for the numeric helpers (outOfFuel) laid out next.
     const usesStrings = this.strings.used;

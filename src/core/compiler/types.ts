@@ -5,7 +5,13 @@ import type { ScalarType } from '../genes/type-inference';
  * `number` is compiled to f64 and `boolean` to i32 (0 or 1), as in src/core/wasm-abi.ts; `string` to an i32 pointer
  * into the module's memory (src/core/wasm-string-abi.ts).
  */
-export type GeneType = 'number' | 'boolean' | 'string';
+export type ElementType = 'number' | 'boolean' | 'string';
+/** An array of one element type: an i32 pointer to its header in the module's memory (src/core/wasm-array-abi.ts). */
+export type ArrayType = `${ElementType}[]`;
+export type GeneType = ElementType | ArrayType;
+
+export const isArrayType = (type: GeneType | ResultType): type is ArrayType => type.endsWith('[]');
+export const elementTypeOf = (type: ArrayType): ElementType => type.slice(0, -2) as ElementType;
 
 /**
  * What a gene returns: a value type, or nothing at all (`undefined`: no `return`, `return;`, `return undefined`) or
