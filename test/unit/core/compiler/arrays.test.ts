@@ -7,6 +7,8 @@ import { sameGeneValue } from '../../../../src/core/compiler/values';
 import { Sandbox } from '../../../../src/core/sandbox/sandbox';
 import { createSandboxExecutor } from '../../../../src/core/sandbox/sandbox-executor';
 import { distFile } from '../../../support/repo';
+import { isCompileCandidate } from '../../../../src/core/compiler/candidates';
+import { extractGenes } from '../../../../src/core/genes';
 
 const parse = (text: string) => ts.createSourceFile('gene.ts', text, ts.ScriptTarget.ES2022, true);
 
@@ -160,3 +162,8 @@ for (const [construct, source] of [
     assert.equal(result.verdict === 'unsupported' && result.construct, construct, JSON.stringify(result));
   });
 }
+
+test('genes over arrays of numbers, booleans and strings are compile candidates; arrays of objects are not', () => {
+  const { genes } = extractGenes('gene.ts', 'export function a(x: readonly number[]): number { return x.length; }\nexport function b(x: Array<string>): string[] { return x; }\nexport function c(x: ReadonlyArray<boolean>): boolean { return x.length > 0; }\nexport function d(x: { n: number }[]): number { return x.length; }\n');
+  assert.deepEqual(genes.map((g) => [g.name, isCompileCandidate(g)]), [['a', true], ['b', true], ['c', true], ['d', false]]);
+});
