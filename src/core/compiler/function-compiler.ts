@@ -252,7 +252,10 @@ export class FunctionCompiler implements strings.StringCompilerHost, arrays.Arra
       this.code.i32(0);
       this.noteReturn(unit, value);
     } else {
-      const expected = this.resultType !== undefined && isArrayType(this.resultType) ? this.resultType : undefined;
+      // A returned `[]` with no return type (nor an earlier return) to say its elements is typed as numbers: an empty
+      // array is the same value whatever its element type; a later return of another array type is refused.
+      const empty = ts.isArrayLiteralExpression(unparenthesized(value)) && (unparenthesized(value) as ts.ArrayLiteralExpression).elements.length === 0;
+      const expected = this.resultType !== undefined && isArrayType(this.resultType) ? this.resultType : empty && this.resultType === undefined ? 'number[]' : undefined;
       this.noteReturn(this.valueExpression(value, expected), value);
     }
   }
