@@ -147,7 +147,7 @@ for (const [construct, source] of [
   ['push on a shared array', 'function g(a: number[]): number { return a.push(1); }'],
   ['push on a shared array', 'function g(a: number[]): number { const b: number[] = []; let c: number[] = []; c = a; return c.push(1) + b.length; }'],
   ['empty array literal', 'function g(): number { const r = []; return r.length; }'],
-  ['mixed return types', "function g(b: boolean) { if (b) return []; return ['a']; }"],
+  ['mixed array', "function g(b: boolean) { if (b) return []; return ['a']; }"],
   ['mixed array', "function g(x: number): number { const r = [x, 'a']; return r.length; }"],
   ['array value', 'function g(a: number[]): number { return a + 1; }'],
   ['array value', 'function g(a: number[], b: number[]): boolean { return a === b; }'],
