@@ -10,6 +10,7 @@ import { ModuleStrings } from './strings/module-strings';
 import type { MemoryHelperName } from './strings/runtime';
 import { type CalleeInfo, FunctionCompiler, type ModuleServices, type OuterValue, type ParameterPlan, Refusal, resultFromAnnotation, typeFromAnnotation, valTypeOf } from './function-compiler';
 import { ModuleScope } from './module-scope';
+import { enumConstants, enumSource, importedEnum } from './enums';
 import { type InferredParameter, unannotatedReturnType, inferredParameter, specialisationOf } from './infer-types';
 import * as helpers from './runtime-helpers';
 import { CodeBuffer, type DefinedFunction, type FunctionRef, type ImportedFunction, ValType, encodeModule } from './wasm-encoder';
@@ -44,7 +45,7 @@ class ModuleBuilder implements ModuleServices {
   readonly functions = new Map<ts.Node, GeneFunction>();
   readonly imports = new Map<string, { ref: FunctionRef; arity: 1 | 2 }>();
   readonly helpers = new Map<HelperName, FunctionRef>();
-  readonly dependencies = new Map<ts.Node, GeneDependency>();
+  readonly dependencies = new Map<ts.Node | string, GeneDependency>();
   private readonly scope = new ModuleScope();
   /** Parameters whose types were inferred rather than declared: the module is a specialisation for them. */
   readonly inferred = new Map<ts.ParameterDeclaration, InferredParameter>();
@@ -60,6 +61,16 @@ class ModuleBuilder implements ModuleServices {
       return { kind: 'const', initializer: binding.initializer, scopeOf: binding.declaration, name };
     }
     if (binding.kind === 'function') return { kind: 'function', node: binding.node, name };
+    if (binding.kind === 'enum' || binding.kind === 'import') {
+      const constants = binding.kind === 'enum' ? enumConstants(binding.declaration) : importedEnum(this.sourceFile.fileName, binding.specifier, binding.importedName);
+      if (!constants) throw new Refusal(at, name, `'${name}' is imported from another module`);
+      const key = binding.kind === 'enum' ? binding.declaration : `import:${name}`;
+      if (!this.dependencies.has(key)) {
+        const start = binding.kind === 'enum' ? binding.declaration.getStart(this.sourceFile) : 0;
+        this.dependencies.set(key, { kind: 'enum', name, start, end: binding.kind === 'enum' ? binding.declaration.end : 0, source: enumSource({ ...constants, name }) });
+      }
+      return { kind: 'enum', constants };
+    }
     return binding;
   }
 

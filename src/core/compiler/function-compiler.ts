@@ -8,6 +8,7 @@ import { CodeBuffer, type FunctionRef, Op, ValType } from './wasm-encoder';
 import { canCompleteNormally } from '../genes/control-flow';
 import { type ArrayType, type GeneType, type ResultType, elementTypeOf, isArrayType } from './types';
 import * as arrays from './arrays/array-expressions';
+import type { EnumConstants } from './enums';
 import * as strings from './strings/string-expressions';
 import type { MemoryHelperName } from './strings/runtime';
 
@@ -42,7 +43,8 @@ export interface ModuleServices {
 export type OuterValue =
   | { kind: 'const'; initializer: ts.Expression; scopeOf: ts.Node; name: string }
   | { kind: 'function'; node: ts.FunctionLikeDeclaration; name: string }
-  | { kind: 'global'; name: string };
+  | { kind: 'global'; name: string }
+  | { kind: 'enum'; constants: EnumConstants };
 
 export interface CalleeInfo {
   ref: FunctionRef;
@@ -929,6 +931,7 @@ export class FunctionCompiler implements strings.StringCompilerHost, arrays.Arra
     const outer = this.services.resolveOuter(this.owner, node.text, node);
     if (outer.kind === 'const') return this.moduleConstant(outer.initializer, node);
     if (outer.kind === 'function') throw new Refusal(node, 'function value', `'${node.text}' is used as a value; genes may only call it`);
+    if (outer.kind === 'enum') throw new Refusal(node, 'enum value', `the enum '${node.text}' is used as a value; genes may only read its members`);
     switch (outer.name) {
       case 'Infinity':
         this.code.f64(Infinity);
@@ -970,12 +973,32 @@ export class FunctionCompiler implements strings.StringCompilerHost, arrays.Arra
     const table = namespace === 'Math' ? MATH_CONSTANTS : namespace === 'Number' ? NUMBER_CONSTANTS : undefined;
     const value = table && Object.hasOwn(table, node.name.text) ? table[node.name.text] : undefined;
     if (value === undefined && namespace === undefined && !node.questionDotToken) {
+      const member = this.enumMember(node);
+      if (member !== undefined) return member;
       const receiver = this.receiver(node.expression, node, 'property access', `${node.getText()} is not a Math or Number constant nor a string or array property`);
       if (!isArrayType(receiver)) return strings.property(this, node.name.text, node);
       if (node.name.text !== 'length') throw new Refusal(node, `array.${node.name.text}`, `the array property ${node.name.text} is outside the array subset`);
       return arrays.length(this);
     }
     if (value === undefined) throw new Refusal(node, 'property access', `${node.getText()} is not a Math or Number constant`);
+    this.code.f64(value);
+    return 'number';
+  }
+
+  /** `Enum.Member` of an enum of this file or imported from another: its constant value, or undefined if not an enum. */
+  private enumMember(node: ts.PropertyAccessExpression): GeneType | undefined {
+    if (!ts.isIdentifier(node.expression) || this.lookupLocal(node.expression.text)) return undefined;
+    let outer: OuterValue;
+    try {
+      outer = this.services.resolveOuter(this.owner, node.expression.text, node.expression);
+    } catch (error) {
+      if (error instanceof Refusal) return undefined;
+      throw error;
+    }
+    if (outer.kind !== 'enum') return undefined;
+    const value = outer.constants.members.get(node.name.text);
+    if (value === undefined) throw new Refusal(node, 'enum member', `${node.getText()} is not a constant member`);
+    if (typeof value === 'string') return strings.stringLiteral(this, value);
     this.code.f64(value);
     return 'number';
   }

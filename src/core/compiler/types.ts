@@ -43,11 +43,13 @@ export interface FunctionSourceMap {
 
 /** A module-level declaration the gene depends on, as a source range; verification rebuilds the JavaScript from these. */
 export interface GeneDependency {
-  kind: 'function' | 'const';
+  /** `enum`: the enum's constant members, as `source` (the enum may live in another file: start and end are then 0). */
+  kind: 'function' | 'const' | 'enum';
   name: string;
   /** Offsets in the source text: a function declaration without its modifiers, or a `name = init` const declarator. */
   start: number;
   end: number;
+  source?: string;
 }
 
 /** How to rebuild the gene itself as a JavaScript value: a declared name, or an expression / object-literal method. */
