@@ -49,3 +49,9 @@ export const STATUS_TYPE_ERROR = 3;
 export const TYPE_ERROR_MESSAGE = 'TypeError: a property of undefined was read';
 /** The arena could not grow within the memory maximum (WASM_MAX_MEMORY): the `memory-limit` verdict. */
 export const STATUS_MEMORY_LIMIT = 2;
+/**
+ * The code read an element past the end of a number or boolean array: JavaScript gets `undefined`, which those
+ * arrays cannot hold, so the run stops and is `unsupported` (verification counts it inconclusive, never a result).
+ */
+export const STATUS_UNREPRESENTABLE = 4;
+export const UNREPRESENTABLE_MESSAGE = 'an element past the end of a number or boolean array is undefined, which the compiled gene cannot represent';

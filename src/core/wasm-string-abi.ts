@@ -39,11 +39,10 @@ export function resetArena(abi: StringAbi): void {
   abi.heap.value = abi.heapBase;
 }
 
-/** Allocates `text` in the arena and returns its pointer. */
-export function writeString(abi: StringAbi, text: string): number {
+/** Bumps `bytes` (rounded up to 4) from the arena, growing the memory; ArenaFull past its maximum. */
+export function allocate(abi: StringAbi, bytes: number): number {
   const ptr = abi.heap.value as number;
-  if (text.length > MAX_STRING_UNITS) throw new ArenaFull(`a string of ${text.length} code units is longer than the arena allows`);
-  const end = (ptr + STRING_HEADER_BYTES + 2 * text.length + 3) & ~3;
+  const end = (ptr + bytes + 3) & ~3;
   const size = abi.memory.buffer.byteLength;
   if (end > size) {
     try {
@@ -52,11 +51,18 @@ export function writeString(abi: StringAbi, text: string): number {
       throw new ArenaFull(`the arguments need ${end} bytes of memory, over the limit`);
     }
   }
+  abi.heap.value = end;
+  return ptr;
+}
+
+/** Allocates `text` in the arena and returns its pointer. */
+export function writeString(abi: StringAbi, text: string): number {
+  if (text.length > MAX_STRING_UNITS) throw new ArenaFull(`a string of ${text.length} code units is longer than the arena allows`);
+  const ptr = allocate(abi, STRING_HEADER_BYTES + 2 * text.length);
   const view = new DataView(abi.memory.buffer);
   view.setUint32(ptr, text.length, true);
   const units = new Uint16Array(abi.memory.buffer, ptr + STRING_HEADER_BYTES, text.length);
   for (let i = 0; i < text.length; i++) units[i] = text.charCodeAt(i);
-  abi.heap.value = end;
   return ptr;
 }
 

@@ -42,6 +42,15 @@ function hexDump(bytes: Uint8Array): string {
 
 /** Arguments typed by a person: numbers, true/false, NaN, Infinity, -Infinity, -0, separated by commas or spaces. */
 export function parseArguments(text: string): JsonGeneValue[] | undefined {
+  // JSON form: `["a b", [1, "NaN"], true]`, for strings and arrays; each value is then read by its parameter's type.
+  if (text.trim().startsWith('[')) {
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      return Array.isArray(parsed) ? (parsed as JsonGeneValue[]) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
   const parts = text.split(/[\s,]+/).filter(Boolean);
   const values: JsonGeneValue[] = [];
   for (const part of parts) {
@@ -132,7 +141,7 @@ export function registerGeneCommands(register: CommandRegistrar, analysis: Analy
       const target = await pickGene(uriOrNode, name, compiled, 'Pick a compiled gene to run');
       if (!target) return undefined;
       const params = target.entry.gene.params.map((p) => `${p.name}: ${p.type ?? 'number'}`).join(', ');
-      const text = typeof argumentText === 'string' ? argumentText : await vscode.window.showInputBox({ title: `Run ${target.entry.gene.name}(${params})`, prompt: 'Arguments, separated by commas (numbers, true/false, NaN, Infinity, -0)', validateInput: (t) => (parseArguments(t) ? undefined : 'Use numbers, true/false, NaN, Infinity, -Infinity or -0') });
+      const text = typeof argumentText === 'string' ? argumentText : await vscode.window.showInputBox({ title: `Run ${target.entry.gene.name}(${params})`, prompt: 'Arguments separated by commas (numbers, true/false, NaN, Infinity, -0), or a JSON array of them for strings and arrays: ["a b", [1, "NaN"]]', validateInput: (t) => (parseArguments(t) ? undefined : 'Use numbers, true/false, NaN, Infinity, -Infinity or -0, or a JSON array of arguments') });
       if (text === undefined) return undefined;
       const inputs = parseArguments(text);
       if (!inputs) return undefined;
@@ -153,8 +162,10 @@ export function registerGeneCommands(register: CommandRegistrar, analysis: Analy
       const [r] = response.results;
       language.lastRuns.set(target.entry.gene.id, { verdict: r!.verdict, ms: r!.ms, ...(r!.fuel !== undefined ? { fuel: r!.fuel } : {}) });
       const memory = `memory ${formatBytes(response.memoryBytes)}`;
-      log.info(`ran ${target.entry.gene.name}(${inputs.join(', ')}) in the sandbox: ${r!.verdict} ${String(r!.value)} (JavaScript ${String(r!.js)}), fuel ${r!.fuel}, ${memory}, ${r!.ms} ms; module ${response.cid} (store ${response.cache ?? 'off'})`);
-      const summary = r!.verdict === 'ok' ? `${target.entry.gene.name}(${inputs.join(', ')}) = ${String(r!.value)} · JavaScript ${String(r!.js)} · ${r!.match ? 'match ✓' : 'MISMATCH ✗'} · fuel ${r!.fuel} · ${memory} · ${r!.ms} ms` : `${target.entry.gene.name}: ${r!.verdict} (${r!.reason ?? ''}) · ${memory}`;
+      const show = (value: unknown) => (Array.isArray(value) ? JSON.stringify(value) : String(value));
+      const shown = inputs.map(show).join(', ');
+      log.info(`ran ${target.entry.gene.name}(${shown}) in the sandbox: ${r!.verdict} ${String(r!.value)} (JavaScript ${String(r!.js)}), fuel ${r!.fuel}, ${memory}, ${r!.ms} ms; module ${response.cid} (store ${response.cache ?? 'off'})`);
+      const summary = r!.verdict === 'ok' ? `${target.entry.gene.name}(${shown}) = ${show(r!.value)} · JavaScript ${show(r!.js)} · ${r!.match ? 'match ✓' : 'MISMATCH ✗'} · fuel ${r!.fuel} · ${memory} · ${r!.ms} ms` : `${target.entry.gene.name}: ${r!.verdict} (${r!.reason ?? ''}) · ${memory}`;
       void (r!.match ? vscode.window.showInformationMessage(summary) : vscode.window.showWarningMessage(summary));
       return response;
     }),

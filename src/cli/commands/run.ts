@@ -22,13 +22,26 @@ function fuelBudget(option: unknown): number {
   return fuel;
 }
 
-/** Reads each argument by the type of its parameter: a string parameter takes the text (or JSON string) as it is. */
+/** On the command line an array is JSON text (`'[1, "NaN", -0]'`); in --inputs it is a JSON array. */
+function jsonArrayText(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * Reads each argument by the type of its parameter: a string parameter takes the text (or JSON string) as it is, an
+ * array parameter a JSON array of its element type (special numbers as "NaN", "Infinity", "-Infinity", "-0").
+ */
 function parseTuple(values: readonly unknown[], where: string, types: readonly (GeneType | undefined)[]): GeneValue[] {
   return values.map((value, index) => {
     const type = types[index];
-    const parsed = parseGeneValue(value, type);
+    const parsed = parseGeneValue(type?.endsWith('[]') ? jsonArrayText(value) : value, type);
     if (parsed === undefined) {
-      const expected = type === 'string' ? 'a string' : 'a number, NaN, Infinity, -Infinity, -0, true or false';
+      const expected = type?.endsWith('[]') ? `a JSON array of ${type.slice(0, -2)}s` : type === 'string' ? 'a string' : 'a number, NaN, Infinity, -Infinity, -0, true or false';
       throw new UsageError(`${where}: argument ${index + 1} (${JSON.stringify(value)}) is not ${expected}`);
     }
     return parsed;
@@ -46,7 +59,7 @@ function readInputs(workspace: string, file: string): unknown[][] {
   return parsed as unknown[][];
 }
 
-const text = (value: unknown) => (typeof value === 'string' ? JSON.stringify(value) : String(value));
+const text = (value: unknown) => (typeof value === 'string' || Array.isArray(value) ? JSON.stringify(value) : String(value));
 const show = (r: GeneRunResult) => (r.verdict === 'ok' ? `${text(r.value)}  (js ${text(r.js)}, ${r.match ? 'match' : 'MISMATCH'}, fuel ${r.fuel}, ${r.ms} ms)` : `${r.verdict}: ${r.reason ?? ''}`);
 
 export interface RunCommandOptions {

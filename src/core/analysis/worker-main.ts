@@ -27,8 +27,10 @@ async function run(payload: RunRequest): Promise<RunResponse> {
   if (!selected.ok) return { ok: false, reason: selected.message };
   const { compiled, sourceFile, gene } = selected;
   if (compiled.verdict === 'unsupported') return { ok: false, gene: gene.name, reason: `${compiled.construct} at ${compiled.line}:${compiled.column}: ${compiled.reason}` };
-  const inputs = payload.inputs.map((tuple) => tuple.map((value) => parseGeneValue(value)));
-  if (inputs.some((tuple) => tuple.some((value) => value === undefined))) return { ok: false, gene: gene.name, reason: 'arguments must be numbers, true/false, NaN, Infinity, -Infinity or -0' };
+  // Each argument is read by its parameter's type: strings as they are, arrays as JSON arrays of their element type.
+  const types = compiled.signature.params.map((p) => p.type);
+  const inputs = payload.inputs.map((tuple) => tuple.map((value, i) => parseGeneValue(value, types[i])));
+  if (inputs.some((tuple) => tuple.some((value) => value === undefined))) return { ok: false, gene: gene.name, reason: `arguments must match the parameters (${types.join(', ')}): numbers (or NaN, Infinity, -Infinity, -0), true/false, strings, JSON arrays` };
   const cid = cidOfSync(compiled.bytes);
   if (!sandbox.enabled) {
     const results = await runGene(sourceFile, compiled, inputs as never, { fuel: payload.maxFuel, timeoutMs: payload.maxTimeMs });

@@ -7,13 +7,14 @@ import ts from 'typescript';
 import { FUEL_GLOBAL, STATUS_GLOBAL, findHostImport } from '../wasm-abi';
 import { GENE_MEMORY_MAX_PAGES, HEAP_BASE_GLOBAL, HEAP_GLOBAL, MEMORY_EXPORT } from '../wasm-string-abi';
 import { ModuleStrings } from './strings/module-strings';
-import type { StringHelperName } from './strings/runtime';
-import { type CalleeInfo, FunctionCompiler, type ModuleServices, type OuterValue, type ParameterPlan, Refusal, typeFromAnnotation, valTypeOf } from './function-compiler';
+import type { MemoryHelperName } from './strings/runtime';
+import { type CalleeInfo, FunctionCompiler, type ModuleServices, type OuterValue, type ParameterPlan, Refusal, resultFromAnnotation, typeFromAnnotation, valTypeOf } from './function-compiler';
 import { ModuleScope } from './module-scope';
+import { enumConstants, enumSource, importedEnum } from './enums';
 import { type InferredParameter, unannotatedReturnType, inferredParameter, specialisationOf } from './infer-types';
 import * as helpers from './runtime-helpers';
 import { CodeBuffer, type DefinedFunction, type FunctionRef, type ImportedFunction, ValType, encodeModule } from './wasm-encoder';
-import type { CompileResult, CompiledGene, FunctionSourceMap, GeneDependency, GeneEntry, GeneType } from './types';
+import { type CompileResult, type CompiledGene, type FunctionSourceMap, type GeneDependency, type GeneEntry, type ResultType, isArrayType } from './types';
 
 export interface CompileOptions {
   /** Export name of the gene; by default its qualified name (`clamp`, `Easing.Quadratic.In`). */
@@ -44,7 +45,7 @@ class ModuleBuilder implements ModuleServices {
   readonly functions = new Map<ts.Node, GeneFunction>();
   readonly imports = new Map<string, { ref: FunctionRef; arity: 1 | 2 }>();
   readonly helpers = new Map<HelperName, FunctionRef>();
-  readonly dependencies = new Map<ts.Node, GeneDependency>();
+  readonly dependencies = new Map<ts.Node | string, GeneDependency>();
   private readonly scope = new ModuleScope();
   /** Parameters whose types were inferred rather than declared: the module is a specialisation for them. */
   readonly inferred = new Map<ts.ParameterDeclaration, InferredParameter>();
@@ -60,6 +61,16 @@ class ModuleBuilder implements ModuleServices {
       return { kind: 'const', initializer: binding.initializer, scopeOf: binding.declaration, name };
     }
     if (binding.kind === 'function') return { kind: 'function', node: binding.node, name };
+    if (binding.kind === 'enum' || binding.kind === 'import') {
+      const constants = binding.kind === 'enum' ? enumConstants(binding.declaration) : importedEnum(this.sourceFile.fileName, binding.specifier, binding.importedName);
+      if (!constants) throw new Refusal(at, name, `'${name}' is imported from another module`);
+      const key = binding.kind === 'enum' ? binding.declaration : `import:${name}`;
+      if (!this.dependencies.has(key)) {
+        const start = binding.kind === 'enum' ? binding.declaration.getStart(this.sourceFile) : 0;
+        this.dependencies.set(key, { kind: 'enum', name, start, end: binding.kind === 'enum' ? binding.declaration.end : 0, source: enumSource({ ...constants, name }) });
+      }
+      return { kind: 'enum', constants };
+    }
     return binding;
   }
 
@@ -99,8 +110,8 @@ class ModuleBuilder implements ModuleServices {
     });
     fn = { node, name, ref: { index: -1 }, params, required, compiler: undefined, adapters: new Map() };
     this.functions.set(node, fn);
-    const annotated = node.type ? typeFromAnnotation(node.type) : unannotatedReturnType(node);
-    if (annotated === 'other') throw new Refusal(node.type!, 'return type', `returns ${node.type!.getText()}, not number or boolean`);
+    const annotated = node.type ? resultFromAnnotation(node.type) : unannotatedReturnType(node);
+    if (annotated === 'other') throw new Refusal(node.type!, 'return type', `returns ${node.type!.getText()}, not number, boolean or string`);
     const compiler = new FunctionCompiler(this, node, params, annotated);
     fn.compiler = compiler;
     compiler.chargeFuel();
@@ -159,7 +170,7 @@ class ModuleBuilder implements ModuleServices {
     return ref;
   }
 
-  stringHelper(name: StringHelperName): FunctionRef {
+  stringHelper(name: MemoryHelperName): FunctionRef {
     return this.strings.helper(name);
   }
 
@@ -177,7 +188,7 @@ class ModuleBuilder implements ModuleServices {
     const functions: DefinedFunction[] = [];
     const sourceMap: FunctionSourceMap[] = [];
     const lineOf = (offset: number) => this.sourceFile.getLineAndCharacterOfPosition(offset).line + 1;
-    const signatureOf = (params: readonly ParameterPlan[], result: GeneType) => ({ params: params.map((p) => valTypeOf(p.type)), results: [valTypeOf(result)] });
+    const signatureOf = (params: readonly ParameterPlan[], result: ResultType) => ({ params: params.map((p) => valTypeOf(p.type)), results: [valTypeOf(result)] });
     const add = (name: string, compiler: FunctionCompiler, params: readonly ParameterPlan[], ref: FunctionRef, node: ts.Node) => {
       ref.index = imports.length + functions.length;
       functions.push({ name, type: signatureOf(params, compiler.resultType!), locals: compiler.localTypes, localNames: compiler.localNames, code: compiler.code });
@@ -193,7 +204,9 @@ class ModuleBuilder implements ModuleServices {
     }
     const arityExports: Record<number, string> = { [entry.params.length]: exportName };
     for (const count of entry.adapters.keys()) arityExports[count] = `${exportName}/${count}`;
-    if (entry.compiler!.resultType === 'string' || entry.params.some((p) => p.type === 'string')) this.strings.require();
+    // A string or array crossing the boundary needs the memory even if no code touches it.
+    const inMemory = (type: ResultType) => type === 'string' || isArrayType(type);
+    if (inMemory(entry.compiler!.resultType!) || entry.params.some((p) => inMemory(p.type))) this.strings.require();
     const literals = this.strings.texts();
     // String helpers first: they may ask for the numeric helpers (outOfFuel) laid out next.
     const usesStrings = this.strings.used;
@@ -282,6 +295,8 @@ function entryForm(node: ts.FunctionLikeDeclaration, builder: ModuleBuilder): Ge
     builder.addDependency(named.declaration, ts.isFunctionDeclaration(node) ? 'function' : 'const', named.name);
     return { form: 'declared', name: named.name };
   }
+  // Verification rebuilds a method as a property of an object literal: it needs a plain name.
+  if ((ts.isMethodDeclaration(node) || ts.isGetAccessor(node)) && !ts.isIdentifier(node.name)) throw new Refusal(node.name, 'method name', `${node.name.getText()} is not a plain name`);
   if ((ts.isMethodDeclaration(node) || ts.isGetAccessor(node)) && ts.isIdentifier(node.name)) {
     const start = node.modifiers ? node.modifiers.end : node.getStart(builder.sourceFile);
     return { form: ts.isGetAccessor(node) ? 'getter' : 'method', name: node.name.text, start, end: node.end };

@@ -6,9 +6,11 @@
 import ts from 'typescript';
 import { CodeBuffer, type FunctionRef, Op, ValType } from './wasm-encoder';
 import { canCompleteNormally } from '../genes/control-flow';
-import type { GeneType } from './types';
+import { type ArrayType, type GeneType, type ResultType, elementTypeOf, isArrayType } from './types';
+import * as arrays from './arrays/array-expressions';
+import type { EnumConstants } from './enums';
 import * as strings from './strings/string-expressions';
-import type { StringHelperName } from './strings/runtime';
+import type { MemoryHelperName } from './strings/runtime';
 
 /** Thrown inside the compiler only; never escapes compileGene. */
 export class Refusal extends Error {
@@ -22,7 +24,7 @@ export class Refusal extends Error {
 }
 
 /** Numbers are f64; booleans i32 (0 or 1); strings an i32 pointer into linear memory (0 is undefined). */
-export const valTypeOf = (type: GeneType): ValType => (type === 'number' ? ValType.F64 : ValType.I32);
+export const valTypeOf = (type: ResultType): ValType => (type === 'number' ? ValType.F64 : ValType.I32);
 
 /** What a function compiler needs from the module being built: other genes, imports, helpers, module scope. */
 export interface ModuleServices {
@@ -32,7 +34,7 @@ export interface ModuleServices {
   callee(fn: ts.FunctionLikeDeclaration, name: string, argumentCount: number, at: ts.Node): CalleeInfo;
   hostImport(name: string, arity: 1 | 2): FunctionRef;
   helper(name: 'toInt32' | 'fmod' | 'round' | 'sign' | 'outOfFuel'): FunctionRef;
-  stringHelper(name: StringHelperName): FunctionRef;
+  stringHelper(name: MemoryHelperName): FunctionRef;
   /** The address of a string literal in the module's data. */
   literal(text: string): number;
   fuelGlobal: number;
@@ -41,13 +43,14 @@ export interface ModuleServices {
 export type OuterValue =
   | { kind: 'const'; initializer: ts.Expression; scopeOf: ts.Node; name: string }
   | { kind: 'function'; node: ts.FunctionLikeDeclaration; name: string }
-  | { kind: 'global'; name: string };
+  | { kind: 'global'; name: string }
+  | { kind: 'enum'; constants: EnumConstants };
 
 export interface CalleeInfo {
   ref: FunctionRef;
   params: readonly GeneType[];
   /** Undefined while a recursive callee has not yet reached its first return. */
-  result: GeneType | undefined;
+  result: ResultType | undefined;
 }
 
 interface Local {
@@ -58,6 +61,8 @@ interface Local {
   initialized: boolean;
   /** Declared without a value (`let x;`, `var x`): undefined until assigned on every path, so reads are refused. */
   unset?: boolean;
+  /** An array the gene built itself (only ever assigned array literals): the only arrays `push` may change. */
+  fresh?: boolean;
 }
 
 /** A structured instruction on the wasm control stack; JavaScript break/continue targets are marked. */
@@ -79,7 +84,32 @@ const TYPE_KEYWORDS: Partial<Record<ts.SyntaxKind, GeneType>> = {
 
 export function typeFromAnnotation(type: ts.TypeNode | undefined): GeneType | undefined | 'other' {
   if (!type) return undefined;
+  const element = arrayElementAnnotation(type);
+  if (element) return `${element}[]`;
   return TYPE_KEYWORDS[type.kind] ?? 'other';
+}
+
+/** `T[]`, `readonly T[]`, `Array<T>`, `ReadonlyArray<T>` of number, boolean or string: T. */
+function arrayElementAnnotation(type: ts.TypeNode): 'number' | 'boolean' | 'string' | undefined {
+  if (ts.isTypeOperatorNode(type) && type.operator === ts.SyntaxKind.ReadonlyKeyword) return arrayElementAnnotation(type.type);
+  if (ts.isParenthesizedTypeNode(type)) return arrayElementAnnotation(type.type);
+  let element: ts.TypeNode | undefined;
+  if (ts.isArrayTypeNode(type)) element = type.elementType;
+  else if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && (type.typeName.text === 'Array' || type.typeName.text === 'ReadonlyArray') && type.typeArguments?.length === 1) element = type.typeArguments[0];
+  const keyword = element ? TYPE_KEYWORDS[element.kind] : undefined;
+  return keyword !== undefined && !isArrayType(keyword) ? keyword : undefined;
+}
+
+/** A return type annotation: a value type, `void`/`undefined`, `null`, or `string | undefined` (pointer 0 is undefined). */
+export function resultFromAnnotation(type: ts.TypeNode): ResultType | 'other' {
+  if (ts.isParenthesizedTypeNode(type)) return resultFromAnnotation(type.type);
+  if (type.kind === ts.SyntaxKind.VoidKeyword || type.kind === ts.SyntaxKind.UndefinedKeyword) return 'undefined';
+  if (ts.isLiteralTypeNode(type) && type.literal.kind === ts.SyntaxKind.NullKeyword) return 'null';
+  if (ts.isUnionTypeNode(type) && type.types.length === 2) {
+    const parts = type.types.map(resultFromAnnotation);
+    if (parts.includes('string') && parts.includes('undefined')) return 'string';
+  }
+  return typeFromAnnotation(type) ?? 'other';
 }
 
 const MATH_CONSTANTS: Record<string, number> = {
@@ -120,11 +150,11 @@ export interface ParameterPlan {
  * One function: its locals, control stack and code. `resultType` starts from the annotation, or from the
  * first `return` when there is none.
  */
-export class FunctionCompiler implements strings.StringCompilerHost {
+export class FunctionCompiler implements strings.StringCompilerHost, arrays.ArrayCompilerHost {
   code = new CodeBuffer();
   readonly localTypes: ValType[] = [];
   readonly localNames: string[] = [];
-  resultType: GeneType | undefined;
+  resultType: ResultType | undefined;
   private readonly scopes: Map<string, Local>[] = [];
   private readonly control: ControlFrame[] = [];
   private depth = 0;
@@ -139,7 +169,7 @@ export class FunctionCompiler implements strings.StringCompilerHost {
     /** The function node whose outer names are resolved (module scope of the gene). */
     private readonly owner: ts.Node,
     params: readonly { name: string; type: GeneType }[],
-    resultType: GeneType | undefined,
+    resultType: ResultType | undefined,
   ) {
     this.resultType = resultType;
     this.scopes.push(new Map());
@@ -201,13 +231,44 @@ export class FunctionCompiler implements strings.StringCompilerHost {
     if (ts.isBlock(body)) {
       this.hoistVars(body);
       this.statements(body.statements);
-      if (canCompleteNormally(body)) throw new Refusal(body, 'missing return', 'the function can end without `return`, so it may return undefined');
-      // Every path returned; the validator still wants the stack typed at the end.
-      this.code.op(Op.unreachable);
+      if (canCompleteNormally(body)) {
+        // Falling off the end returns undefined: the whole result of a function without a value, pointer 0 of a string.
+        if (this.resultType !== undefined && this.resultType !== 'undefined' && this.resultType !== 'string') {
+          throw new Refusal(body, 'missing return', `the function can end without \`return\`, so it may return undefined instead of a ${this.resultType}`);
+        }
+        this.code.i32(0);
+        this.noteReturn('undefined', body);
+      } else {
+        // Every path returned; the validator still wants the stack typed at the end.
+        this.code.op(Op.unreachable);
+      }
     } else {
-      const type = this.expression(body);
-      this.noteReturn(type, body);
+      this.returnValue(body);
     }
+  }
+
+  /** The value of `return value` or of an arrow's expression body, left on the stack. */
+  private returnValue(value: ts.Expression): void {
+    const unit = this.unitValue(value);
+    if (unit) {
+      this.code.i32(0);
+      this.noteReturn(unit, value);
+    } else {
+      // A returned `[]` with no return type (nor an earlier return) to say its elements is typed as numbers: an empty
+      // array is the same value whatever its element type; a later return of another array type is refused.
+      const empty = ts.isArrayLiteralExpression(unparenthesized(value)) && (unparenthesized(value) as ts.ArrayLiteralExpression).elements.length === 0;
+      const expected = this.resultType !== undefined && isArrayType(this.resultType) ? this.resultType : empty && this.resultType === undefined ? 'number[]' : undefined;
+      this.noteReturn(this.valueExpression(value, expected), value);
+    }
+  }
+
+  /** `undefined`, `void 0` or `null`: values a gene may return but that never flow into expressions. */
+  private unitValue(node: ts.Expression): 'undefined' | 'null' | undefined {
+    const inner = unparenthesized(node);
+    if (inner.kind === ts.SyntaxKind.NullKeyword) return 'null';
+    if (ts.isVoidExpression(inner) && ts.isNumericLiteral(unparenthesized(inner.expression))) return 'undefined';
+    if (!ts.isIdentifier(inner) || inner.text !== 'undefined' || this.lookupLocal('undefined')) return undefined;
+    return this.services.resolveOuter(this.owner, 'undefined', inner).kind === 'global' ? 'undefined' : undefined;
   }
 
   /** A default parameter value, evaluated into the parameter's local in an arity adapter. */
@@ -230,9 +291,12 @@ export class FunctionCompiler implements strings.StringCompilerHost {
     }
   }
 
-  private noteReturn(type: GeneType, at: ts.Node): void {
-    if (this.resultType === undefined) this.resultType = type;
-    else if (this.resultType !== type) throw new Refusal(at, 'mixed return types', `returns a ${type} where the function returns a ${this.resultType}`);
+  private noteReturn(type: ResultType, at: ts.Node): void {
+    const current = this.resultType;
+    if (current === undefined || current === type) this.resultType = type;
+    // A string result is pointer 0 for undefined, which every returned undefined already is.
+    else if (current === 'undefined' && type === 'string') this.resultType = 'string';
+    else if (!(current === 'string' && type === 'undefined')) throw new Refusal(at, 'mixed return types', `returns ${type === 'undefined' || type === 'null' ? type : `a ${type}`} where the function returns ${current === 'undefined' || current === 'null' ? current : `a ${current}`}`);
   }
 
   // ---- statements ------------------------------------------------------------------------------
@@ -321,7 +385,7 @@ export class FunctionCompiler implements strings.StringCompilerHost {
         break;
       case ts.SyntaxKind.ExpressionStatement: {
         const expression = (node as ts.ExpressionStatement).expression;
-        this.expression(expression);
+        this.valueExpression(expression);
         this.code.op(Op.drop);
         // Only an assignment that is a whole statement surely runs whenever the statement does.
         if (ts.isBinaryExpression(expression) && expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
@@ -332,8 +396,11 @@ export class FunctionCompiler implements strings.StringCompilerHost {
       }
       case ts.SyntaxKind.ReturnStatement: {
         const value = (node as ts.ReturnStatement).expression;
-        if (!value) throw new Refusal(node, 'return without value', '`return;` returns undefined');
-        this.noteReturn(this.expression(value), value);
+        if (value) this.returnValue(value);
+        else {
+          this.code.i32(0);
+          this.noteReturn('undefined', node);
+        }
         this.code.op(Op.return);
         break;
       }
@@ -362,6 +429,9 @@ export class FunctionCompiler implements strings.StringCompilerHost {
       case ts.SyntaxKind.DoStatement:
       case ts.SyntaxKind.ForStatement:
         this.loop(node as ts.IterationStatement, []);
+        break;
+      case ts.SyntaxKind.ForOfStatement:
+        this.forOf(node as ts.ForOfStatement, []);
         break;
       case ts.SyntaxKind.LabeledStatement:
         this.labelled(node as ts.LabeledStatement);
@@ -399,17 +469,18 @@ export class FunctionCompiler implements strings.StringCompilerHost {
         continue;
       }
       if (isVar) {
-        this.storeInto(local, this.expression(declaration.initializer), declaration, name);
+        this.storeInto(local, this.valueExpression(declaration.initializer), declaration, name);
         this.code.op(Op.drop);
         local.unset = false;
         continue;
       }
-      const type = this.expression(declaration.initializer);
       const annotated = typeFromAnnotation(declaration.type);
+      const type = this.valueExpression(declaration.initializer, annotated === 'other' ? undefined : annotated);
       if (annotated === 'other' || (annotated !== undefined && annotated !== type)) {
         throw new Refusal(declaration.type!, 'type annotation', `'${name}' is annotated ${declaration.type!.getText()} but holds a ${type}`);
       }
       local.type = type;
+      local.fresh = isArrayType(type) && ts.isArrayLiteralExpression(unparenthesized(declaration.initializer)) && !this.reassigned().has(name);
       local.index = this.newLocal(valTypeOf(type), name);
       local.initialized = true;
       this.code.set(local.index);
@@ -423,6 +494,12 @@ export class FunctionCompiler implements strings.StringCompilerHost {
     while (ts.isLabeledStatement(inner)) {
       labels.push(inner.label.text);
       inner = inner.statement;
+    }
+    if (ts.isForOfStatement(inner)) {
+      this.enter(inner);
+      this.forOf(inner, labels);
+      this.depth--;
+      return;
     }
     if (ts.isWhileStatement(inner) || ts.isDoStatement(inner) || ts.isForStatement(inner)) {
       this.enter(inner);
@@ -570,6 +647,125 @@ export class FunctionCompiler implements strings.StringCompilerHost {
     if (!ts.isDoStatement(node) || containsJump(node.statement)) this.restoreUnset(before);
   }
 
+  /**
+   * `for (const x of array)`: as the array iterator does, the length and the elements are read again at every step.
+   * block $break { loop $top { fuel; i ≥ length → break; x = array[i]; i++; block $continue { body }; br $top } }
+   */
+  private forOf(node: ts.ForOfStatement, labels: readonly string[]): void {
+    if (node.awaitModifier) throw new Refusal(node, 'for await', 'for await needs promises');
+    const list = node.initializer;
+    if (!ts.isVariableDeclarationList(list) || list.declarations.length !== 1 || !ts.isIdentifier(list.declarations[0]!.name) || (list.flags & ts.NodeFlags.BlockScoped) === 0) {
+      throw new Refusal(node.initializer, 'for of target', 'for…of is supported with one `const` or `let` name');
+    }
+    const declaration = list.declarations[0]!;
+    const iterated = this.valueExpression(node.expression);
+    if (!isArrayType(iterated)) throw new Refusal(node.expression, 'for of statement', `for…of over a ${iterated} (only arrays; strings iterate by code point)`);
+    const element = elementTypeOf(iterated);
+    const annotated = typeFromAnnotation(declaration.type);
+    if (annotated !== undefined && annotated !== element) throw new Refusal(declaration.type!, 'type annotation', `'${declaration.name.getText()}' is annotated ${declaration.type!.getText()} but holds a ${element}`);
+    const array = this.temp(ValType.I32);
+    const index = this.temp(ValType.I32);
+    this.code.set(array).i32(0).set(index);
+    const before = this.unsetState();
+    this.code.open(Op.block);
+    this.control.push({ breakLabels: labels, breakable: 'loop' });
+    this.code.open(Op.loop);
+    this.control.push({});
+    this.chargeFuel();
+    this.code.get(index).get(array);
+    arrays.length(this);
+    this.code.op(Op.i32_trunc_f64_u, Op.i32_ge_u).withIndex(Op.br_if, 1);
+    const scope = new Map<string, Local>();
+    const local: Local = { index: this.newLocal(valTypeOf(element), declaration.name.getText()), type: element, mutable: (list.flags & ts.NodeFlags.Const) === 0, initialized: true };
+    scope.set(declaration.name.getText(), local);
+    this.code.get(array).get(index).op(Op.f64_convert_i32_u);
+    arrays.elementAccessAt(this, element);
+    this.code.set(local.index);
+    this.code.get(index).i32(1).op(Op.i32_add).set(index);
+    this.scopes.push(scope);
+    this.code.open(Op.block);
+    this.control.push({ continueLabels: labels, continuable: true });
+    this.nested(node.statement);
+    this.control.pop();
+    this.code.op(Op.end);
+    this.scopes.pop();
+    this.code.withIndex(Op.br, 0);
+    this.control.pop();
+    this.code.op(Op.end);
+    this.control.pop();
+    this.code.op(Op.end);
+    this.release(ValType.I32, array);
+    this.release(ValType.I32, index);
+    this.restoreUnset(before);
+  }
+
+  /**
+   * `array.every(cb)` / `array.some(cb)` with an arrow callback inlined: `(x) => …` or `(x, i) => …`, an expression
+   * or a single `return`. As in JavaScript the length is read once, the elements at each step; the first false
+   * (every) or true (some) answer ends the walk.
+   */
+  private everyOrSome(callee: ts.PropertyAccessExpression, node: ts.CallExpression): GeneType {
+    const every = callee.name.text === 'every';
+    const receiver = this.receiver(callee.expression, node, 'method call', `${callee.getText()}() needs an array receiver`);
+    if (!isArrayType(receiver)) throw new Refusal(node, `string.${callee.name.text}()`, 'strings have no every/some');
+    const element = elementTypeOf(receiver);
+    const callback = node.arguments.length === 1 ? unparenthesized(node.arguments[0]!) : undefined;
+    if (!callback || !ts.isArrowFunction(callback)) throw new Refusal(node, `array.${callee.name.text}()`, `${callee.name.text} is supported with one arrow function written in place`);
+    const body = callbackBody(callback);
+    if (!body || callback.parameters.length > 2 || callback.modifiers?.length || callback.typeParameters) throw new Refusal(callback, 'callback form', 'the callback must be `(x) => value` or `(x, i) => value` (an expression or a single return)');
+    const names = callback.parameters.map((p, position) => {
+      if (!ts.isIdentifier(p.name) || p.initializer || p.dotDotDotToken || p.questionToken) throw new Refusal(p, 'callback parameter', 'callback parameters must be plain names');
+      const declared = typeFromAnnotation(p.type);
+      const expected = position === 0 ? element : 'number';
+      if (declared !== undefined && declared !== expected) throw new Refusal(p, 'callback parameter', `'${p.name.text}' is a ${expected}`);
+      return p.name.text;
+    });
+    const array = this.temp(ValType.I32);
+    const index = this.temp(ValType.I32);
+    const count = this.temp(ValType.I32);
+    const answer = this.temp(ValType.I32);
+    this.code.tee(array);
+    arrays.length(this);
+    this.code.op(Op.i32_trunc_f64_u).set(count).i32(0).set(index).i32(every ? 1 : 0).set(answer);
+    const scope = new Map<string, Local>();
+    const value: Local = { index: this.newLocal(valTypeOf(element), names[0] ?? 'element'), type: element, mutable: true, initialized: true };
+    const position: Local = { index: this.newLocal(ValType.F64, names[1] ?? 'index'), type: 'number', mutable: true, initialized: true };
+    if (names[0] !== undefined) scope.set(names[0], value);
+    if (names[1] !== undefined) scope.set(names[1], position);
+    this.code.open(Op.block).open(Op.loop);
+    this.control.push({}, {});
+    this.chargeFuel();
+    this.code.get(index).get(count).op(Op.i32_ge_u).withIndex(Op.br_if, 1);
+    this.code.get(index).op(Op.f64_convert_i32_u).set(position.index);
+    this.code.get(array).get(position.index);
+    arrays.elementAccessAt(this, element);
+    this.code.set(value.index);
+    this.scopes.push(scope);
+    this.condition(body);
+    this.scopes.pop();
+    if (every) this.code.op(Op.i32_eqz);
+    this.code.open(Op.if).i32(every ? 0 : 1).set(answer).withIndex(Op.br, 2).op(Op.end);
+    this.code.get(index).i32(1).op(Op.i32_add).set(index).withIndex(Op.br, 0);
+    this.control.pop();
+    this.control.pop();
+    this.code.op(Op.end, Op.end).get(answer);
+    for (const temp of [array, index, count, answer]) this.release(ValType.I32, temp);
+    return 'boolean';
+  }
+
+  /** push (on a fresh array of the gene only), indexOf and includes; the array is on the stack. */
+  private arrayMethod(type: ArrayType, callee: ts.PropertyAccessExpression, node: ts.CallExpression): GeneType {
+    const name = callee.name.text;
+    if (name === 'indexOf' || name === 'includes') return arrays.find(this, type, node, name === 'includes');
+    if (name === 'push') {
+      const target = unparenthesized(callee.expression);
+      const local = ts.isIdentifier(target) ? this.lookupLocal(target.text) : undefined;
+      if (!local?.fresh) throw new Refusal(node, 'push on a shared array', 'push changes only arrays the gene built itself (a local assigned only array literals)');
+      return arrays.push(this, type, node);
+    }
+    throw new Refusal(node, `array.${name}()`, `the array method ${name} is outside the array subset`);
+  }
+
   private jump(node: ts.BreakOrContinueStatement): void {
     const isBreak = node.kind === ts.SyntaxKind.BreakStatement;
     const label = node.label?.text;
@@ -615,7 +811,7 @@ export class FunctionCompiler implements strings.StringCompilerHost {
     this.toNumber(this.expression(node), node);
   }
 
-  stringHelper(name: StringHelperName): void {
+  stringHelper(name: MemoryHelperName): void {
     this.code.call(this.services.stringHelper(name));
   }
 
@@ -627,11 +823,37 @@ export class FunctionCompiler implements strings.StringCompilerHost {
     throw new Refusal(at, construct, reason);
   }
 
+  /** A number, boolean or string: arrays are values only where valueExpression is asked for (they are objects). */
   expression(node: ts.Expression): GeneType {
+    const type = this.valueExpression(node);
+    if (isArrayType(type)) throw new Refusal(node, 'array value', 'an array is used where only a number, boolean or string is supported');
+    return type;
+  }
+
+  /** Any value, arrays included: for declarations, returns, arguments, receivers and statements. `expected` types `[]`. */
+  valueExpression(node: ts.Expression, expected?: GeneType): GeneType {
     this.enter(node);
-    const type = this.expressionInner(node);
+    const inner = unparenthesized(node);
+    const type = ts.isArrayLiteralExpression(inner) ? arrays.arrayLiteral(this, inner, expected) : this.expressionInner(node);
     this.depth--;
     return type;
+  }
+
+  /** Names assigned anything but an array literal somewhere in the gene (shadowing ignored: conservative). */
+  private reassignedNames: Set<string> | undefined;
+  private reassigned(): Set<string> {
+    if (this.reassignedNames) return this.reassignedNames;
+    const names = new Set<string>();
+    const visit = (node: ts.Node): void => {
+      if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+        const target = unparenthesized(node.left);
+        const literal = node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isArrayLiteralExpression(unparenthesized(node.right));
+        if (ts.isIdentifier(target) && !literal) names.add(target.text);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(this.owner);
+    return (this.reassignedNames = names);
   }
 
   private expressionInner(node: ts.Expression): GeneType {
@@ -646,17 +868,17 @@ export class FunctionCompiler implements strings.StringCompilerHost {
         this.code.i32(0);
         return 'boolean';
       case ts.SyntaxKind.ParenthesizedExpression:
-        return this.expression((node as ts.ParenthesizedExpression).expression);
+        return this.valueExpression((node as ts.ParenthesizedExpression).expression);
       case ts.SyntaxKind.AsExpression:
       case ts.SyntaxKind.TypeAssertionExpression:
       case ts.SyntaxKind.SatisfiesExpression: {
         const typed = node as ts.AsExpression | ts.TypeAssertion | ts.SatisfiesExpression;
-        const type = this.expression(typed.expression);
+        const type = this.valueExpression(typed.expression);
         if (typeFromAnnotation(typed.type) !== type) throw new Refusal(typed.type, 'type assertion', `asserts ${typed.type.getText()} on a ${type}`);
         return type;
       }
       case ts.SyntaxKind.NonNullExpression:
-        return this.expression((node as ts.NonNullExpression).expression);
+        return this.valueExpression((node as ts.NonNullExpression).expression);
       case ts.SyntaxKind.Identifier:
         return this.identifier(node as ts.Identifier);
       case ts.SyntaxKind.PropertyAccessExpression:
@@ -680,9 +902,9 @@ export class FunctionCompiler implements strings.StringCompilerHost {
         return strings.template(this, node as ts.TemplateExpression);
       case ts.SyntaxKind.ElementAccessExpression: {
         const access = node as ts.ElementAccessExpression;
-        if (access.questionDotToken) throw new Refusal(node, 'optional chaining', 'a string is never null or undefined');
-        this.stringReceiver(access.expression, node, 'element access', 'only strings can be indexed');
-        return strings.elementAccess(this, access);
+        if (access.questionDotToken) throw new Refusal(node, 'optional chaining', 'a string or array is never null or undefined');
+        const receiver = this.receiver(access.expression, node, 'element access', 'only strings and arrays can be indexed');
+        return isArrayType(receiver) ? arrays.elementAccess(this, receiver, access) : strings.elementAccess(this, access);
       }
       default:
         throw new Refusal(node, describe(node), `${describe(node)} is outside the numeric subset`);
@@ -709,6 +931,7 @@ export class FunctionCompiler implements strings.StringCompilerHost {
     const outer = this.services.resolveOuter(this.owner, node.text, node);
     if (outer.kind === 'const') return this.moduleConstant(outer.initializer, node);
     if (outer.kind === 'function') throw new Refusal(node, 'function value', `'${node.text}' is used as a value; genes may only call it`);
+    if (outer.kind === 'enum') throw new Refusal(node, 'enum value', `the enum '${node.text}' is used as a value; genes may only read its members`);
     switch (outer.name) {
       case 'Infinity':
         this.code.f64(Infinity);
@@ -750,26 +973,49 @@ export class FunctionCompiler implements strings.StringCompilerHost {
     const table = namespace === 'Math' ? MATH_CONSTANTS : namespace === 'Number' ? NUMBER_CONSTANTS : undefined;
     const value = table && Object.hasOwn(table, node.name.text) ? table[node.name.text] : undefined;
     if (value === undefined && namespace === undefined && !node.questionDotToken) {
-      this.stringReceiver(node.expression, node, 'property access', `${node.getText()} is not a Math or Number constant nor a string property`);
-      return strings.property(this, node.name.text, node);
+      const member = this.enumMember(node);
+      if (member !== undefined) return member;
+      const receiver = this.receiver(node.expression, node, 'property access', `${node.getText()} is not a Math or Number constant nor a string or array property`);
+      if (!isArrayType(receiver)) return strings.property(this, node.name.text, node);
+      if (node.name.text !== 'length') throw new Refusal(node, `array.${node.name.text}`, `the array property ${node.name.text} is outside the array subset`);
+      return arrays.length(this);
     }
     if (value === undefined) throw new Refusal(node, 'property access', `${node.getText()} is not a Math or Number constant`);
     this.code.f64(value);
     return 'number';
   }
 
-  /** Compiles the receiver of a member access; refused as `construct` unless it is a string. */
-  private stringReceiver(receiver: ts.Expression, node: ts.Node, construct: string, reason: string): void {
+  /** `Enum.Member` of an enum of this file or imported from another: its constant value, or undefined if not an enum. */
+  private enumMember(node: ts.PropertyAccessExpression): GeneType | undefined {
+    if (!ts.isIdentifier(node.expression) || this.lookupLocal(node.expression.text)) return undefined;
+    let outer: OuterValue;
+    try {
+      outer = this.services.resolveOuter(this.owner, node.expression.text, node.expression);
+    } catch (error) {
+      if (error instanceof Refusal) return undefined;
+      throw error;
+    }
+    if (outer.kind !== 'enum') return undefined;
+    const value = outer.constants.members.get(node.name.text);
+    if (value === undefined) throw new Refusal(node, 'enum member', `${node.getText()} is not a constant member`);
+    if (typeof value === 'string') return strings.stringLiteral(this, value);
+    this.code.f64(value);
+    return 'number';
+  }
+
+  /** Compiles the receiver of a member access; refused as `construct` unless it is a string or an array. */
+  private receiver(receiver: ts.Expression, node: ts.Node, construct: string, reason: string): 'string' | ArrayType {
     let compiled: { type: GeneType; code: CodeBuffer };
     try {
-      compiled = this.compileApart(receiver);
+      compiled = this.compileApart(receiver, true);
     } catch (error) {
       // A receiver that is a name or a member chain refused as such is simply not a string: say so for the whole access.
       if (error instanceof Refusal && isNameChain(receiver)) throw new Refusal(node, construct, reason);
       throw error;
     }
-    if (compiled.type !== 'string') throw new Refusal(node, construct, reason);
+    if (compiled.type !== 'string' && !isArrayType(compiled.type)) throw new Refusal(node, construct, reason);
     this.code.append(compiled.code);
+    return compiled.type;
   }
 
   private prefixUnary(node: ts.PrefixUnaryExpression): GeneType {
@@ -841,7 +1087,7 @@ export class FunctionCompiler implements strings.StringCompilerHost {
     switch (operator) {
       case ts.SyntaxKind.EqualsToken: {
         const local = this.assignable(node.left, false);
-        return this.storeInto(local, this.expression(node.right), node, unparenthesized(node.left).getText());
+        return this.storeInto(local, this.valueExpression(node.right, local.index >= 0 ? local.type : undefined), node, unparenthesized(node.left).getText());
       }
       case ts.SyntaxKind.AmpersandAmpersandToken:
       case ts.SyntaxKind.BarBarToken:
@@ -981,11 +1227,11 @@ export class FunctionCompiler implements strings.StringCompilerHost {
   }
 
   /** Compiles into a separate buffer, to learn the type before choosing the code around it. */
-  compileApart(node: ts.Expression): { type: GeneType; code: CodeBuffer } {
+  compileApart(node: ts.Expression, arraysToo = false): { type: GeneType; code: CodeBuffer } {
     const saved = this.code;
     this.code = new CodeBuffer();
     try {
-      const type = this.expression(node);
+      const type = arraysToo ? this.valueExpression(node) : this.expression(node);
       return { type, code: this.code };
     } finally {
       this.code = saved;
@@ -1024,8 +1270,14 @@ export class FunctionCompiler implements strings.StringCompilerHost {
 
   private conditional(node: ts.ConditionalExpression): GeneType {
     this.condition(node.condition);
-    const whenTrue = this.compileApart(node.whenTrue);
-    const whenFalse = this.compileApart(node.whenFalse);
+    // `c ? text : undefined`: a string that may be undefined is pointer 0, as `s[i]` off the string is.
+    const branch = (side: ts.Expression, other: ts.Expression) => (this.unitValue(side) === 'undefined' && this.unitValue(other) === undefined ? undefined : this.compileApart(side));
+    let whenTrue = branch(node.whenTrue, node.whenFalse);
+    let whenFalse = branch(node.whenFalse, node.whenTrue);
+    const undefinedString = (): { type: GeneType; code: CodeBuffer } => ({ type: 'string', code: new CodeBuffer().i32(0) });
+    if (!whenTrue && whenFalse?.type === 'string') whenTrue = undefinedString();
+    if (!whenFalse && whenTrue?.type === 'string') whenFalse = undefinedString();
+    if (!whenTrue || !whenFalse) throw new Refusal(node, 'undefined', 'only a string branch can stand beside undefined');
     if (whenTrue.type !== whenFalse.type) throw new Refusal(node, 'mixed ?:', `the branches are a ${whenTrue.type} and a ${whenFalse.type}`);
     this.code.open(Op.if, valTypeOf(whenTrue.type)).append(whenTrue.code).op(Op.else).append(whenFalse.code).op(Op.end);
     return whenTrue.type;
@@ -1043,8 +1295,9 @@ export class FunctionCompiler implements strings.StringCompilerHost {
       if (namespace === 'Number') return this.predicateCall(`Number.${callee.name.text}`, node);
       if (namespace === 'String' && callee.name.text === 'fromCharCode') return strings.fromCharCode(this, node);
       if (namespace === undefined && !callee.questionDotToken) {
-        this.stringReceiver(callee.expression, node, 'method call', `${callee.getText()}() is not a Math function, a string method or a gene of this file`);
-        return strings.method(this, callee.name.text, node);
+        if (callee.name.text === 'every' || callee.name.text === 'some') return this.everyOrSome(callee, node);
+        const receiver = this.receiver(callee.expression, node, 'method call', `${callee.getText()}() is not a Math function, a string or array method or a gene of this file`);
+        return isArrayType(receiver) ? this.arrayMethod(receiver, callee, node) : strings.method(this, callee.name.text, node);
       }
       throw new Refusal(node, 'method call', `${callee.getText()}() is not a Math function or a gene of this file`);
     }
@@ -1055,12 +1308,14 @@ export class FunctionCompiler implements strings.StringCompilerHost {
     if (outer.kind !== 'function') throw new Refusal(callee, 'call of a constant', `'${callee.text}' is not a function`);
     const target = this.services.callee(outer.node, outer.name, node.arguments.length, node);
     node.arguments.forEach((argument, index) => {
-      const type = this.expression(argument);
+      const type = this.valueExpression(argument, target.params[index]);
       if (type !== target.params[index]) throw new Refusal(argument, 'argument type', `passes a ${type} where '${outer.name}' takes a ${target.params[index]}`);
     });
-    if (target.result === undefined) throw new Refusal(node, 'recursive call before return type', `'${outer.name}' is recursive and has no return type annotation; annotate it`);
+    const result = target.result;
+    if (result === undefined) throw new Refusal(node, 'recursive call before return type', `'${outer.name}' is recursive and has no return type annotation; annotate it`);
+    if (result === 'undefined' || result === 'null') throw new Refusal(node, 'call without a value', `'${outer.name}' returns ${result}, which expressions do not take`);
     this.code.call(target.ref);
-    return target.result;
+    return result;
   }
 
   private arguments(node: ts.CallExpression, count: number, what: string): void {
@@ -1187,6 +1442,13 @@ function isNameChain(node: ts.Expression): boolean {
   const inner = unparenthesized(node);
   if (ts.isIdentifier(inner) || inner.kind === ts.SyntaxKind.ThisKeyword || inner.kind === ts.SyntaxKind.SuperKeyword) return true;
   return ts.isPropertyAccessExpression(inner) && isNameChain(inner.expression);
+}
+
+/** The value of an arrow callback: its expression body, or the expression of a block that is one `return`. */
+function callbackBody(callback: ts.ArrowFunction): ts.Expression | undefined {
+  if (!ts.isBlock(callback.body)) return callback.body;
+  const [only] = callback.body.statements;
+  return callback.body.statements.length === 1 && only && ts.isReturnStatement(only) ? only.expression : undefined;
 }
 
 function unparenthesized(node: ts.Expression): ts.Expression {

@@ -3,14 +3,15 @@
  * behind it later; until then `createInProcessExecutor` instantiates modules here, for our own compiler's
  * output only (small fuel budgets, no bulk-memory instructions, imports from the host's own Math).
  */
-import { FUEL_GLOBAL, HOST_IMPORTS, STATUS_GLOBAL, STATUS_MEMORY_LIMIT, STATUS_OUT_OF_FUEL, STATUS_TYPE_ERROR, TYPE_ERROR_MESSAGE } from '../wasm-abi';
+import { FUEL_GLOBAL, HOST_IMPORTS, STATUS_GLOBAL, STATUS_MEMORY_LIMIT, STATUS_OUT_OF_FUEL, STATUS_TYPE_ERROR, STATUS_UNREPRESENTABLE, TYPE_ERROR_MESSAGE, UNREPRESENTABLE_MESSAGE } from '../wasm-abi';
 import { ArenaFull, type StringAbi, readString, resetArena, stringAbiOf, writeString } from '../wasm-string-abi';
-import type { CompiledGene } from './types';
+import { readArray, writeArray } from '../wasm-array-abi';
+import { type CompiledGene, type GeneType, elementTypeOf, isArrayType } from './types';
 import type { GeneValue } from './values';
 
 export type RunOutcome =
-  /** `value` is undefined only for a string result that is undefined (`s[i]` off the string). */
-  | { verdict: 'ok'; value: GeneValue | undefined; fuelUsed: number }
+  /** `value` is undefined for a string result that is undefined (`s[i]` off the string) or a gene without a value; null for a `null` result. */
+  | { verdict: 'ok'; value: GeneValue | undefined | null; fuelUsed: number }
   | { verdict: 'out-of-fuel' | 'trap' | 'stack-overflow' | 'unsupported' | 'memory-limit'; message: string }
   // Only when the sandbox stands behind the executor (src/core/sandbox/sandbox-executor.ts):
   | { verdict: 'timeout' | 'forbidden-import' | 'invalid-module' | 'engine-crash'; message: string };
@@ -38,9 +39,15 @@ export function prepareCall(gene: CompiledGene, input: readonly GeneValue[]): { 
   if (exportName === undefined) return { refused: `'${params[args.length]!.name}' would be undefined (no default value)` };
   for (let i = 0; i < args.length; i++) {
     const expected = params[i]!.type;
-    if (typeof args[i] !== expected) return { refused: `'${params[i]!.name}' takes a ${expected}, got ${String(args[i])}` };
+    if (!hasType(args[i]!, expected)) return { refused: `'${params[i]!.name}' takes a ${expected}, got ${String(args[i])}` };
   }
   return { exportName, args };
+}
+
+function hasType(value: GeneValue, type: GeneType): boolean {
+  if (!isArrayType(type)) return typeof value === type;
+  const element = elementTypeOf(type);
+  return Array.isArray(value) && value.every((item) => typeof item === element);
 }
 
 export function createInProcessExecutor(): GeneExecutor {
@@ -59,17 +66,21 @@ export function createInProcessExecutor(): GeneExecutor {
   };
 }
 
-/** A string argument written into the arena, or the value as it is. */
-function toWasmArgument(strings: StringAbi | undefined, value: GeneValue): number | boolean {
-  if (typeof value !== 'string') return value;
-  if (!strings) throw new ArenaFull('the module has no memory for string arguments');
+/** A string or array argument written into the arena, or the value as it is. */
+function toWasmArgument(strings: StringAbi | undefined, value: GeneValue, type: GeneType): number | boolean {
+  if (typeof value !== 'string' && !Array.isArray(value)) return value;
+  if (!strings) throw new ArenaFull('the module has no memory for string or array arguments');
+  if (Array.isArray(value)) return writeArray(strings, elementTypeOf(type as Parameters<typeof elementTypeOf>[0]), value as (number | boolean | string)[]);
   return writeString(strings, value);
 }
 
 /** The JavaScript value of a raw result: booleans from 0/1, strings read from memory before the next call reuses it. */
-export function fromWasmResult(gene: CompiledGene, strings: StringAbi | undefined, raw: number): GeneValue | undefined {
+export function fromWasmResult(gene: CompiledGene, strings: StringAbi | undefined, raw: number): GeneValue | undefined | null {
+  if (gene.signature.result === 'undefined') return undefined;
+  if (gene.signature.result === 'null') return null;
   if (gene.signature.result === 'boolean') return raw !== 0;
   if (gene.signature.result === 'string') return strings ? readString(strings, raw) : undefined;
+  if (isArrayType(gene.signature.result)) return strings ? readArray(strings, elementTypeOf(gene.signature.result), raw) : undefined;
   return raw;
 }
 
@@ -83,13 +94,14 @@ function runOne(gene: CompiledGene, instance: Instance, input: readonly GeneValu
   status.value = 0;
   try {
     if (strings) resetArena(strings);
-    const args = call.args.map((value) => toWasmArgument(strings, value));
+    const args = call.args.map((value, i) => toWasmArgument(strings, value, gene.signature.params[i]!.type));
     const raw = (exported[call.exportName] as (...args: (number | boolean)[]) => number)(...args);
     const value = fromWasmResult(gene, strings, raw);
     return { verdict: 'ok', value, fuelUsed: fuel - Number(fuelGlobal.value as bigint) };
   } catch (error) {
     if (error instanceof ArenaFull) return { verdict: 'memory-limit', message: error.message };
     if (status.value === STATUS_MEMORY_LIMIT) return { verdict: 'memory-limit', message: 'the arena outgrew the memory limit' };
+    if (status.value === STATUS_UNREPRESENTABLE) return { verdict: 'unsupported', message: UNREPRESENTABLE_MESSAGE };
     if (status.value === STATUS_TYPE_ERROR) return { verdict: 'trap', message: TYPE_ERROR_MESSAGE };
     if (status.value === STATUS_OUT_OF_FUEL) return { verdict: 'out-of-fuel', message: `used the whole budget of ${fuel}` };
     if (error instanceof RangeError) return { verdict: 'stack-overflow', message: error.message };

@@ -18,7 +18,7 @@ const ENTRY = '__chimeraGene';
 /** Rebuilds a script that defines every dependency and binds the gene to `__chimeraGene`. */
 export function javascriptSource(sourceFile: ts.SourceFile, gene: CompiledGene): string {
   const text = sourceFile.text;
-  const lines = gene.dependencies.map((d) => (d.kind === 'function' ? text.slice(d.start, d.end).trim() : `const ${text.slice(d.start, d.end)};`));
+  const lines = gene.dependencies.map((d) => (d.kind === 'enum' ? d.source! : d.kind === 'function' ? text.slice(d.start, d.end).trim() : `const ${text.slice(d.start, d.end)};`));
   const entry = gene.entry;
   if (entry.form === 'declared') lines.push(`const ${ENTRY} = ${entry.name};`);
   else if (entry.form === 'method') lines.push(`const ${ENTRY} = ({ ${text.slice(entry.start, entry.end).trim()} }).${entry.name};`);

@@ -9,6 +9,9 @@ export type OuterBinding =
   | { kind: 'function'; node: ts.FunctionLikeDeclaration; name: string; declaration: ts.Node }
   | { kind: 'const'; initializer: ts.Expression; name: string; declaration: ts.VariableDeclaration }
   | { kind: 'global'; name: string }
+  | { kind: 'enum'; declaration: ts.EnumDeclaration; name: string }
+  /** A value import from a relative path: compile-gene looks for an enum of that name there. */
+  | { kind: 'import'; name: string; importedName: string; specifier: string }
   | { kind: 'refused'; reason: string };
 
 function isFunctionValue(node: ts.Expression): node is ts.ArrowFunction | ts.FunctionExpression {
@@ -52,10 +55,12 @@ function bindingIn(statements: readonly ts.Statement[], name: string, moduleLeve
         return { kind: 'const', initializer: declaration.initializer, name, declaration };
       }
     }
-    if ((ts.isClassDeclaration(statement) || ts.isEnumDeclaration(statement) || ts.isModuleDeclaration(statement)) && statement.name && ts.isIdentifier(statement.name) && statement.name.text === name) {
+    if (ts.isEnumDeclaration(statement) && statement.name.text === name && moduleLevel) {
+      found = found?.kind === 'enum' ? { kind: 'refused', reason: `'${name}' is an enum declared more than once` } : { kind: 'enum', declaration: statement, name };
+    } else if ((ts.isClassDeclaration(statement) || ts.isEnumDeclaration(statement) || ts.isModuleDeclaration(statement)) && statement.name && ts.isIdentifier(statement.name) && statement.name.text === name) {
       found = { kind: 'refused', reason: `'${name}' is a ${ts.isClassDeclaration(statement) ? 'class' : ts.isEnumDeclaration(statement) ? 'enum' : 'namespace'}` };
     }
-    if (ts.isImportDeclaration(statement) && importBindsName(statement, name)) return { kind: 'refused', reason: `'${name}' is imported from another module` };
+    if (ts.isImportDeclaration(statement) && importBindsName(statement, name)) return namedImport(statement, name) ?? { kind: 'refused', reason: `'${name}' is imported from another module` };
     if (ts.isImportEqualsDeclaration(statement) && statement.name.text === name) return { kind: 'refused', reason: `'${name}' is imported from another module` };
   }
   return found;
@@ -74,6 +79,16 @@ function importBindsName(statement: ts.ImportDeclaration, name: string): boolean
   if (!bindings) return false;
   if (ts.isNamespaceImport(bindings)) return bindings.name.text === name;
   return bindings.elements.some((element) => element.name.text === name);
+}
+
+/** `import { X } from './x.js'` / `import { Y as X } …`: a value import by name from a relative path. */
+function namedImport(statement: ts.ImportDeclaration, name: string): OuterBinding | undefined {
+  const clause = statement.importClause;
+  const bindings = clause?.namedBindings;
+  if (!clause || clause.isTypeOnly || !bindings || !ts.isNamedImports(bindings) || !ts.isStringLiteral(statement.moduleSpecifier)) return undefined;
+  const element = bindings.elements.find((e) => e.name.text === name);
+  if (!element || element.isTypeOnly) return undefined;
+  return { kind: 'import', name, importedName: (element.propertyName ?? element.name).text, specifier: statement.moduleSpecifier.text };
 }
 
 function parameterBinds(fn: ts.SignatureDeclaration, name: string): boolean {

@@ -4,7 +4,7 @@ import { cidOfSync } from '../store/cid';
 import { type GeneExecutor, createInProcessExecutor } from './gene-executor';
 import { loadJavaScriptGene } from './javascript-gene';
 import type { CompiledGene } from './types';
-import { type GeneValue, type JsonGeneValue, toJsonValue } from './values';
+import { type GeneValue, type JsonGeneValue, sameGeneValue, toJsonValue } from './values';
 
 /** One call of a gene, as WebAssembly and as its own JavaScript; values in JSON form (NaN, ±Infinity, -0 as strings). */
 export interface GeneRunResult {
@@ -37,8 +37,8 @@ export async function runGene(sourceFile: ts.SourceFile, gene: CompiledGene, inp
     }
     const expected = js.call(input.slice(0, gene.signature.params.length));
     const value = expected.verdict === 'ok' ? expected.value : undefined;
-    const jsValue = expected.verdict === 'ok' && (value === undefined || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') ? toJsonValue(value) : `${expected.verdict}`;
-    const match = expected.verdict === 'ok' && Object.is(outcome.value, expected.value);
+    const jsValue = expected.verdict === 'ok' && (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string' || Array.isArray(value)) ? toJsonValue(value as GeneValue) : `${expected.verdict}`;
+    const match = expected.verdict === 'ok' && sameGeneValue(outcome.value, expected.value);
     results.push({ verdict: 'ok', value: toJsonValue(outcome.value), js: jsValue, match, cid, fuel: outcome.fuelUsed, ms });
   }
   return results;

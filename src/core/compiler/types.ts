@@ -5,7 +5,20 @@ import type { ScalarType } from '../genes/type-inference';
  * `number` is compiled to f64 and `boolean` to i32 (0 or 1), as in src/core/wasm-abi.ts; `string` to an i32 pointer
  * into the module's memory (src/core/wasm-string-abi.ts).
  */
-export type GeneType = 'number' | 'boolean' | 'string';
+export type ElementType = 'number' | 'boolean' | 'string';
+/** An array of one element type: an i32 pointer to its header in the module's memory (src/core/wasm-array-abi.ts). */
+export type ArrayType = `${ElementType}[]`;
+export type GeneType = ElementType | ArrayType;
+
+export const isArrayType = (type: GeneType | ResultType): type is ArrayType => type.endsWith('[]');
+export const elementTypeOf = (type: ArrayType): ElementType => type.slice(0, -2) as ElementType;
+
+/**
+ * What a gene returns: a value type, or nothing at all (`undefined`: no `return`, `return;`, `return undefined`) or
+ * `null`. Both are an i32 0 in WebAssembly and never flow into expressions; a `string` result also returns undefined
+ * as pointer 0.
+ */
+export type ResultType = GeneType | 'undefined' | 'null';
 
 export interface GeneParameter {
   name: string;
@@ -16,7 +29,7 @@ export interface GeneParameter {
 
 export interface GeneSignature {
   params: readonly GeneParameter[];
-  result: GeneType;
+  result: ResultType;
 }
 
 /** One compiled function (the gene or a gene it calls) and the source lines it came from, 1-based. */
@@ -30,11 +43,13 @@ export interface FunctionSourceMap {
 
 /** A module-level declaration the gene depends on, as a source range; verification rebuilds the JavaScript from these. */
 export interface GeneDependency {
-  kind: 'function' | 'const';
+  /** `enum`: the enum's constant members, as `source` (the enum may live in another file: start and end are then 0). */
+  kind: 'function' | 'const' | 'enum';
   name: string;
   /** Offsets in the source text: a function declaration without its modifiers, or a `name = init` const declarator. */
   start: number;
   end: number;
+  source?: string;
 }
 
 /** How to rebuild the gene itself as a JavaScript value: a declared name, or an expression / object-literal method. */

@@ -8,8 +8,9 @@ import { TYPE_ERROR_MESSAGE } from '../wasm-abi';
 import { type GeneExecutor, type RunOutcome, createInProcessExecutor } from './gene-executor';
 import { EDGE_STRINGS, literalStrings, randomString } from './strings/string-inputs';
 import { loadJavaScriptGene } from './javascript-gene';
-import type { CompiledGene, GeneType, UnsupportedGene } from './types';
-import { type GeneValue, type JsonGeneValue, toJsonValue } from './values';
+import { type CompiledGene, type GeneType, type UnsupportedGene, elementTypeOf, isArrayType } from './types';
+import { edgeArrays, randomArray } from './arrays/array-inputs';
+import { type GeneElement, type GeneValue, type JsonGeneValue, sameGeneValue, toJsonValue } from './values';
 
 /** The values where JavaScript's numeric semantics are easiest to get wrong. */
 export const EDGE_VALUES: readonly number[] = [
@@ -89,19 +90,30 @@ export function generateInputs(types: readonly GeneType[], seed: number, randomC
   const random = seededRandom(seed);
   const inputs: GeneValue[][] = [];
   const strings = [...EDGE_STRINGS, ...literalStrings(literals)];
-  const pick = (type: GeneType, edge: number): GeneValue => (type === 'boolean' ? edge % 2 === 0 : type === 'string' ? strings[edge % strings.length]! : EDGE_VALUES[edge % EDGE_VALUES.length]!);
+  const arrays = new Map(types.filter(isArrayType).map((type) => [type, edgeArrays(elementTypeOf(type), EDGE_VALUES, strings)]));
+  const pick = (type: GeneType, edge: number): GeneValue => {
+    if (isArrayType(type)) {
+      const edgeArray = arrays.get(type)!;
+      return [...edgeArray[edge % edgeArray.length]!];
+    }
+    return type === 'boolean' ? edge % 2 === 0 : type === 'string' ? strings[edge % strings.length]! : EDGE_VALUES[edge % EDGE_VALUES.length]!;
+  };
   if (types.length === 0) return [[]];
-  const edges = types.includes('string') ? Math.max(EDGE_VALUES.length, strings.length) : EDGE_VALUES.length;
+  const edges = types.some((type) => type === 'string' || type === 'string[]') ? Math.max(EDGE_VALUES.length, strings.length) : EDGE_VALUES.length;
   for (let edge = 0; edge < edges; edge++) {
     inputs.push(types.map((type) => pick(type, edge)));
     if (types.length > 1) inputs.push(types.map((type, i) => (i === 0 ? pick(type, edge) : pick(type, Math.floor(random() * edges)))));
   }
-  const randomValue = (type: GeneType): GeneValue => (type === 'boolean' ? random() < 0.5 : type === 'string' ? randomString(random, literals) : randomNumber(random));
+  const randomElement = (type: GeneType): GeneElement => (type === 'boolean' ? random() < 0.5 : type === 'string' ? randomString(random, literals) : randomNumber(random));
+  const randomValue = (type: GeneType): GeneValue => (isArrayType(type) ? randomArray(random, () => randomElement(elementTypeOf(type))) : randomElement(type));
   for (let i = 0; i < randomCount; i++) inputs.push(types.map(randomValue));
   return inputs;
 }
 
-const show = (value: unknown) => (typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' || typeof value === 'boolean' ? String(toJsonValue(value)) : String(value));
+const show = (value: unknown): string => {
+  if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`;
+  return typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' || typeof value === 'boolean' ? String(toJsonValue(value)) : String(value);
+};
 
 export async function verifyGene(sourceFile: ts.SourceFile, fn: ts.FunctionLikeDeclaration, options: VerifyOptions = {}): Promise<VerifyReport> {
   const compiled = compileGene(sourceFile, fn, options.name === undefined ? {} : { name: options.name });
@@ -113,7 +125,14 @@ export async function verifyCompiledGene(sourceFile: ts.SourceFile, gene: Compil
   const inputs = generateInputs(gene.signature.params.map((p) => p.type), options.seed ?? 1, options.randomInputs ?? 200, gene.literals);
   const executor = options.executor ?? createInProcessExecutor();
   const outcomes = await executor.runBatch(gene, inputs, { fuel: options.fuel ?? 1_000_000 });
-  const js = loadJavaScriptGene(sourceFile, gene, { timeoutMs: options.timeoutMs ?? 100 });
+  let js: ReturnType<typeof loadJavaScriptGene>;
+  try {
+    js = loadJavaScriptGene(sourceFile, gene, { timeoutMs: options.timeoutMs ?? 100 });
+  } catch (error) {
+    // Nothing to compare against: the gene stays unverified rather than failing the whole file's analysis.
+    const unsupported: UnsupportedGene = { verdict: 'unsupported', construct: 'JavaScript rebuild', reason: `the gene's JavaScript could not be rebuilt: ${error instanceof Error ? error.message : String(error)}`, line: 1, column: 1 };
+    return { verdict: 'unsupported', gene: gene.name, compared: 0, inconclusive: 0, mismatches: [], unsupported };
+  }
   const report: VerifyReport = { verdict: 'ok', gene: gene.name, compared: 0, inconclusive: 0, mismatches: [] };
   inputs.forEach((input, i) => {
     const wasm = outcomes[i]!;
@@ -130,8 +149,10 @@ export async function verifyCompiledGene(sourceFile: ts.SourceFile, gene: Compil
 
 function compareOne(wasm: RunOutcome, input: readonly GeneValue[], js: ReturnType<typeof loadJavaScriptGene>): { wasm: string; js: string } | undefined | 'inconclusive' {
   // Without fuel JavaScript could run for ever: only inputs the WASM finished are worth running.
-  if (wasm.verdict === 'out-of-fuel' || wasm.verdict === 'unsupported') return 'inconclusive';
-  const expected = js.call(input);
+  // Out of memory is a resource limit too (JavaScript's own limits differ, e.g. "Invalid string length").
+  if (wasm.verdict === 'out-of-fuel' || wasm.verdict === 'unsupported' || wasm.verdict === 'memory-limit') return 'inconclusive';
+  // The JavaScript gets its own copies: the WebAssembly's arguments were written from the originals.
+  const expected = js.call(input.map((value) => (Array.isArray(value) ? [...value] : value)));
   if (expected.verdict === 'timeout') return 'inconclusive';
   if (expected.verdict === 'threw' && /call stack/i.test(expected.message)) return 'inconclusive';
   if (wasm.verdict === 'stack-overflow') return 'inconclusive';
@@ -139,6 +160,6 @@ function compareOne(wasm: RunOutcome, input: readonly GeneValue[], js: ReturnTyp
   // Reading a property of undefined: both sides threw a TypeError.
   if (wasm.verdict === 'trap' && wasm.message === TYPE_ERROR_MESSAGE && expected.verdict === 'threw' && /TypeError|Cannot read/.test(expected.message)) return undefined;
   if (wasm.verdict !== 'ok') return { wasm: `${wasm.verdict} ${wasm.message}`, js: jsText };
-  if (expected.verdict === 'ok' && Object.is(wasm.value, expected.value)) return undefined;
+  if (expected.verdict === 'ok' && sameGeneValue(wasm.value, expected.value)) return undefined;
   return { wasm: show(wasm.value), js: jsText };
 }

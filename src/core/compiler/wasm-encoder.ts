@@ -34,8 +34,10 @@ export const enum Op {
   global_get = 0x23,
   global_set = 0x24,
   i32_load = 0x28,
+  f64_load = 0x2b,
   i32_load16_u = 0x2f,
   i32_store = 0x36,
+  f64_store = 0x39,
   i32_store16 = 0x3b,
   /** memory.size and memory.grow take a 0x00 memory index after the opcode. */
   memory_size = 0x3f,

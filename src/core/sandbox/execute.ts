@@ -1,4 +1,5 @@
-import { FUEL_GLOBAL, findHostImport, STATUS_GLOBAL, STATUS_MEMORY_LIMIT, STATUS_OUT_OF_FUEL, STATUS_TYPE_ERROR, TYPE_ERROR_MESSAGE } from '../wasm-abi';
+import { FUEL_GLOBAL, findHostImport, STATUS_GLOBAL, STATUS_MEMORY_LIMIT, STATUS_OUT_OF_FUEL, STATUS_TYPE_ERROR, STATUS_UNREPRESENTABLE, TYPE_ERROR_MESSAGE, UNREPRESENTABLE_MESSAGE } from '../wasm-abi';
+import { type ElementKind, arrayJson, isArrayArgument, readArray, writeArray } from '../wasm-array-abi';
 import { ArenaFull, readString, resetArena, type StringAbi, stringAbiOf, writeString } from '../wasm-string-abi';
 import { classifyError } from './classify-error';
 import { type BatchArguments, type ExecuteRequest, type ExecutorMessage, PROGRESS_INTERVAL_MS } from './protocol';
@@ -40,9 +41,9 @@ export function executeRequest(request: ExecuteRequest, post: Post): void {
   }
   const meter = request.metered ? fuelMeter(instance, request.maxFuel) : undefined;
   const strings = stringAbiOf(instance.exports);
-  const writer = new ResultChunkWriter(request.args.count, request.stringResult ? ['string'] : request.results, meter !== undefined);
+  const writer = new ResultChunkWriter(request.args.count, request.stringResult || request.arrayResult ? ['string'] : request.results, meter !== undefined);
   const direct = writer.packsNumbers && 'packed' in request.args ? packedCall(exported as Exported, request.args) : tupleCall(exported as Exported, request.params, request.args, strings);
-  const call = strings ? withArena(strings, direct, request.stringResult === true) : direct;
+  const call = strings ? withArena(strings, direct, request.stringResult === true, request.arrayResult) : direct;
   runCalls(request.args.count, call, meter, writer, () => post({ id, type: 'progress', chunk: writer.take(), memoryBytes: memoryBytes() }), status(instance));
   post({ id, type: 'done', chunk: writer.take(), memoryBytes: memoryBytes() });
 }
@@ -101,6 +102,7 @@ function failedCall(error: unknown, meter: FuelMeter | undefined, ms: number, st
   if (error instanceof UnsupportedArguments) return { verdict: 'unsupported', message: error.message, ms: 0 };
   if (error instanceof ArenaFull) return { verdict: 'memory-limit', message: error.message, ms };
   if (status === STATUS_MEMORY_LIMIT) return { verdict: 'memory-limit', message: 'the arena outgrew the memory limit', ms };
+  if (status === STATUS_UNREPRESENTABLE) return { verdict: 'unsupported', message: UNREPRESENTABLE_MESSAGE, ms };
   if (status === STATUS_TYPE_ERROR) return { verdict: 'trap', trap: 'unreachable', message: TYPE_ERROR_MESSAGE, ms };
   if (meter?.exhausted()) return { verdict: 'out-of-fuel', fuelUsed: meter.used(), message: 'the call ran out of fuel', ms };
   return classifyError(error, ms);
@@ -123,10 +125,11 @@ function status(instance: WebAssembly.Instance): () => number {
 }
 
 /** A compiled gene with strings: each call starts with an empty arena, and a string result is read before the next. */
-function withArena(strings: StringAbi, call: (row: number) => unknown, stringResult: boolean): (row: number) => unknown {
+function withArena(strings: StringAbi, call: (row: number) => unknown, stringResult: boolean, arrayResult: ElementKind | undefined): (row: number) => unknown {
   return (row) => {
     resetArena(strings);
     const value = call(row);
+    if (arrayResult) return arrayJson(readArray(strings, arrayResult, value as number));
     return stringResult ? (readString(strings, value as number) ?? null) : value;
   };
 }
@@ -186,6 +189,9 @@ function convertArguments(params: string[], tuple: WasmArgument[], strings: Stri
     if (typeof value === 'string') {
       if (params[i] !== 'i32' || !strings) return `argument ${i + 1} is a string, but the module takes no strings there`;
       out.push(writeString(strings, value));
+    } else if (isArrayArgument(value)) {
+      if (params[i] !== 'i32' || !strings) return `argument ${i + 1} is an array, but the module takes no arrays there`;
+      out.push(writeArray(strings, value.elements, value.items));
     } else if (params[i] === 'i64') {
       if (typeof value === 'bigint') out.push(value);
       else if (Number.isInteger(value)) out.push(BigInt(value));

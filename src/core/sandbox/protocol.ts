@@ -1,4 +1,5 @@
 import type { SandboxResult, WasmArgument, WasmValue } from './verdict';
+import type { ElementKind } from '../wasm-array-abi';
 
 /**
  * The argument tuples of a batch. Plain numbers for number-typed parameters travel as one Float64Array
@@ -20,6 +21,8 @@ export interface ExecuteRequest {
   metered: boolean;
   /** The export returns a string pointer: the executor reads the string from the module's memory. */
   stringResult?: boolean;
+  /** The export returns an array pointer: the executor answers the array's JSON text (src/core/wasm-array-abi.ts). */
+  arrayResult?: ElementKind;
   /** Initial bytes of the memories the module does not export (the executor cannot see them; they may only be larger). */
   hiddenMemoryBytes: number;
 }

@@ -1,6 +1,7 @@
-import { type GeneExecutor, prepareCall, type RunOutcome } from '../compiler/gene-executor';
-import type { CompiledGene } from '../compiler/types';
+import { type GeneExecutor, fromWasmResult, prepareCall, type RunOutcome } from '../compiler/gene-executor';
+import { type CompiledGene, type GeneType, elementTypeOf, isArrayType } from '../compiler/types';
 import type { GeneValue } from '../compiler/values';
+import { parseArrayJson } from '../wasm-array-abi';
 import type { Sandbox } from './sandbox';
 import type { SandboxResult, WasmArgument } from './verdict';
 
@@ -30,11 +31,12 @@ export function createSandboxExecutor(sandbox: Sandbox): SandboxGeneExecutor {
         }
         const group = byExport.get(call.exportName) ?? { rows: [], args: [] };
         group.rows.push(row);
-        group.args.push(call.args.map((value) => (typeof value === 'string' ? value : Number(value))));
+        group.args.push(call.args.map((value, i) => wasmArgument(value, gene.signature.params[i]!.type)));
         byExport.set(call.exportName, group);
       });
+      const result = gene.signature.result;
       for (const [exportName, group] of byExport) {
-        const run = await sandbox.runMeasured({ module: gene.bytes, export: exportName, args: group.args, trusted: true, limits: { maxFuel: limits.fuel }, ...(gene.signature.result === 'string' ? { stringResult: true } : {}) });
+        const run = await sandbox.runMeasured({ module: gene.bytes, export: exportName, args: group.args, trusted: true, limits: { maxFuel: limits.fuel }, ...(gene.signature.result === 'string' ? { stringResult: true } : {}), ...(isArrayType(result) ? { arrayResult: elementTypeOf(result) } : {}) });
         peak = Math.max(peak, run.memoryBytes);
         group.rows.forEach((row, i) => (outcomes[row] = toOutcome(gene, run.results[i])));
       }
@@ -43,13 +45,19 @@ export function createSandboxExecutor(sandbox: Sandbox): SandboxGeneExecutor {
   };
 }
 
+/** A value as the sandbox carries it: strings as they are, arrays with their element kind, booleans as 0/1. */
+function wasmArgument(value: GeneValue, type: GeneType): WasmArgument {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return { elements: isArrayType(type) ? elementTypeOf(type) : 'number', items: value as (number | boolean | string)[] };
+  return Number(value);
+}
+
 function toOutcome(gene: CompiledGene, result: SandboxResult | undefined): RunOutcome {
   if (!result) return { verdict: 'engine-crash', message: 'the sandbox answered no result' };
   if (result.verdict === 'ok') {
     if (gene.signature.result === 'string') return { verdict: 'ok', value: typeof result.value === 'string' ? result.value : undefined, fuelUsed: result.fuelUsed ?? 0 };
-    const raw = Number(result.value);
-    const value: GeneValue = gene.signature.result === 'boolean' ? raw !== 0 : raw;
-    return { verdict: 'ok', value, fuelUsed: result.fuelUsed ?? 0 };
+    if (isArrayType(gene.signature.result)) return { verdict: 'ok', value: parseArrayJson(String(result.value), elementTypeOf(gene.signature.result)), fuelUsed: result.fuelUsed ?? 0 };
+    return { verdict: 'ok', value: fromWasmResult(gene, undefined, Number(result.value)), fuelUsed: result.fuelUsed ?? 0 };
   }
   return { verdict: result.verdict, message: result.message };
 }

@@ -6,6 +6,7 @@ import { inspectModule } from './inspect-module';
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './limits';
 import { ExecutorPool, type PoolSnapshot } from './pool';
 import type { SandboxResult, ImportViolationKind, WasmArgument } from './verdict';
+import type { ElementKind } from '../wasm-array-abi';
 
 export interface SandboxRequest {
   module: Uint8Array;
@@ -14,6 +15,8 @@ export interface SandboxRequest {
   args: WasmArgument[][];
   /** The export returns a string (a compiled gene's pointer): the result is read from its memory as a string. */
   stringResult?: boolean;
+  /** The export returns an array of these elements (a compiled gene's pointer): the result is its JSON text (wasm-array-abi). */
+  arrayResult?: ElementKind;
   /** Our own compiled genes: the warm worker pool (if the module has no memory or table). Default: a child process. */
   trusted?: boolean;
   /** Overrides the sandbox's limits for this run. */
@@ -108,7 +111,7 @@ export class Sandbox {
     const path = request.trusted === true && !facts.hasMemoryOrTable ? 'worker' : 'child';
     const pool = path === 'worker' ? this.workers : this.children;
     const run = await pool.run(
-      { module: inspection.module, exportName: request.export, params, results: resultTypes, args: packArguments(params, request.args), maxFuel: limits.maxFuel, metered: facts.metered, hiddenMemoryBytes: facts.hiddenMemoryBytes, ...(request.stringResult ? { stringResult: true } : {}) },
+      { module: inspection.module, exportName: request.export, params, results: resultTypes, args: packArguments(params, request.args), maxFuel: limits.maxFuel, metered: facts.metered, hiddenMemoryBytes: facts.hiddenMemoryBytes, ...(request.stringResult ? { stringResult: true } : {}), ...(request.arrayResult ? { arrayResult: request.arrayResult } : {}) },
       limits.maxTimeMs,
     );
     return report(run.results, path, facts.declaredMemoryBytes, run.memoryBytes);

@@ -1,4 +1,5 @@
 import type { ViolationKind } from '../metrics/plan';
+import type { ArrayArgument } from '../wasm-array-abi';
 
 /** What a sandbox run can end in: exactly one verdict per call (ARCHITECTURE.md, "Sandbox verdicts"). */
 export const VERDICTS = ['ok', 'trap', 'timeout', 'out-of-fuel', 'memory-limit', 'stack-overflow', 'forbidden-import', 'invalid-module', 'unsupported', 'engine-crash'] as const;
@@ -36,8 +37,11 @@ export interface SecurityViolation {
 
 /** i64 values are bigint; a multi-value result is an array; no result is null. */
 export type WasmScalar = number | bigint;
-/** A string argument is written into the module's memory (src/core/wasm-string-abi.ts) and passed as its pointer. */
-export type WasmArgument = WasmScalar | string;
+/**
+ * A string argument is written into the module's memory (src/core/wasm-string-abi.ts) and passed as its pointer; an
+ * array argument likewise (src/core/wasm-array-abi.ts).
+ */
+export type WasmArgument = WasmScalar | string | ArrayArgument;
 /** A string result (a gene's, read from its memory) is a string; undefined is null. */
 export type WasmValue = WasmScalar | WasmScalar[] | string | null;
 

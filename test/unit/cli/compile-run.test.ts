@@ -78,6 +78,21 @@ test('run --inputs takes JSON strings for string parameters and answers strings 
   assert.equal((tooBig.data as { verdict: string }).verdict, 'memory-limit');
 });
 
+test('run --inputs takes JSON arrays (special numbers as strings) and answers arrays in the same form; the command line takes JSON text', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chimera-run-'));
+  writeFileSync(join(dir, 'gene.ts'), 'export function signs(a: number[]): number[] { const r: number[] = []; for (const x of a) r.push(-x); return r; }\nexport function pick(a: string[], i: number): string { return a[i]; }\n');
+  const inputs = join(dir, 'inputs.json');
+  writeFileSync(inputs, JSON.stringify([[[1, 'NaN', '-0', 'Infinity']], [[]]]));
+  const result = await run({ ...context, workspace: dir }, { inputs }, ['gene.ts', 'signs']);
+  const data = result.data as { results: { verdict: string; value?: unknown; js?: unknown; match?: boolean }[] };
+  assert.deepEqual(data.results.map((r) => [r.verdict, r.value, r.js, r.match]), [['ok', [-1, 'NaN', 0, '-Infinity'], [-1, 'NaN', 0, '-Infinity'], true], ['ok', [], [], true]]);
+  const picked = await run({ ...context, workspace: dir }, {}, ['gene.ts', 'pick', '["a","NaN"]', '1']);
+  assert.deepEqual((picked.data as { value: unknown }).value, 'NaN');
+  const past = await run({ ...context, workspace: dir }, {}, ['gene.ts', 'pick', '[]', '3']);
+  assert.equal((past.data as { value: unknown }).value, null);
+  await assert.rejects(run({ ...context, workspace: dir }, {}, ['gene.ts', 'signs', '[1, true]']), UsageError);
+});
+
 test('run stops a gene that never ends with out-of-fuel', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'chimera-run-'));
   writeFileSync(join(dir, 'spin.ts'), 'export function spin(x: number): number { while (true) { x++; } }\n');

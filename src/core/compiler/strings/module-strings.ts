@@ -3,7 +3,10 @@
  * `undefined`), and the runtime helpers its genes use, built on demand with the helpers they call.
  */
 import { CodeBuffer, type FunctionRef } from '../wasm-encoder';
-import { type RuntimeContext, STRING_HELPERS, type StringHelperName, type StringHelperSpec } from './runtime';
+import { ARRAY_HELPERS } from '../arrays/runtime';
+import { type MemoryHelperName, type RuntimeContext, STRING_HELPERS, type StringHelperSpec } from './runtime';
+
+const HELPERS: Record<MemoryHelperName, StringHelperSpec> = { ...STRING_HELPERS, ...ARRAY_HELPERS };
 
 const FIRST_LITERAL = 8;
 
@@ -15,7 +18,7 @@ export interface BuiltHelper {
 }
 
 export class ModuleStrings {
-  private readonly refs = new Map<StringHelperName, FunctionRef>();
+  private readonly refs = new Map<MemoryHelperName, FunctionRef>();
   private readonly literals = new Map<string, number>();
   private readonly bytes: number[] = [];
   private passesStrings = false;
@@ -30,7 +33,7 @@ export class ModuleStrings {
     this.passesStrings = true;
   }
 
-  helper(name: StringHelperName): FunctionRef {
+  helper(name: MemoryHelperName): FunctionRef {
     let ref = this.refs.get(name);
     if (!ref) this.refs.set(name, (ref = { index: -1 }));
     return ref;
@@ -63,10 +66,10 @@ export class ModuleStrings {
     const full: RuntimeContext = { ...context, helper: (name) => this.helper(name), literal: (text) => this.literal(text) };
     // A Map visits entries added while it is iterated: helpers requested by other helpers are built too.
     for (const [name, ref] of this.refs) {
-      const spec: StringHelperSpec = STRING_HELPERS[name];
+      const spec: StringHelperSpec = HELPERS[name];
       const code = new CodeBuffer();
       spec.build(code, full);
-      built.push({ name: `chimera.string.${name}`, ref, spec, code });
+      built.push({ name: `chimera.${name in ARRAY_HELPERS ? 'array' : 'string'}.${name}`, ref, spec, code });
     }
     return built;
   }

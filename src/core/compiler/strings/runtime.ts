@@ -6,12 +6,13 @@
 import { MAX_STRING_UNITS, STRING_HEADER_BYTES } from '../../wasm-string-abi';
 import { STATUS_MEMORY_LIMIT, STATUS_TYPE_ERROR } from '../../wasm-abi';
 import { type CodeBuffer, type FuncType, type FunctionRef, Op, ValType } from '../wasm-encoder';
+import type { ArrayHelperName } from '../arrays/runtime';
 
 export interface RuntimeContext {
   statusGlobal: number;
   fuelGlobal: number;
   heapGlobal: number;
-  helper(name: StringHelperName): FunctionRef;
+  helper(name: MemoryHelperName): FunctionRef;
   outOfFuel(): FunctionRef;
   /** The address of a string literal in the module's data. */
   literal(text: string): number;
@@ -435,3 +436,5 @@ export const STRING_HELPERS = {
 } satisfies Record<string, StringHelperSpec>;
 
 export type StringHelperName = keyof typeof STRING_HELPERS;
+/** Every helper of the memory runtime: strings and arrays share the arena and call each other. */
+export type MemoryHelperName = StringHelperName | ArrayHelperName;

@@ -61,6 +61,11 @@ test('the worker runs a gene as WebAssembly and JavaScript and reports the match
     assert.deepEqual(response.results.map((r) => [r.value, r.js, r.match]), [[3, 3, true], ['NaN', 'NaN', true]]);
     const refused = await worker.call('run', { fileName: SAMPLE, text, selector: 'jitter', inputs: [[1]], maxFuel: 1000, maxTimeMs: 1000 }).result;
     assert.equal(refused.ok, false);
+    // Strings and arrays (the editor's JSON form) are read by each parameter's type: "NaN" stays text in a string.
+    const typed = 'export function label(name: string, sizes: number[]): string { let n = 0; for (const s of sizes) n += s; return n > 1 ? name : name + "!"; }\n';
+    const labelled = await worker.call('run', { fileName: 'typed.ts', text: typed, selector: 'label', inputs: [['NaN', [1, '-0', 2]], ['x', []]], maxFuel: 10_000, maxTimeMs: 1000 }).result;
+    assert.ok(labelled.ok, JSON.stringify(labelled));
+    assert.deepEqual(labelled.results.map((r) => [r.value, r.match]), [['NaN', true], ['x!', true]]);
   } finally {
     await worker.dispose();
   }
