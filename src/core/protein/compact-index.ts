@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from './sha256';
 import { DEEP_SECTION, SHALLOW_SECTION, TOKEN_SCALE, TOKEN_SECTION, VECTOR_LENGTH } from './fingerprint';
 import { type Comparable, type SimilarityClass, classify, classRank, THRESHOLDS } from './similarity';
 
@@ -52,11 +52,11 @@ export interface CompactArrays {
 }
 
 export function digestKey(digest: string): Uint8Array {
-  return createHash('sha256').update(digest).digest().subarray(0, DIGEST_KEY);
+  return sha256(digest).subarray(0, DIGEST_KEY);
 }
 
 export function behaviourKey(behaviour: string | undefined): Uint8Array {
-  return behaviour === undefined ? new Uint8Array(BEHAVIOUR_KEY) : createHash('sha256').update(behaviour).digest().subarray(0, BEHAVIOUR_KEY);
+  return behaviour === undefined ? new Uint8Array(BEHAVIOUR_KEY) : sha256(behaviour).subarray(0, BEHAVIOUR_KEY);
 }
 
 /** Int8 with one scale per section; the shallow scale also divides by the quantised norm, so a dot product is a cosine. */
