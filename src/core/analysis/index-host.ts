@@ -20,6 +20,7 @@ export async function buildHeldIndex(payload: IndexBuildPayload, cancellation: C
     maxFiles: payload.maxFiles,
     ...(payload.jobs !== undefined ? { jobs: payload.jobs } : {}),
     ...(previous ? { previous } : {}),
+    background: true,
     cancellation,
     onProgress: (done, total) => {
       Atomics.store(progress, 0, done);

@@ -3,6 +3,7 @@ import type { AnalysisRequest, FileAnalysis } from './pipeline';
 import type { GeneRunResult } from '../compiler/run-gene';
 import type { JsonGeneValue } from '../compiler/values';
 import type { CompactMatch } from '../protein/compact-index';
+import type { IndexGenesRequest, IndexGenesResult } from './index-genes';
 import type { ViolationKind } from '../metrics/plan';
 import type { GatewayAttempt } from '../store/gateway';
 import type { FetchFailure } from '../store/fetch-module';
@@ -13,6 +14,8 @@ export interface WorkerDescription {
   node: string;
   webAssembly: boolean;
   threadId: number;
+  /** The worker thread's nice value (Linux: per thread; a background worker runs above 0). */
+  priority: number;
 }
 
 export interface RunRequest {
@@ -80,6 +83,8 @@ export interface WorkerSetup {
   sandbox?: boolean;
   /** The content-addressed module store (outside the workspace); without it nothing is stored. */
   moduleCacheDir?: string;
+  /** Background work (the index build's pool): the worker's thread runs at a lower OS priority where that is per thread (Linux). */
+  background?: boolean;
 }
 
 /** A foreign module by CID: fetched from trustless gateways (or the store), verified, stored, run in the sandbox's child process. */
@@ -114,6 +119,8 @@ export type WorkerEvent =
 export interface WorkerOps {
   describe: { payload: undefined; result: WorkerDescription };
   analyze: { payload: Omit<AnalysisRequest, 'cancellation'>; result: FileAnalysis };
+  /** One file's genes for the workspace index, as a compact block (its arrays transferred). */
+  indexGenes: { payload: Omit<IndexGenesRequest, 'cancellation'>; result: IndexGenesResult };
   run: { payload: RunRequest; result: RunResponse };
   module: { payload: ModuleRequest; result: ModuleResponse };
   car: { payload: { files: { fileName: string; text: string }[] }; result: CarResponse };

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { type ResourceLimits, Worker } from 'node:worker_threads';
 import type { WorkerEvent, WorkerMessage, WorkerOp, WorkerOps, WorkerSetup } from './protocol';
 
 /** How long dispose() waits for the sandbox's pools to close before terminating the worker anyway. */
@@ -23,7 +23,7 @@ export class AnalysisWorker {
 
   constructor(
     private readonly scriptPath: string,
-    private readonly options: { setup?: WorkerSetup; onEvent?: (event: WorkerEvent) => void } = {},
+    private readonly options: { setup?: WorkerSetup; onEvent?: (event: WorkerEvent) => void; youngGenerationMb?: number } = {},
   ) {}
 
   describe(): Promise<WorkerOps['describe']['result']> {
@@ -59,7 +59,8 @@ export class AnalysisWorker {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     // The TypeScript parser recurses: a larger stack lets deeply nested files parse instead of failing "too deep".
-    const worker = new Worker(this.scriptPath, { resourceLimits: { stackSizeMb: 32 }, ...(this.options.setup ? { workerData: this.options.setup } : {}) });
+    const resourceLimits: ResourceLimits = { stackSizeMb: 32, ...(this.options.youngGenerationMb !== undefined ? { maxYoungGenerationSizeMb: this.options.youngGenerationMb } : {}) };
+    const worker = new Worker(this.scriptPath, { resourceLimits, ...(this.options.setup ? { workerData: this.options.setup } : {}) });
     worker.on('message', (response: WorkerMessage) => {
       if ('event' in response) {
         this.options.onEvent?.(response);

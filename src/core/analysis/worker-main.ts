@@ -1,4 +1,5 @@
 // Entry of the analysis worker (dist/analysis-worker.js): parsing, compiling and executing happen here, off the host's thread.
+import { getPriority } from 'node:os';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { type AnalysisRequest, analyzeFile } from './pipeline';
 import { compileSelected, parseGeneValue, runGene } from '../compiler';
@@ -7,11 +8,16 @@ import { cidOfSync } from '../store/cid';
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from '../sandbox/limits';
 import { buildHeldIndex, queryHeldIndex } from './index-host';
 import { runByCid } from './run-by-cid';
+import { indexGenes } from './index-genes';
+import { blockBuffers } from '../protein/compact-index';
+import { lowerThreadPriority } from './thread-priority';
 import { WorkerSandbox } from './worker-sandbox';
 import type { ModuleResponse, RunRequest, RunResponse, WorkerEvent, WorkerOps, WorkerRequest, WorkerResponse, WorkerSetup } from './protocol';
 
 /** Started by the editor with a sandbox and a module store (WorkerSetup); by the CLI's pools without. */
-const sandbox = new WorkerSandbox((workerData ?? {}) as WorkerSetup, (event: WorkerEvent) => parentPort?.postMessage(event));
+const setup = (workerData ?? {}) as WorkerSetup;
+const sandbox = new WorkerSandbox(setup, (event: WorkerEvent) => parentPort?.postMessage(event));
+if (setup.background) lowerThreadPriority();
 
 function limitsOf(request: { maxFuel?: number; maxTimeMs?: number; maxMemoryBytes?: number }): SandboxLimits {
   return { maxFuel: request.maxFuel ?? DEFAULT_SANDBOX_LIMITS.maxFuel, maxTimeMs: request.maxTimeMs ?? DEFAULT_SANDBOX_LIMITS.maxTimeMs, maxMemoryBytes: request.maxMemoryBytes ?? DEFAULT_SANDBOX_LIMITS.maxMemoryBytes };
@@ -70,9 +76,11 @@ async function compiledModule(payload: WorkerOps['module']['payload']): Promise<
 async function handle(request: WorkerRequest): Promise<unknown> {
   switch (request.op) {
     case 'describe':
-      return { node: process.version, webAssembly: typeof WebAssembly === 'object', threadId };
+      return { node: process.version, webAssembly: typeof WebAssembly === 'object', threadId, priority: getPriority() };
     case 'analyze':
       return analyze(request.payload as WorkerOps['analyze']['payload'], request.cancel);
+    case 'indexGenes':
+      return indexGenes({ ...(request.payload as WorkerOps['indexGenes']['payload']), cancellation: cancellationOf(request.cancel) });
     case 'run':
       return run(request.payload as RunRequest);
     case 'module':
@@ -94,9 +102,15 @@ async function handle(request: WorkerRequest): Promise<unknown> {
   }
 }
 
+/** Large typed arrays in a result move to the receiving thread instead of being copied. */
+function transferables(op: WorkerRequest['op'], result: unknown): ArrayBuffer[] {
+  const genes = op === 'indexGenes' ? (result as WorkerOps['indexGenes']['result']) : undefined;
+  return genes?.ok ? blockBuffers(genes.block) : [];
+}
+
 parentPort?.on('message', (request: WorkerRequest) => {
   handle(request).then(
-    (result) => parentPort?.postMessage({ id: request.id, ok: true, result } satisfies WorkerResponse),
+    (result) => parentPort?.postMessage({ id: request.id, ok: true, result } satisfies WorkerResponse, transferables(request.op, result)),
     (error: unknown) => parentPort?.postMessage({ id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) } satisfies WorkerResponse),
   );
 });

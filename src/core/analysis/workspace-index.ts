@@ -32,6 +32,8 @@ export interface IndexBuildOptions {
   excludes?: readonly string[];
   maxFiles?: number;
   jobs?: number;
+  /** Run the pool at a lower OS priority (the editor's build: nobody waits on it, the editor must stay responsive). */
+  background?: boolean;
   /** The index already in memory; otherwise the persisted one is read. */
   previous?: CompactGeneIndex;
   onProgress?(done: number, total: number): void;
@@ -107,14 +109,14 @@ export async function buildIndex(options: IndexBuildOptions): Promise<IndexBuild
       reused++;
       return;
     }
-    pool ??= new AnalysisPool(options.workerScript, options.jobs ?? availableParallelism());
-    const outcome = await pool.analyze({ fileName: absolute, text: bytes.toString('utf8'), features: { compile: false, verify: false, proteinHash: true } }, FILE_TIMEOUT_MS);
-    if (!outcome.ok || outcome.result.errors.some((e) => e.code === 'cancelled' || e.code === 'budget-exceeded')) {
+    pool ??= new AnalysisPool(options.workerScript, options.jobs ?? availableParallelism(), { background: options.background === true });
+    // The worker parses, hashes and quantises; this thread only places the block it gets back.
+    const outcome = await pool.indexGenes({ fileName: absolute, text: bytes.toString('utf8') }, FILE_TIMEOUT_MS);
+    if (!outcome.ok || !outcome.result.ok) {
       failed++;
       return;
     }
-    const genes = outcome.result.genes.flatMap((g) => (g.protein ? [{ name: g.gene.name, line: g.gene.line, digest: g.protein.digest, behaviour: g.protein.behaviour, vector: g.protein.vector }] : []));
-    builder.addFile(file, hash, genes, at);
+    builder.addBlock(file, hash, outcome.result.block, at);
     analysed++;
   };
   // A few more lanes than workers: reading and hashing the next files overlaps the analyses.

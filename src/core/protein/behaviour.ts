@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from './sha256';
 import ts from 'typescript';
 
 /**
@@ -337,5 +337,5 @@ export function behaviourSignature(gene: ts.FunctionLikeDeclaration, selfName?: 
   }
   // A gene that returns nothing numeric on every input is not a numeric gene.
   if (outputs.every((o) => o === 'undefined' || o === 'fuel')) return undefined;
-  return `b1:${createHash('sha256').update(outputs.join(',')).digest('hex').slice(0, 16)}`;
+  return `b1:${sha256(outputs.join(',')).toString('hex').slice(0, 16)}`;
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from './sha256';
 import { DEEP_SECTION, SHALLOW_SECTION, TOKEN_SCALE, TOKEN_SECTION, VECTOR_LENGTH } from './fingerprint';
 import { type Comparable, type SimilarityClass, classify, classRank, THRESHOLDS } from './similarity';
 
@@ -52,11 +52,11 @@ export interface CompactArrays {
 }
 
 export function digestKey(digest: string): Uint8Array {
-  return createHash('sha256').update(digest).digest().subarray(0, DIGEST_KEY);
+  return sha256(digest).subarray(0, DIGEST_KEY);
 }
 
 export function behaviourKey(behaviour: string | undefined): Uint8Array {
-  return behaviour === undefined ? new Uint8Array(BEHAVIOUR_KEY) : createHash('sha256').update(behaviour).digest().subarray(0, BEHAVIOUR_KEY);
+  return behaviour === undefined ? new Uint8Array(BEHAVIOUR_KEY) : sha256(behaviour).subarray(0, BEHAVIOUR_KEY);
 }
 
 /** Int8 with one scale per section; the shallow scale also divides by the quantised norm, so a dot product is a cosine. */
@@ -79,6 +79,31 @@ function tokenCount(value: number): number {
   return Math.min(255, Math.max(0, Math.round(value / TOKEN_SCALE)));
 }
 
+/** One file's genes in compact form, without the file's own fields: what an analysis worker sends (its arrays are transferable). */
+export type GeneBlock = Omit<CompactArrays, 'files' | 'fileHashes' | 'fileStart'>;
+
+/** Quantises a file's genes; the same whether the index's own thread or an analysis worker does it. */
+export function geneBlock(genes: readonly GeneProtein[]): GeneBlock {
+  const n = genes.length;
+  const block = emptyBlock(n);
+  genes.forEach((gene, g) => {
+    if (gene.vector.length !== VECTOR_LENGTH) throw new Error(`vector of length ${gene.vector.length}, expected ${VECTOR_LENGTH}`);
+    block.names.push(gene.name);
+    block.lines[g] = gene.line;
+    block.digestKeys.set(digestKey(gene.digest), g * DIGEST_KEY);
+    block.behaviourKeys.set(behaviourKey(gene.behaviour), g * BEHAVIOUR_KEY);
+    block.shallowScale[g] = quantiseSection(gene.vector, SHALLOW_SECTION.start, SHALLOW, block.shallow, g * SHALLOW, true);
+    block.deepScale[g] = quantiseSection(gene.vector, DEEP_SECTION.start, DEEP, block.deep, g * DEEP, false);
+    for (let i = 0; i < TOKENS; i++) block.tokens[g * TOKENS + i] = tokenCount(gene.vector[TOKEN_SECTION.start + i]!);
+  });
+  return block;
+}
+
+/** The buffers of a block, to transfer rather than copy it to another thread. */
+export function blockBuffers(block: GeneBlock): ArrayBuffer[] {
+  return [block.lines, block.digestKeys, block.behaviourKeys, block.shallow, block.shallowScale, block.deep, block.deepScale, block.tokens].map((array) => array.buffer as ArrayBuffer);
+}
+
 /** Collects files (fresh analyses, or ranges copied unchanged from a previous index) into one compact index. */
 export class CompactIndexBuilder {
   /** By position (the file's place in the workspace order); files that failed leave holes. */
@@ -86,22 +111,13 @@ export class CompactIndexBuilder {
 
   /** Adds a file from its analysed genes, at position `at` (default: after the others). */
   addFile(file: string, hash: Uint8Array, genes: readonly GeneProtein[], at = this.blocks.length): void {
-    const n = genes.length;
-    const block = emptyArrays(n, 1);
-    block.files.push(file);
-    block.fileHashes.set(hash);
-    block.fileStart[1] = n;
-    genes.forEach((gene, g) => {
-      if (gene.vector.length !== VECTOR_LENGTH) throw new Error(`vector of length ${gene.vector.length}, expected ${VECTOR_LENGTH}`);
-      block.names.push(gene.name);
-      block.lines[g] = gene.line;
-      block.digestKeys.set(digestKey(gene.digest), g * DIGEST_KEY);
-      block.behaviourKeys.set(behaviourKey(gene.behaviour), g * BEHAVIOUR_KEY);
-      block.shallowScale[g] = quantiseSection(gene.vector, SHALLOW_SECTION.start, SHALLOW, block.shallow, g * SHALLOW, true);
-      block.deepScale[g] = quantiseSection(gene.vector, DEEP_SECTION.start, DEEP, block.deep, g * DEEP, false);
-      for (let i = 0; i < TOKENS; i++) block.tokens[g * TOKENS + i] = tokenCount(gene.vector[TOKEN_SECTION.start + i]!);
-    });
-    this.blocks[at] = block;
+    this.addBlock(file, hash, geneBlock(genes), at);
+  }
+
+  /** Adds a file whose genes an analysis worker already put in compact form (geneBlock). */
+  addBlock(file: string, hash: Uint8Array, genes: GeneBlock, at = this.blocks.length): void {
+    if (hash.length !== 32) throw new Error(`file hash of ${hash.length} bytes, expected 32`);
+    this.blocks[at] = { ...genes, files: [file], fileHashes: hash, fileStart: Uint32Array.of(0, genes.names.length) };
   }
 
   /** Copies file `f` of a previous index as it is: an unchanged file is never quantised twice. */
@@ -152,10 +168,11 @@ export class CompactIndexBuilder {
 }
 
 export function emptyArrays(genes: number, files: number): CompactArrays {
+  return { files: [], fileHashes: new Uint8Array(files * 32), fileStart: new Uint32Array(files + 1), ...emptyBlock(genes) };
+}
+
+function emptyBlock(genes: number): GeneBlock {
   return {
-    files: [],
-    fileHashes: new Uint8Array(files * 32),
-    fileStart: new Uint32Array(files + 1),
     names: [],
     lines: new Uint32Array(genes),
     digestKeys: new Uint8Array(genes * DIGEST_KEY),

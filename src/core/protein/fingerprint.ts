@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from './sha256';
 import { logicTokens } from './logic-tokens';
 import type { LabelledTree } from './normalize';
 
@@ -132,7 +132,7 @@ function base32(bytes: Uint8Array): string {
 
 /** `phash/v1:` + base32 sha-256 of the canonical serialization. */
 export function structuralDigest(tree: LabelledTree): string {
-  return `${PROTEIN_VERSION}:${base32(createHash('sha256').update(canonicalSerialization(tree)).digest())}`;
+  return `${PROTEIN_VERSION}:${base32(sha256(canonicalSerialization(tree)))}`;
 }
 
 /** WL labels of every round: rounds[k][i] is node i's label after k refinements. */

@@ -61,19 +61,19 @@ function isSynthetic(piece: Piece): piece is Synthetic {
   return (piece as Synthetic).kids !== undefined;
 }
 
-/** Strips wrappers that do not change structure: parentheses and type-only expressions. */
-function unwrap(node: ts.Node): ts.Node {
-  while (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isTypeAssertionExpression(node) || ts.isNonNullExpression(node) || ts.isSatisfiesExpression(node)) {
-    node = node.expression;
-  }
-  return node;
-}
-
 // Kind tables instead of chains of ts.is* calls: these run for every node of every gene.
 function kindTable(kinds: readonly ts.SyntaxKind[]): Uint8Array {
   const table = new Uint8Array(ts.SyntaxKind.Count + 1);
   for (const kind of kinds) table[kind] = 1;
   return table;
+}
+/** Parentheses and type-only expressions: each has an `expression` and no structure of its own. */
+const WRAPPER_KINDS = kindTable([ts.SyntaxKind.ParenthesizedExpression, ts.SyntaxKind.AsExpression, ts.SyntaxKind.TypeAssertionExpression, ts.SyntaxKind.NonNullExpression, ts.SyntaxKind.SatisfiesExpression]);
+
+/** Strips wrappers that do not change structure: parentheses and type-only expressions. */
+function unwrap(node: ts.Node): ts.Node {
+  while (WRAPPER_KINDS[node.kind] === 1) node = (node as ts.ParenthesizedExpression).expression;
+  return node;
 }
 const FUNCTION_KINDS = kindTable([ts.SyntaxKind.FunctionDeclaration, ts.SyntaxKind.FunctionExpression, ts.SyntaxKind.ArrowFunction, ts.SyntaxKind.MethodDeclaration, ts.SyntaxKind.Constructor, ts.SyntaxKind.GetAccessor, ts.SyntaxKind.SetAccessor]);
 const BLOCK_SCOPE_KINDS = kindTable([ts.SyntaxKind.Block, ts.SyntaxKind.CaseBlock, ts.SyntaxKind.ForStatement, ts.SyntaxKind.ForInStatement, ts.SyntaxKind.ForOfStatement, ts.SyntaxKind.CatchClause, ts.SyntaxKind.ClassDeclaration, ts.SyntaxKind.ClassExpression]);

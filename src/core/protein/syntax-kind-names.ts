@@ -7,15 +7,16 @@ import ts from 'typescript';
  * label a hash. The first non-alias name per number (aliases are First*, Last*, Count) is
  * the kind's real name and stays the same across versions.
  */
-const KIND_NAMES: ReadonlyMap<number, string> = (() => {
-  const names = new Map<number, string>();
+// An array indexed by kind rather than a Map: it is read for nearly every node of every gene.
+const KIND_NAMES: readonly (string | undefined)[] = (() => {
+  const names: (string | undefined)[] = [];
   for (const [name, value] of Object.entries(ts.SyntaxKind)) {
     if (typeof value !== 'number' || /^(First|Last)[A-Z]/.test(name) || name === 'Count') continue;
-    if (!names.has(value)) names.set(value, name);
+    names[value] ??= name;
   }
   return names;
 })();
 
 export function syntaxKindName(kind: ts.SyntaxKind): string {
-  return KIND_NAMES.get(kind) ?? `Kind${kind}`;
+  return KIND_NAMES[kind] ?? `Kind${kind}`;
 }
