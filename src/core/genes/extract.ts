@@ -144,6 +144,7 @@ function analyzeModel(model: FileModel, text: string, result: FileGenes, imports
       standalone: !purity.captures[fn.index]!,
       initializesThis: purity.initializes[fn.index]!,
       readsModuleLet: isPure && purity.moduleLets[fn.index]!,
+      constructsValue: isPure && purity.constructsValue[fn.index]!,
       mayThrow: purity.mayThrow[fn.index]!,
       // Only unconditional genes without a receiver that stand alone: what the compiler may take.
       numeric: signature !== undefined && verdict === 'pure' && !receiver && !purity.captures[fn.index]! && !purity.initializes[fn.index]!,
@@ -155,7 +156,7 @@ function analyzeModel(model: FileModel, text: string, result: FileGenes, imports
   }
   result.skipped.sort((a, b) => a.start - b.start);
   const calledAt = new Map(functions.map((fn) => [fn.node.getStart(sourceFile), purity.calledParameters[fn.index]]));
-  const summary = summarize({ model, genes: result.genes, bindingOf: purity.bindingOf, constantKind: purity.constantKind, isPrimitive: purity.isPrimitive, calledParameters: (start) => calledAt.get(start) });
+  const summary = summarize({ model, genes: result.genes, bindingOf: purity.bindingOf, constantKind: purity.constantKind, isPrimitive: purity.isPrimitive, calledParameters: (start) => calledAt.get(start), valueClass: purity.valueClass });
   return { genes: result, sourceFile, summary };
 }
 

@@ -63,6 +63,10 @@ export interface PurityResult {
   isFresh(binding: Binding): boolean;
   constantKind(binding: Binding): ConstantKind;
   isPrimitive(expression: ts.Expression): boolean;
+  /** Per function index: it constructs instances of value classes (`new Range(…)`), pure with `constructsValue`. */
+  constructsValue: boolean[];
+  /** A class whose instances are values: readonly fields only, and a construction that only initialises them (given the constructor's verdict). */
+  valueClass(cls: ts.ClassLikeDeclaration, initializes: (ctor: ts.ConstructorDeclaration) => boolean): boolean;
 }
 
 /** `skipped` functions (syntax errors) count as impure for everything that calls or contains them. */
@@ -77,6 +81,9 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
   const captures: boolean[] = new Array<boolean>(count).fill(false);
   const moduleLets: boolean[] = new Array<boolean>(count).fill(false);
   const initializes: boolean[] = new Array<boolean>(count).fill(false);
+  const constructsValue: boolean[] = new Array<boolean>(count).fill(false);
+  /** `new C(…)` of this file's classes, decided once their constructors are. */
+  const constructions: { fn: FunctionInfo; cls: ts.ClassDeclaration; node: ts.NewExpression }[] = [];
   const called: (Set<number> | 'unknown' | undefined)[] = new Array<Set<number> | 'unknown' | undefined>(count).fill(undefined);
   /** Direct uses of genes of this file: a conditional one is only as pure as what it is handed. */
   const uses: { fn: FunctionInfo; stop: FunctionInfo | undefined; target: FunctionInfo; node: ts.Node; checked: boolean }[] = [];
@@ -678,7 +685,55 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
       if (CONSTRUCTIBLE_GLOBALS.has(callee.text)) return;
       if (bindingOf.has(callee)) return; // an unknown or impure global: its reference already says so
     }
-    everywhere(fn, 'new', `constructs ${short(callee, sf)}: only collections and errors are known to be pure`, node);
+    const binding = ts.isIdentifier(callee) ? bindingOf.get(callee) : undefined;
+    if (binding?.kind === 'class' && binding.writes.length === 0 && ts.isClassDeclaration(binding.declaration)) {
+      constructions.push({ fn, cls: binding.declaration, node });
+      return;
+    }
+    if (importedValueClass(callee, fn, node)) return;
+    everywhere(fn, 'new', `constructs ${short(callee, sf)}: only collections, errors and value classes are known to be pure`, node);
+  }
+
+  /** `new Range(…)`, `new types.Range(…)` of an imported class whose summary says its instances are values. */
+  function importedValueClass(callee: ts.Node, fn: FunctionInfo, node: ts.NewExpression): boolean {
+    const path: string[] = [];
+    let root = callee;
+    while (ts.isPropertyAccessExpression(root)) {
+      path.unshift(root.name.text);
+      root = skipInnerWrappers(root.expression);
+    }
+    const binding = ts.isIdentifier(root) ? bindingOf.get(root) : undefined;
+    if (!imports || binding?.kind !== 'import' || binding.module === undefined || binding.imported === undefined) return false;
+    const meaning = imports.lookup(binding.module, binding.imported, path);
+    if (meaning.kind !== 'export' || meaning.consumed !== path.length || meaning.entry.kind !== 'container' || !meaning.entry.value) return false;
+    const target: ReasonTarget = { file: meaning.entry.file, line: meaning.entry.line, name: meaning.entry.name };
+    for (const f of outward(fn)) {
+      links[f.index]!.push({ code: 'imported-pure', message: `constructs ${meaning.entry.name} (${meaning.entry.file}:${meaning.entry.line}), a value class`, node, target });
+      constructsValue[f.index] = true;
+    }
+    return true;
+  }
+
+  /** Readonly fields only, no base class but an error class or another value class, and a construction that only initialises. */
+  function valueClass(cls: ts.ClassLikeDeclaration, initializesCtor: (ctor: ts.ConstructorDeclaration) => boolean, depth = 0): boolean {
+    if (depth > 8) return false;
+    for (const member of cls.members) {
+      if (ts.isPropertyDeclaration(member) && !(ts.getCombinedModifierFlags(member) & ts.ModifierFlags.Static) && !(ts.getCombinedModifierFlags(member) & ts.ModifierFlags.Readonly)) return false;
+      if (ts.isConstructorDeclaration(member) && member.parameters.some((p) => ts.isParameterPropertyDeclaration(p, member) && !(ts.getCombinedModifierFlags(p) & ts.ModifierFlags.Readonly))) return false;
+    }
+    const ctor = cls.members.find((member): member is ts.ConstructorDeclaration => ts.isConstructorDeclaration(member) && member.body !== undefined);
+    if (ctor ? !initializesCtor(ctor) : !plainClass(cls)) return false;
+    const base = baseClassOf(cls);
+    if (!cls.heritageClauses?.some((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)) return true;
+    if (!base) return false;
+    const binding = bindingOf.get(base);
+    if (!binding) return bindingOf.has(base) && ERROR_CLASSES.has(base.text);
+    if (binding.kind === 'class' && ts.isClassLike(binding.declaration)) return valueClass(binding.declaration, initializesCtor, depth + 1);
+    if (binding.kind === 'import' && imports && binding.module !== undefined && binding.imported !== undefined) {
+      const meaning = imports.lookup(binding.module, binding.imported, []);
+      return meaning.kind === 'export' && meaning.consumed === 0 && meaning.entry.kind === 'container' && meaning.entry.value === true;
+    }
+    return false;
   }
 
   /** `this.x = value` (initialising) or a read of a field, directly in a constructor; undefined for anything else. */
@@ -780,10 +835,28 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
     }
   }
 
+  // `new C(…)` of this file's classes: pure for a value class. Its constructor is decided with the other state
+  // effects below: the construction rests on it (an edge), so a constructor that does more makes the caller impure.
+  const mayInitialize = (ctor: ts.ConstructorDeclaration) => {
+    const gene = model.functionByNode.get(ctor);
+    return gene !== undefined && initializingCtors.has(gene);
+  };
+  for (const { fn, cls, node } of constructions) {
+    if (!valueClass(cls, mayInitialize)) {
+      everywhere(fn, 'new', `constructs ${cls.name?.text ?? 'a class'}: only collections, errors and value classes (readonly fields, a constructor that only initialises) are known to be pure`, node);
+      continue;
+    }
+    const ctor = cls.members.find((member) => ts.isConstructorDeclaration(member) && member.body !== undefined);
+    const target = ctor && model.functionByNode.get(ctor);
+    for (const f of outward(fn)) {
+      constructsValue[f.index] = true;
+      if (target && f !== target) deps[f.index]!.push({ target, node });
+    }
+  }
   settleStateEffects(model, impure, deps, skipped, stateCalls, initializes);
   spread(model, impure, deps, throws, skipped);
   const calledParameters = called.map((positions) => (positions instanceof Set ? [...positions].sort((x, y) => x - y) : undefined));
-  return { impure, notes, receiver, mayThrow: throws, links, calledParameters, captures, moduleLets, initializes, bindingOf, isFresh, geneAt, constantKind: (binding) => constants.kindOf(binding), isPrimitive: (expression) => isPrimitive(expression, bindingOf, 0) };
+  return { impure, notes, receiver, mayThrow: throws, links, calledParameters, captures, moduleLets, initializes, constructsValue, valueClass: (cls, initializesCtor) => valueClass(cls, initializesCtor), bindingOf, isFresh, geneAt, constantKind: (binding) => constants.kindOf(binding), isPrimitive: (expression) => isPrimitive(expression, bindingOf, 0) };
 }
 
 interface StateRead {
