@@ -1204,6 +1204,17 @@ function freshExpression(expression: ts.Node, memo: Map<Binding, boolean>, bindi
   return true;
 }
 
+function onlyPrimitives(binding: Binding, bindingOf: Map<ts.Identifier, Binding | undefined>, depth: number): boolean {
+  if (binding.initializer && !isPrimitive(binding.initializer, bindingOf, depth)) return false;
+  return binding.writes.every((write) => {
+    if (write.operator === ts.SyntaxKind.PlusPlusToken || write.operator === ts.SyntaxKind.MinusMinusToken) return true;
+    if (write.value === undefined) return false; // a destructuring or loop target
+    const logical = write.operator === ts.SyntaxKind.BarBarEqualsToken || write.operator === ts.SyntaxKind.AmpersandAmpersandEqualsToken || write.operator === ts.SyntaxKind.QuestionQuestionEqualsToken || write.operator === ts.SyntaxKind.EqualsToken;
+    // Compound arithmetic and string assignments always produce primitives; `=` and logical ones keep the value.
+    return !logical || isPrimitive(write.value, bindingOf, depth);
+  });
+}
+
 /** An expression whose value is always a primitive (number, string, boolean, …), so a const holding it never changes. */
 export function isPrimitive(expression: ts.Node, bindingOf: Map<ts.Identifier, Binding | undefined>, depth: number): boolean {
   const pending: ts.Node[] = [expression];
@@ -1245,6 +1256,9 @@ export function isPrimitive(expression: ts.Node, bindingOf: Map<ts.Identifier, B
           return false;
         }
         if (binding.kind === 'const' && binding.initializer && !binding.destructured && depth < 16 && isPrimitive(binding.initializer, bindingOf, depth + 1)) continue;
+        // A let or var that only ever holds primitives (`let _isWindows = false; … _isWindows = ua.indexOf('Windows') >= 0`):
+        // its value now is a primitive, so a const taking it (`const isWindows = _isWindows`) never changes.
+        if ((binding.kind === 'let' || binding.kind === 'var') && !binding.destructured && depth < 16 && onlyPrimitives(binding, bindingOf, depth + 1)) continue;
         return false;
       }
       case ts.SyntaxKind.PropertyAccessExpression: {
