@@ -121,6 +121,8 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
   const isFresh = (binding: Binding): boolean => freshBinding(binding, freshMemo, bindingOf);
   const fresh = (expression: ts.Node): boolean => freshExpression(expression, freshMemo, bindingOf);
   const constants = new ModuleConstants(sf, bindingOf, (expression) => isPrimitive(expression, bindingOf, 0));
+  // Constructors that may only initialise their object (checked once every effect is known).
+  const initializingCtors = new Set(model.functions.filter((fn) => ts.isConstructorDeclaration(fn.node) && ts.isClassDeclaration(fn.node.parent) && plainClass(fn.node.parent)));
 
   /** Records a fact on `from` and every function around it, stopping at the one that owns the binding involved. */
   const chain = (from: FunctionInfo, stop: FunctionInfo | undefined, code: ReasonCode, message: string, node: ts.Node) => {
@@ -388,6 +390,8 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
       depend(fn, owner, target, top);
       return;
     }
+    const call = skipOuterWrappers(top).parent;
+    if (binding.kind === 'class' && path.length === 1 && path[0] === 'prototype' && ts.isCallExpression(call) && initializingCtors.has(fn) && isPrototypeReset(call, fn)) return;
     if (binding.mergedEnum && !binding.members?.names.has(path[0]!) && binding.mergedEnum.members.some((m) => propertyName(m.name) === path[0]) && topUse === 'read') return; // an enum member
     const text = `${id.text}.${path.join('.')}`;
     if (topUse === 'call') chain(fn, owner, 'calls-unknown', `calls ${text}, which this analysis cannot resolve to a function of this file`, top);
@@ -425,12 +429,10 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
   }
 
   const receivers = new ReceiverModel((expression) => isPrimitive(expression, bindingOf, 0));
-  // Constructors that may only initialise their object (checked once every effect is known).
-  const initializingCtors = new Set(model.functions.filter((fn) => ts.isConstructorDeclaration(fn.node) && ts.isClassDeclaration(fn.node.parent) && plainClass(fn.node.parent)));
   for (const { kind, node, fn } of model.events) {
     switch (kind) {
       case 'this': {
-        const init = initializingCtors.has(fn) ? (node.kind === ts.SyntaxKind.SuperKeyword ? superCall(node, fn) : constructorUse(node)) : undefined;
+        const init = initializingCtors.has(fn) ? (node.kind === ts.SyntaxKind.SuperKeyword ? superCall(node, fn) : constructorUse(node, fn)) : undefined;
         if (init) {
           impure[fn.index]!.push({ code: 'this', node, ...init });
           break;
@@ -550,6 +552,7 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
       // A global namespace (Math.max): its members were checked as references; some mutate their first argument.
       if (receiver === root && ts.isCallExpression(node) && MUTATING_STATICS.has(`${root.text}.${method}`)) {
         const first = node.arguments[0];
+        if (first && initializingCtors.has(fn) && isPrototypeReset(node, fn)) return; // decided as the constructor's `this`
         if (!first || !isFreshValue(first)) everywhere(fn, 'writes-outer-property', `calls ${root.text}.${method}() on an object this function did not create`, node);
       }
       return;
@@ -736,10 +739,22 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
     return false;
   }
 
+  /** `Object.setPrototypeOf(this, C.prototype)` in C's constructor (error subclasses do it): part of initialising. */
+  function isPrototypeReset(call: ts.CallExpression, fn: FunctionInfo): boolean {
+    const callee = skipInnerWrappers(call.expression);
+    const [first, second] = call.arguments;
+    const cls = fn.node.parent;
+    if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'setPrototypeOf' || !ts.isIdentifier(callee.expression) || callee.expression.text !== 'Object' || bindingOf.get(callee.expression)) return false;
+    if (call.arguments.length !== 2 || !first || !second || skipInnerWrappers(first).kind !== ts.SyntaxKind.ThisKeyword || !ts.isClassDeclaration(cls) || !cls.name) return false;
+    const proto = skipInnerWrappers(second);
+    return ts.isPropertyAccessExpression(proto) && proto.name.text === 'prototype' && ts.isIdentifier(proto.expression) && proto.expression.text === cls.name.text;
+  }
+
   /** `this.x = value` (initialising) or a read of a field, directly in a constructor; undefined for anything else. */
-  function constructorUse(node: ts.Node): Pick<Fact, 'message' | 'stateRead' | 'initialization'> | undefined {
+  function constructorUse(node: ts.Node, fn: FunctionInfo): Pick<Fact, 'message' | 'stateRead' | 'initialization'> | undefined {
     const self = skipOuterWrappers(node);
     const access = self.parent;
+    if (ts.isCallExpression(access) && isPrototypeReset(access, fn)) return { message: 'sets its prototype', initialization: true };
     if (node.kind !== ts.SyntaxKind.ThisKeyword || !ts.isPropertyAccessExpression(access) || access.expression !== self) return undefined;
     const outer = skipOuterWrappers(access);
     const parent = outer.parent;
