@@ -56,12 +56,8 @@ export function parseForGenes(fileName: string, text: string, options: ExtractOp
     }
     return { model: collected.model };
   } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
     // The TypeScript parser recurses; give the worker a larger stack (resourceLimits.stackSizeMb) to go deeper.
-    result.genes = [];
-    result.skipped = [];
-    result.errors.push({ code: 'too-deep', message: 'the code is nested too deeply to parse on this thread' });
-    return { genes: result };
+    return { genes: tooDeep(result, error) };
   }
 }
 
@@ -71,12 +67,17 @@ export function analyzeParsed(model: FileModel, text: string, options: ExtractOp
   try {
     return analyzeModel(model, text, result, options.imports);
   } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
-    result.genes = [];
-    result.skipped = [];
-    result.errors.push({ code: 'too-deep', message: 'the code is nested too deeply to parse on this thread' });
-    return { genes: result };
+    return { genes: tooDeep(result, error) };
   }
+}
+
+/** A stack overflow (RangeError) in the parser or the analysis: the file's one error; anything else is rethrown. */
+function tooDeep(result: FileGenes, error: unknown): FileGenes {
+  if (!(error instanceof RangeError)) throw error;
+  result.genes = [];
+  result.skipped = [];
+  result.errors.push({ code: 'too-deep', message: 'the code is nested too deeply to parse on this thread' });
+  return result;
 }
 
 function analyzeModel(model: FileModel, text: string, result: FileGenes, imports: ExtractOptions['imports']): ExtractedFile {

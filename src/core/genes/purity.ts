@@ -262,13 +262,7 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
   /** A name imported from another file: decided by that file's summary, through the members read from it. */
   function classifyImport(id: ts.Identifier, binding: Binding, use: Use, fn: FunctionInfo): void {
     const owner = binding.scope.owner;
-    const path: string[] = [];
-    let top: ts.Node = id;
-    while (ts.isPropertyAccessExpression(top.parent) && top.parent.expression === top) {
-      path.push(top.parent.name.text);
-      top = top.parent;
-    }
-    const topUse = path.length === 0 ? use : useOf(top as ts.Expression);
+    const { path, top, topUse } = memberPath(id, use);
     if (!imports || binding.module === undefined || binding.imported === undefined) {
       chain(fn, owner, 'import', `uses ${id.text}, imported from '${binding.module ?? '?'}': other files are not analysed here`, id);
       return;
@@ -373,13 +367,7 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
   /** `Easing.Quadratic.In(k)`, `Range.contains(r, p)`, `Util.helper()`: finds the gene a member path leads to. */
   function classifyMember(id: ts.Identifier, binding: Binding, use: Use, fn: FunctionInfo): void {
     const owner = binding.scope.owner;
-    const path: string[] = [];
-    let top: ts.Node = id;
-    while (ts.isPropertyAccessExpression(top.parent) && top.parent.expression === top) {
-      path.push(top.parent.name.text);
-      top = top.parent;
-    }
-    const topUse = path.length === 0 ? use : useOf(top as ts.Expression);
+    const { path, top, topUse } = memberPath(id, use);
     if (path.length === 0) {
       // The class or namespace itself as a value (`x instanceof Range`); an object literal is shared mutable state.
       if ((binding.kind === 'const' || binding.kind === 'let') && topUse !== 'new' && !capturedUnchanged(binding, fn)) chain(fn, owner, 'reads-outer-mutable', `reads ${id.text}, an object declared outside this function that can change`, id);
@@ -1033,6 +1021,17 @@ function isCallArgument(node: ts.Node): boolean {
 }
 
 type Use = 'read' | 'call' | 'new';
+
+/** The members read from a name (`Easing.Quadratic.In` → `['Quadratic', 'In']`), the outermost access, and how that is used. */
+function memberPath(id: ts.Identifier, use: Use): { path: string[]; top: ts.Node; topUse: Use } {
+  const path: string[] = [];
+  let top: ts.Node = id;
+  while (ts.isPropertyAccessExpression(top.parent) && top.parent.expression === top) {
+    path.push(top.parent.name.text);
+    top = top.parent;
+  }
+  return { path, top, topUse: path.length === 0 ? use : useOf(top) };
+}
 
 /** A method that only reads an imported constant: a table's non-mutating ones, a RegExp's test and exec (without g or y). */
 function constantMethod(regex: boolean, method: string): boolean {
