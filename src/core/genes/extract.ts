@@ -56,12 +56,8 @@ export function parseForGenes(fileName: string, text: string, options: ExtractOp
     }
     return { model: collected.model };
   } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
     // The TypeScript parser recurses; give the worker a larger stack (resourceLimits.stackSizeMb) to go deeper.
-    result.genes = [];
-    result.skipped = [];
-    result.errors.push({ code: 'too-deep', message: 'the code is nested too deeply to parse on this thread' });
-    return { genes: result };
+    return { genes: tooDeep(result, error) };
   }
 }
 
@@ -71,12 +67,17 @@ export function analyzeParsed(model: FileModel, text: string, options: ExtractOp
   try {
     return analyzeModel(model, text, result, options.imports);
   } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
-    result.genes = [];
-    result.skipped = [];
-    result.errors.push({ code: 'too-deep', message: 'the code is nested too deeply to parse on this thread' });
-    return { genes: result };
+    return { genes: tooDeep(result, error) };
   }
+}
+
+/** A stack overflow (RangeError) in the parser or the analysis: the file's one error; anything else is rethrown. */
+function tooDeep(result: FileGenes, error: unknown): FileGenes {
+  if (!(error instanceof RangeError)) throw error;
+  result.genes = [];
+  result.skipped = [];
+  result.errors.push({ code: 'too-deep', message: 'the code is nested too deeply to parse on this thread' });
+  return result;
 }
 
 function analyzeModel(model: FileModel, text: string, result: FileGenes, imports: ExtractOptions['imports']): ExtractedFile {
@@ -144,6 +145,7 @@ function analyzeModel(model: FileModel, text: string, result: FileGenes, imports
       standalone: !purity.captures[fn.index]!,
       initializesThis: purity.initializes[fn.index]!,
       readsModuleLet: isPure && purity.moduleLets[fn.index]!,
+      constructsValue: isPure && purity.constructsValue[fn.index]!,
       mayThrow: purity.mayThrow[fn.index]!,
       // Only unconditional genes without a receiver that stand alone: what the compiler may take.
       numeric: signature !== undefined && verdict === 'pure' && !receiver && !purity.captures[fn.index]! && !purity.initializes[fn.index]!,
@@ -155,7 +157,7 @@ function analyzeModel(model: FileModel, text: string, result: FileGenes, imports
   }
   result.skipped.sort((a, b) => a.start - b.start);
   const calledAt = new Map(functions.map((fn) => [fn.node.getStart(sourceFile), purity.calledParameters[fn.index]]));
-  const summary = summarize({ model, genes: result.genes, bindingOf: purity.bindingOf, constantKind: purity.constantKind, isPrimitive: purity.isPrimitive, calledParameters: (start) => calledAt.get(start) });
+  const summary = summarize({ model, genes: result.genes, bindingOf: purity.bindingOf, constantKind: purity.constantKind, isPrimitive: purity.isPrimitive, calledParameters: (start) => calledAt.get(start), valueClass: purity.valueClass });
   return { genes: result, sourceFile, summary };
 }
 

@@ -16,7 +16,7 @@ export type ExportEntry =
    * A class (its static methods) or a namespace (its exported members). `instance`: a class's methods and getters as
    * called on an instance (pure when they only read readonly primitive fields); fields are values.
    */
-  | { kind: 'container'; name: string; line: number; members: Record<string, ExportEntry>; instance?: Record<string, ExportEntry>; initializes?: boolean }
+  | { kind: 'container'; name: string; line: number; members: Record<string, ExportEntry>; instance?: Record<string, ExportEntry>; initializes?: boolean; value?: boolean }
   /** Anything else (a `let`, an object, an instance): reading it reads state that can change. */
   | { kind: 'value'; name: string; line: number }
   /** `export { a } from './x'` (imported `a`), `export * as ns from './x'` (imported `*`). */
@@ -54,6 +54,8 @@ interface SummaryInputs {
   isPrimitive(expression: ts.Expression): boolean;
   /** For a conditional gene (by start offset): the positions of the parameters it calls. */
   calledParameters(start: number): number[] | undefined;
+  /** A class whose instances are values (readonly fields, a construction that only initialises): `new` of it is pure. */
+  valueClass(cls: ts.ClassLikeDeclaration, initializes: (ctor: ts.ConstructorDeclaration) => boolean): boolean;
 }
 
 export function summarize(inputs: SummaryInputs): ModuleSummary {
@@ -82,7 +84,7 @@ export function summarize(inputs: SummaryInputs): ModuleSummary {
       case 'import':
         return binding.module !== undefined && binding.imported !== undefined ? { kind: 'reexport', specifier: binding.module, imported: binding.imported } : { kind: 'value', name, line: lineOf(declaration) };
       case 'class':
-        return { kind: 'container', name, line: lineOf(declaration), members: staticMethods(declaration as ts.ClassLikeDeclaration, name), instance: instanceMembers(declaration as ts.ClassLikeDeclaration, name), ...(initializingClass(declaration as ts.ClassLikeDeclaration) ? { initializes: true } : {}) };
+        return { kind: 'container', name, line: lineOf(declaration), members: staticMethods(declaration as ts.ClassLikeDeclaration, name), instance: instanceMembers(declaration as ts.ClassLikeDeclaration, name), ...(initializingClass(declaration as ts.ClassLikeDeclaration) ? { initializes: true } : {}), ...(inputs.valueClass(declaration as ts.ClassLikeDeclaration, (ctor) => geneAt.get(ctor.getStart(sf))?.initializesThis === true) ? { value: true } : {}) };
       case 'namespace':
         return { kind: 'container', name, line: lineOf(declaration), members: namespaceMembers(binding, name) };
       case 'const': {

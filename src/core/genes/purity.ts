@@ -63,6 +63,10 @@ export interface PurityResult {
   isFresh(binding: Binding): boolean;
   constantKind(binding: Binding): ConstantKind;
   isPrimitive(expression: ts.Expression): boolean;
+  /** Per function index: it constructs instances of value classes (`new Range(…)`), pure with `constructsValue`. */
+  constructsValue: boolean[];
+  /** A class whose instances are values: readonly fields only, and a construction that only initialises them (given the constructor's verdict). */
+  valueClass(cls: ts.ClassLikeDeclaration, initializes: (ctor: ts.ConstructorDeclaration) => boolean): boolean;
 }
 
 /** `skipped` functions (syntax errors) count as impure for everything that calls or contains them. */
@@ -77,6 +81,9 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
   const captures: boolean[] = new Array<boolean>(count).fill(false);
   const moduleLets: boolean[] = new Array<boolean>(count).fill(false);
   const initializes: boolean[] = new Array<boolean>(count).fill(false);
+  const constructsValue: boolean[] = new Array<boolean>(count).fill(false);
+  /** `new C(…)` of this file's classes, decided once their constructors are. */
+  const constructions: { fn: FunctionInfo; cls: ts.ClassDeclaration; node: ts.NewExpression }[] = [];
   const called: (Set<number> | 'unknown' | undefined)[] = new Array<Set<number> | 'unknown' | undefined>(count).fill(undefined);
   /** Direct uses of genes of this file: a conditional one is only as pure as what it is handed. */
   const uses: { fn: FunctionInfo; stop: FunctionInfo | undefined; target: FunctionInfo; node: ts.Node; checked: boolean }[] = [];
@@ -114,6 +121,8 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
   const isFresh = (binding: Binding): boolean => freshBinding(binding, freshMemo, bindingOf);
   const fresh = (expression: ts.Node): boolean => freshExpression(expression, freshMemo, bindingOf);
   const constants = new ModuleConstants(sf, bindingOf, (expression) => isPrimitive(expression, bindingOf, 0));
+  // Constructors that may only initialise their object (checked once every effect is known).
+  const initializingCtors = new Set(model.functions.filter((fn) => ts.isConstructorDeclaration(fn.node) && ts.isClassDeclaration(fn.node.parent) && plainClass(fn.node.parent)));
 
   /** Records a fact on `from` and every function around it, stopping at the one that owns the binding involved. */
   const chain = (from: FunctionInfo, stop: FunctionInfo | undefined, code: ReasonCode, message: string, node: ts.Node) => {
@@ -253,13 +262,7 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
   /** A name imported from another file: decided by that file's summary, through the members read from it. */
   function classifyImport(id: ts.Identifier, binding: Binding, use: Use, fn: FunctionInfo): void {
     const owner = binding.scope.owner;
-    const path: string[] = [];
-    let top: ts.Node = id;
-    while (ts.isPropertyAccessExpression(top.parent) && top.parent.expression === top) {
-      path.push(top.parent.name.text);
-      top = top.parent;
-    }
-    const topUse = path.length === 0 ? use : useOf(top as ts.Expression);
+    const { path, top, topUse } = memberPath(id, use);
     if (!imports || binding.module === undefined || binding.imported === undefined) {
       chain(fn, owner, 'import', `uses ${id.text}, imported from '${binding.module ?? '?'}': other files are not analysed here`, id);
       return;
@@ -364,13 +367,7 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
   /** `Easing.Quadratic.In(k)`, `Range.contains(r, p)`, `Util.helper()`: finds the gene a member path leads to. */
   function classifyMember(id: ts.Identifier, binding: Binding, use: Use, fn: FunctionInfo): void {
     const owner = binding.scope.owner;
-    const path: string[] = [];
-    let top: ts.Node = id;
-    while (ts.isPropertyAccessExpression(top.parent) && top.parent.expression === top) {
-      path.push(top.parent.name.text);
-      top = top.parent;
-    }
-    const topUse = path.length === 0 ? use : useOf(top as ts.Expression);
+    const { path, top, topUse } = memberPath(id, use);
     if (path.length === 0) {
       // The class or namespace itself as a value (`x instanceof Range`); an object literal is shared mutable state.
       if ((binding.kind === 'const' || binding.kind === 'let') && topUse !== 'new' && !capturedUnchanged(binding, fn)) chain(fn, owner, 'reads-outer-mutable', `reads ${id.text}, an object declared outside this function that can change`, id);
@@ -381,6 +378,8 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
       depend(fn, owner, target, top);
       return;
     }
+    const call = skipOuterWrappers(top).parent;
+    if (binding.kind === 'class' && path.length === 1 && path[0] === 'prototype' && ts.isCallExpression(call) && initializingCtors.has(fn) && isPrototypeReset(call, fn)) return;
     if (binding.mergedEnum && !binding.members?.names.has(path[0]!) && binding.mergedEnum.members.some((m) => propertyName(m.name) === path[0]) && topUse === 'read') return; // an enum member
     const text = `${id.text}.${path.join('.')}`;
     if (topUse === 'call') chain(fn, owner, 'calls-unknown', `calls ${text}, which this analysis cannot resolve to a function of this file`, top);
@@ -418,12 +417,10 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
   }
 
   const receivers = new ReceiverModel((expression) => isPrimitive(expression, bindingOf, 0));
-  // Constructors that may only initialise their object (checked once every effect is known).
-  const initializingCtors = new Set(model.functions.filter((fn) => ts.isConstructorDeclaration(fn.node) && ts.isClassDeclaration(fn.node.parent) && plainClass(fn.node.parent)));
   for (const { kind, node, fn } of model.events) {
     switch (kind) {
       case 'this': {
-        const init = initializingCtors.has(fn) ? (node.kind === ts.SyntaxKind.SuperKeyword ? superCall(node, fn) : constructorUse(node)) : undefined;
+        const init = initializingCtors.has(fn) ? (node.kind === ts.SyntaxKind.SuperKeyword ? superCall(node, fn) : constructorUse(node, fn)) : undefined;
         if (init) {
           impure[fn.index]!.push({ code: 'this', node, ...init });
           break;
@@ -543,6 +540,7 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
       // A global namespace (Math.max): its members were checked as references; some mutate their first argument.
       if (receiver === root && ts.isCallExpression(node) && MUTATING_STATICS.has(`${root.text}.${method}`)) {
         const first = node.arguments[0];
+        if (first && initializingCtors.has(fn) && isPrototypeReset(node, fn)) return; // decided as the constructor's `this`
         if (!first || !isFreshValue(first)) everywhere(fn, 'writes-outer-property', `calls ${root.text}.${method}() on an object this function did not create`, node);
       }
       return;
@@ -678,13 +676,73 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
       if (CONSTRUCTIBLE_GLOBALS.has(callee.text)) return;
       if (bindingOf.has(callee)) return; // an unknown or impure global: its reference already says so
     }
-    everywhere(fn, 'new', `constructs ${short(callee, sf)}: only collections and errors are known to be pure`, node);
+    const binding = ts.isIdentifier(callee) ? bindingOf.get(callee) : undefined;
+    if (binding?.kind === 'class' && binding.writes.length === 0 && ts.isClassDeclaration(binding.declaration)) {
+      constructions.push({ fn, cls: binding.declaration, node });
+      return;
+    }
+    if (importedValueClass(callee, fn, node)) return;
+    everywhere(fn, 'new', `constructs ${short(callee, sf)}: only collections, errors and value classes are known to be pure`, node);
+  }
+
+  /** `new Range(…)`, `new types.Range(…)` of an imported class whose summary says its instances are values. */
+  function importedValueClass(callee: ts.Node, fn: FunctionInfo, node: ts.NewExpression): boolean {
+    const path: string[] = [];
+    let root = callee;
+    while (ts.isPropertyAccessExpression(root)) {
+      path.unshift(root.name.text);
+      root = skipInnerWrappers(root.expression);
+    }
+    const binding = ts.isIdentifier(root) ? bindingOf.get(root) : undefined;
+    if (!imports || binding?.kind !== 'import' || binding.module === undefined || binding.imported === undefined) return false;
+    const meaning = imports.lookup(binding.module, binding.imported, path);
+    if (meaning.kind !== 'export' || meaning.consumed !== path.length || meaning.entry.kind !== 'container' || !meaning.entry.value) return false;
+    const target: ReasonTarget = { file: meaning.entry.file, line: meaning.entry.line, name: meaning.entry.name };
+    for (const f of outward(fn)) {
+      links[f.index]!.push({ code: 'imported-pure', message: `constructs ${meaning.entry.name} (${meaning.entry.file}:${meaning.entry.line}), a value class`, node, target });
+      constructsValue[f.index] = true;
+    }
+    return true;
+  }
+
+  /** Readonly fields only, no base class but an error class or another value class, and a construction that only initialises. */
+  function valueClass(cls: ts.ClassLikeDeclaration, initializesCtor: (ctor: ts.ConstructorDeclaration) => boolean, depth = 0): boolean {
+    if (depth > 8) return false;
+    for (const member of cls.members) {
+      if (ts.isPropertyDeclaration(member) && !(ts.getCombinedModifierFlags(member) & ts.ModifierFlags.Static) && !(ts.getCombinedModifierFlags(member) & ts.ModifierFlags.Readonly)) return false;
+      if (ts.isConstructorDeclaration(member) && member.parameters.some((p) => ts.isParameterPropertyDeclaration(p, member) && !(ts.getCombinedModifierFlags(p) & ts.ModifierFlags.Readonly))) return false;
+    }
+    const ctor = cls.members.find((member): member is ts.ConstructorDeclaration => ts.isConstructorDeclaration(member) && member.body !== undefined);
+    if (ctor ? !initializesCtor(ctor) : !plainClass(cls)) return false;
+    const base = baseClassOf(cls);
+    if (!cls.heritageClauses?.some((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)) return true;
+    if (!base) return false;
+    const binding = bindingOf.get(base);
+    if (!binding) return bindingOf.has(base) && ERROR_CLASSES.has(base.text);
+    if (binding.kind === 'class' && ts.isClassLike(binding.declaration)) return valueClass(binding.declaration, initializesCtor, depth + 1);
+    if (binding.kind === 'import' && imports && binding.module !== undefined && binding.imported !== undefined) {
+      const meaning = imports.lookup(binding.module, binding.imported, []);
+      return meaning.kind === 'export' && meaning.consumed === 0 && meaning.entry.kind === 'container' && meaning.entry.value === true;
+    }
+    return false;
+  }
+
+  /** `Object.setPrototypeOf(this, C.prototype)` in C's constructor (error subclasses do it): part of initialising. */
+  function isPrototypeReset(call: ts.CallExpression, fn: FunctionInfo): boolean {
+    const callee = skipInnerWrappers(call.expression);
+    const [first, second] = call.arguments;
+    const cls = fn.node.parent;
+    if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'setPrototypeOf' || !ts.isIdentifier(callee.expression) || callee.expression.text !== 'Object' || bindingOf.get(callee.expression)) return false;
+    if (call.arguments.length !== 2 || !first || !second || skipInnerWrappers(first).kind !== ts.SyntaxKind.ThisKeyword || !ts.isClassDeclaration(cls) || !cls.name) return false;
+    const proto = skipInnerWrappers(second);
+    return ts.isPropertyAccessExpression(proto) && proto.name.text === 'prototype' && ts.isIdentifier(proto.expression) && proto.expression.text === cls.name.text;
   }
 
   /** `this.x = value` (initialising) or a read of a field, directly in a constructor; undefined for anything else. */
-  function constructorUse(node: ts.Node): Pick<Fact, 'message' | 'stateRead' | 'initialization'> | undefined {
+  function constructorUse(node: ts.Node, fn: FunctionInfo): Pick<Fact, 'message' | 'stateRead' | 'initialization'> | undefined {
     const self = skipOuterWrappers(node);
     const access = self.parent;
+    if (ts.isCallExpression(access) && isPrototypeReset(access, fn)) return { message: 'sets its prototype', initialization: true };
     if (node.kind !== ts.SyntaxKind.ThisKeyword || !ts.isPropertyAccessExpression(access) || access.expression !== self) return undefined;
     const outer = skipOuterWrappers(access);
     const parent = outer.parent;
@@ -780,10 +838,28 @@ export function analyzePurity(model: FileModel, skipped: ReadonlySet<FunctionInf
     }
   }
 
+  // `new C(…)` of this file's classes: pure for a value class. Its constructor is decided with the other state
+  // effects below: the construction rests on it (an edge), so a constructor that does more makes the caller impure.
+  const mayInitialize = (ctor: ts.ConstructorDeclaration) => {
+    const gene = model.functionByNode.get(ctor);
+    return gene !== undefined && initializingCtors.has(gene);
+  };
+  for (const { fn, cls, node } of constructions) {
+    if (!valueClass(cls, mayInitialize)) {
+      everywhere(fn, 'new', `constructs ${cls.name?.text ?? 'a class'}: only collections, errors and value classes (readonly fields, a constructor that only initialises) are known to be pure`, node);
+      continue;
+    }
+    const ctor = cls.members.find((member) => ts.isConstructorDeclaration(member) && member.body !== undefined);
+    const target = ctor && model.functionByNode.get(ctor);
+    for (const f of outward(fn)) {
+      constructsValue[f.index] = true;
+      if (target && f !== target) deps[f.index]!.push({ target, node });
+    }
+  }
   settleStateEffects(model, impure, deps, skipped, stateCalls, initializes);
   spread(model, impure, deps, throws, skipped);
   const calledParameters = called.map((positions) => (positions instanceof Set ? [...positions].sort((x, y) => x - y) : undefined));
-  return { impure, notes, receiver, mayThrow: throws, links, calledParameters, captures, moduleLets, initializes, bindingOf, isFresh, geneAt, constantKind: (binding) => constants.kindOf(binding), isPrimitive: (expression) => isPrimitive(expression, bindingOf, 0) };
+  return { impure, notes, receiver, mayThrow: throws, links, calledParameters, captures, moduleLets, initializes, constructsValue, valueClass: (cls, initializesCtor) => valueClass(cls, initializesCtor), bindingOf, isFresh, geneAt, constantKind: (binding) => constants.kindOf(binding), isPrimitive: (expression) => isPrimitive(expression, bindingOf, 0) };
 }
 
 interface StateRead {
@@ -945,6 +1021,17 @@ function isCallArgument(node: ts.Node): boolean {
 }
 
 type Use = 'read' | 'call' | 'new';
+
+/** The members read from a name (`Easing.Quadratic.In` → `['Quadratic', 'In']`), the outermost access, and how that is used. */
+function memberPath(id: ts.Identifier, use: Use): { path: string[]; top: ts.Node; topUse: Use } {
+  const path: string[] = [];
+  let top: ts.Node = id;
+  while (ts.isPropertyAccessExpression(top.parent) && top.parent.expression === top) {
+    path.push(top.parent.name.text);
+    top = top.parent;
+  }
+  return { path, top, topUse: path.length === 0 ? use : useOf(top) };
+}
 
 /** A method that only reads an imported constant: a table's non-mutating ones, a RegExp's test and exec (without g or y). */
 function constantMethod(regex: boolean, method: string): boolean {
@@ -1131,6 +1218,17 @@ function freshExpression(expression: ts.Node, memo: Map<Binding, boolean>, bindi
   return true;
 }
 
+function onlyPrimitives(binding: Binding, bindingOf: Map<ts.Identifier, Binding | undefined>, depth: number): boolean {
+  if (binding.initializer && !isPrimitive(binding.initializer, bindingOf, depth)) return false;
+  return binding.writes.every((write) => {
+    if (write.operator === ts.SyntaxKind.PlusPlusToken || write.operator === ts.SyntaxKind.MinusMinusToken) return true;
+    if (write.value === undefined) return false; // a destructuring or loop target
+    const logical = write.operator === ts.SyntaxKind.BarBarEqualsToken || write.operator === ts.SyntaxKind.AmpersandAmpersandEqualsToken || write.operator === ts.SyntaxKind.QuestionQuestionEqualsToken || write.operator === ts.SyntaxKind.EqualsToken;
+    // Compound arithmetic and string assignments always produce primitives; `=` and logical ones keep the value.
+    return !logical || isPrimitive(write.value, bindingOf, depth);
+  });
+}
+
 /** An expression whose value is always a primitive (number, string, boolean, …), so a const holding it never changes. */
 export function isPrimitive(expression: ts.Node, bindingOf: Map<ts.Identifier, Binding | undefined>, depth: number): boolean {
   const pending: ts.Node[] = [expression];
@@ -1172,6 +1270,9 @@ export function isPrimitive(expression: ts.Node, bindingOf: Map<ts.Identifier, B
           return false;
         }
         if (binding.kind === 'const' && binding.initializer && !binding.destructured && depth < 16 && isPrimitive(binding.initializer, bindingOf, depth + 1)) continue;
+        // A let or var that only ever holds primitives (`let _isWindows = false; … _isWindows = ua.indexOf('Windows') >= 0`):
+        // its value now is a primitive, so a const taking it (`const isWindows = _isWindows`) never changes.
+        if ((binding.kind === 'let' || binding.kind === 'var') && !binding.destructured && depth < 16 && onlyPrimitives(binding, bindingOf, depth + 1)) continue;
         return false;
       }
       case ts.SyntaxKind.PropertyAccessExpression: {

@@ -58,14 +58,16 @@ export const RECEIVER_MARK = 'reads only readonly fields';
 export const CLOSURE_MARK = "closure over its enclosing function's values";
 export const INITIALIZES_MARK = 'only initialises this';
 export const MODULE_LET_MARK = 'reads module lets never reassigned';
+export const VALUE_CLASS_MARK = 'constructs value classes';
 
 /** What a pure or conditional verdict rests on beyond its arguments, as marks after the verdict. */
-export function verdictMarks(gene: Pick<Gene, 'receiver' | 'standalone' | 'initializesThis' | 'readsModuleLet'>): string[] {
+export function verdictMarks(gene: Pick<Gene, 'receiver' | 'standalone' | 'initializesThis' | 'readsModuleLet' | 'constructsValue'>): string[] {
   const marks: string[] = [];
   if (gene.receiver) marks.push(RECEIVER_MARK);
   if (gene.standalone === false) marks.push(CLOSURE_MARK);
   if (gene.initializesThis) marks.push(INITIALIZES_MARK);
   if (gene.readsModuleLet) marks.push(MODULE_LET_MARK);
+  if (gene.constructsValue) marks.push(VALUE_CLASS_MARK);
   return marks;
 }
 
@@ -122,6 +124,8 @@ export interface Gene extends GeneLocation {
   initializesThis: boolean;
   /** Pure reading module `let`s that nothing reassigns, as constants. */
   readsModuleLet: boolean;
+  /** Pure constructing instances of value classes (`new Range(…)`: readonly fields, a constructor that only initialises). */
+  constructsValue: boolean;
   mayThrow: boolean;
   /** Unconditionally pure without a receiver, and every parameter and the result are number or boolean: what the WASM compiler takes. */
   numeric: boolean;

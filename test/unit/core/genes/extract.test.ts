@@ -145,7 +145,7 @@ test('impure: every source of non-determinism and every outside effect, each wit
     ['impure callee', 'function g() { return Math.random(); } function f() { return g(); }', 'calls-impure'],
     ['import', 'import { h } from "./other"; function f(x: number) { return h(x); }', 'import'],
     ['unknown global', 'function f(x: number) { return lodash.clamp(x); }', 'unknown-global'],
-    ['new of a class', 'class C {} function f() { return new C(); }', 'new'],
+    ['new of a class', 'class C { n = 0; } function f() { return new C(); }', 'new'],
     ['unknown method', 'function f(o: { run(): number }) { return o.run(); }', 'calls-unknown'],
   ];
   for (const [label, source, code] of cases) {
@@ -503,9 +503,11 @@ test('debatable cases reported pure carry their flag, and none of them is compil
   assert.deepEqual(flagged('TextLength.constructor'), { purity: 'pure', standalone: true, initializesThis: true, readsModuleLet: false, numeric: false });
   assert.equal(flagged('LineEdit.constructor').initializesThis, true);
   assert.equal(flagged('BugIndicatingError.constructor').initializesThis, true);
+  assert.equal(flagged('bug').purity, 'pure');
   assert.equal(flagged('Selection.constructor').initializesThis, true);
+  assert.deepEqual([gene(result, 'emptyLength').purity, gene(result, 'emptyLength').constructsValue], ['pure', true]);
   assert.deepEqual({ ...flagged('isLittleEndian'), numeric: undefined }, { purity: 'pure', standalone: true, initializesThis: false, readsModuleLet: true, numeric: undefined });
-  for (const name of ['countAbove.above', 'firstRepeated.wasSeen', 'TracedRange.constructor', 'Stamped.constructor', 'NumberRange.constructor', 'TracedSelection.constructor', 'defaultEol']) {
+  for (const name of ['countAbove.above', 'firstRepeated.wasSeen', 'TracedRange.constructor', 'Stamped.constructor', 'NumberRange.constructor', 'TracedSelection.constructor', 'tracedAt', 'newTally', 'adopt', 'defaultEol']) {
     assert.equal(gene(result, name).purity, 'impure', name);
     assert.equal(gene(result, name).initializesThis, false, name);
   }

@@ -189,3 +189,18 @@ test('a request past its deadline or cancelled stops with an error value, and th
   assert.deepEqual(purity.analyse(join(root, 'app.ts'), undefined, { cancellation: { isCancellationRequested: true } }).genes.errors.map((e) => e.code), ['cancelled']);
   assert.equal(gene(purity.analyse(join(root, 'app.ts')).genes, 'blank').purity, 'pure');
 });
+
+test("Node's assert comparisons are known pure; the loose ones and those that call what they are given are not", () => {
+  const root = workspace({
+    'app.ts': [
+      `import assert from 'assert';`,
+      `import * as strictAssert from 'node:assert/strict';`,
+      'export function checks(x: number) { assert(x > 0); assert.strictEqual(x, 1); assert.deepStrictEqual([x], [1]); strictAssert.ok(x); }',
+      'export function loose(x: number) { assert.equal(x, 1); }',
+      'export function throwing(f: () => void) { assert.throws(f); }',
+      '',
+    ].join('\n'),
+  });
+  const genes = new WorkspacePurity({ root }).analyse(join(root, 'app.ts')).genes;
+  assert.deepEqual(['checks', 'loose', 'throwing'].map((name) => gene(genes, name).purity), ['pure', 'impure', 'impure']);
+});
