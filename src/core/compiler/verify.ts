@@ -7,7 +7,7 @@ import { compileGene } from './compile-gene';
 import { TYPE_ERROR_MESSAGE } from '../wasm-abi';
 import { type GeneExecutor, type RunOutcome, createInProcessExecutor } from './gene-executor';
 import { EDGE_STRINGS, literalStrings, randomString } from './strings/string-inputs';
-import { loadJavaScriptGene } from './javascript-gene';
+import { type JavaScriptGene, type JavaScriptOutcome, loadJavaScriptGene } from './javascript-gene';
 import { type CompiledGene, type GeneType, type UnsupportedGene, elementTypeOf, isArrayType } from './types';
 import { edgeArrays, randomArray } from './arrays/array-inputs';
 import { type GeneElement, type GeneValue, type JsonGeneValue, sameGeneValue, toJsonValue } from './values';
@@ -125,7 +125,7 @@ export async function verifyCompiledGene(sourceFile: ts.SourceFile, gene: Compil
   const inputs = generateInputs(gene.signature.params.map((p) => p.type), options.seed ?? 1, options.randomInputs ?? 200, gene.literals);
   const executor = options.executor ?? createInProcessExecutor();
   const outcomes = await executor.runBatch(gene, inputs, { fuel: options.fuel ?? 1_000_000 });
-  let js: ReturnType<typeof loadJavaScriptGene>;
+  let js: JavaScriptGene;
   try {
     js = loadJavaScriptGene(sourceFile, gene, { timeoutMs: options.timeoutMs ?? 100 });
   } catch (error) {
@@ -133,10 +133,11 @@ export async function verifyCompiledGene(sourceFile: ts.SourceFile, gene: Compil
     const unsupported: UnsupportedGene = { verdict: 'unsupported', construct: 'JavaScript rebuild', reason: `the gene's JavaScript could not be rebuilt: ${error instanceof Error ? error.message : String(error)}`, line: 1, column: 1 };
     return { verdict: 'unsupported', gene: gene.name, compared: 0, inconclusive: 0, mismatches: [], unsupported };
   }
+  const expected = await rerunPastTimeLimit(gene, inputs, outcomes, js, executor, options.fuel ?? 1_000_000);
   const report: VerifyReport = { verdict: 'ok', gene: gene.name, compared: 0, inconclusive: 0, mismatches: [] };
   inputs.forEach((input, i) => {
     const wasm = outcomes[i]!;
-    const mismatch = compareOne(wasm, input, js);
+    const mismatch = compareOne(wasm, input, js, expected.get(i));
     if (mismatch === 'inconclusive') report.inconclusive++;
     else {
       report.compared++;
@@ -147,12 +148,37 @@ export async function verifyCompiledGene(sourceFile: ts.SourceFile, gene: Compil
   return report;
 }
 
-function compareOne(wasm: RunOutcome, input: readonly GeneValue[], js: ReturnType<typeof loadJavaScriptGene>): { wasm: string; js: string } | undefined | 'inconclusive' {
-  // Without fuel JavaScript could run for ever: only inputs the WASM finished are worth running.
-  // Out of memory is a resource limit too (JavaScript's own limits differ, e.g. "Invalid string length").
-  if (wasm.verdict === 'out-of-fuel' || wasm.verdict === 'unsupported' || wasm.verdict === 'memory-limit') return 'inconclusive';
-  // The JavaScript gets its own copies: the WebAssembly's arguments were written from the originals.
-  const expected = js.call(input.map((value) => (Array.isArray(value) ? [...value] : value)));
+/** The JavaScript gets its own copies: the WebAssembly's arguments were written from the originals. */
+const callJavaScript = (js: JavaScriptGene, input: readonly GeneValue[]): JavaScriptOutcome => js.call(input.map((value) => (Array.isArray(value) ? [...value] : value)));
+
+/**
+ * A call stopped by the sandbox's time limit ends its whole batch, and the calls after it never ran (e.g. `count(s, '')`
+ * loops for ever, in JavaScript too). Which call looped is not known (progress is reported in chunks), so the
+ * JavaScript, bounded by its own time limit, says which of the unanswered inputs end; those run again, once. Returns
+ * the JavaScript outcomes it computed, by input index.
+ */
+async function rerunPastTimeLimit(gene: CompiledGene, inputs: readonly (readonly GeneValue[])[], outcomes: RunOutcome[], js: JavaScriptGene, executor: GeneExecutor, fuel: number): Promise<Map<number, JavaScriptOutcome>> {
+  const expected = new Map<number, JavaScriptOutcome>();
+  const stopped = outcomes.findIndex((outcome) => outcome.verdict === 'timeout');
+  if (stopped === -1) return expected;
+  const again: number[] = [];
+  for (let i = stopped; i < inputs.length; i++) {
+    if (outcomes[i]!.verdict !== 'timeout') continue;
+    const outcome = callJavaScript(js, inputs[i]!);
+    expected.set(i, outcome);
+    if (outcome.verdict !== 'timeout') again.push(i);
+  }
+  if (again.length === 0) return expected;
+  const rerun = await executor.runBatch(gene, again.map((i) => inputs[i]!), { fuel });
+  again.forEach((row, k) => (outcomes[row] = rerun[k]!));
+  return expected;
+}
+
+function compareOne(wasm: RunOutcome, input: readonly GeneValue[], js: JavaScriptGene, known: JavaScriptOutcome | undefined): { wasm: string; js: string } | undefined | 'inconclusive' {
+  // Without fuel JavaScript could run for ever: only inputs the WASM finished are worth running. The sandbox's time
+  // limit and out of memory are resource limits too (JavaScript's own limits differ, e.g. "Invalid string length").
+  if (wasm.verdict === 'out-of-fuel' || wasm.verdict === 'timeout' || wasm.verdict === 'unsupported' || wasm.verdict === 'memory-limit') return 'inconclusive';
+  const expected = known ?? callJavaScript(js, input);
   if (expected.verdict === 'timeout') return 'inconclusive';
   if (expected.verdict === 'threw' && /call stack/i.test(expected.message)) return 'inconclusive';
   if (wasm.verdict === 'stack-overflow') return 'inconclusive';
