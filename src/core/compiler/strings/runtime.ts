@@ -356,6 +356,31 @@ export const STRING_HELPERS = {
       c.f64(-1);
     },
   },
+  /** s.lastIndexOf(t, position): the last match starting at or before the position (NaN is +∞), else -1. */
+  lastIndexOf: {
+    type: { params: [I, I, F], results: [F] },
+    locals: [I, I, I],
+    localNames: ['s', 't', 'position', 'length', 'searchLength', 'i'],
+    build(c, { helper, literal }) {
+      const [s, t, position, length, searchLength, i] = [0, 1, 2, 3, 4, 5];
+      c.get(s).call(helper('length')).set(length);
+      searchText(c, t, literal);
+      c.get(t);
+      loadLength(c);
+      c.set(searchLength);
+      c.f64(Infinity).get(position).get(position).get(position).op(Op.f64_ne).op(Op.select).set(position);
+      clampIndex(c, position, length);
+      c.set(i);
+      c.get(length).get(searchLength).op(Op.i32_sub).get(i).op(Op.i32_lt_s).open(Op.if).get(length).get(searchLength).op(Op.i32_sub).set(i).op(Op.end);
+      c.open(Op.block).open(Op.loop);
+      c.get(i).i32(0).op(Op.i32_lt_s).withIndex(Op.br_if, 1);
+      c.get(s).get(t).get(i).call(helper('matchesAt')).open(Op.if).get(i).op(Op.f64_convert_i32_u).op(Op.return).op(Op.end);
+      c.i32(1).call(helper('charge'));
+      c.get(i).i32(1).op(Op.i32_sub).set(i).withIndex(Op.br, 0);
+      c.op(Op.end, Op.end);
+      c.f64(-1);
+    },
+  },
   /** s.startsWith(t, position). */
   startsWith: {
     type: { params: [I, I, F], results: [I] },

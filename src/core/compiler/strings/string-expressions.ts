@@ -150,6 +150,19 @@ export function method(host: StringCompilerHost, name: string, node: ts.CallExpr
       numberArgument(host, node, 0, 0);
       host.stringHelper('charCodeAt');
       return 'number';
+    case 'charAt': {
+      // ToIntegerOrInfinity of the position (NaN is 0, fractions truncate), then the unit there or '' off the string.
+      arity(host, node, 'charAt', 0, 1);
+      numberArgument(host, node, 0, 0);
+      const position = host.temp(ValType.F64);
+      host.code.tee(position).op(Op.f64_trunc).f64(0).get(position).get(position).op(Op.f64_eq).op(Op.select);
+      host.release(ValType.F64, position);
+      host.stringHelper('unitAt');
+      const unit = host.temp(ValType.I32);
+      host.code.tee(unit).open(Op.if, ValType.I32).get(unit).op(Op.else).i32(host.literal('')).op(Op.end);
+      host.release(ValType.I32, unit);
+      return 'string';
+    }
     case 'slice':
     case 'substring':
       arity(host, node, name, 0, 2);
@@ -164,6 +177,12 @@ export function method(host: StringCompilerHost, name: string, node: ts.CallExpr
       host.code.i32(name === 'trim' ? 3 : name === 'trimStart' ? 1 : 2);
       host.stringHelper('trim');
       return 'string';
+    case 'lastIndexOf':
+      arity(host, node, name, 1, 2);
+      stringArgument(host, node, 0);
+      numberArgument(host, node, 1, Infinity);
+      host.stringHelper('lastIndexOf');
+      return 'number';
     case 'indexOf':
     case 'includes':
     case 'startsWith':

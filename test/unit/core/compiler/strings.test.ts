@@ -39,6 +39,8 @@ const GENES: Record<string, string> = {
   slices: `function slices(s: string, i: number, j: number): string { return s.slice(i, j) + '|' + s.slice(i) + '|' + s.substring(j, i) + '|' + s.substring(i); }`,
   search: `function search(s: string, t: string, i: number): number { return s.indexOf(t) + 10 * s.indexOf(t, i) + (s.includes(t, i) ? 100 : 0) + (s.startsWith(t, i) ? 1000 : 0) + (s.endsWith(t) ? 1e4 : 0) + (s.endsWith(t, i) ? 1e5 : 0) + (s.startsWith(t) ? 1e6 : 0); }`,
   ext: `function ext(path: string): string { const dot = path.indexOf('.'); return dot < 0 ? '' : path.slice(dot + 1); }`,
+  charAt: `function charAt(s: string, i: number): string { return s.charAt(i) + '|' + s.charAt() + '|' + s.charAt(s.length - 1); }`,
+  lastIndexOf: `function lastIndexOf(s: string, t: string, i: number): number { return s.lastIndexOf(t) + 100 * s.lastIndexOf(t, i) + 1e4 * s.lastIndexOf('') + 1e6 * s.lastIndexOf(t, -i); }`,
   trims: `function trims(s: string): string { return '[' + s.trim() + '|' + s.trimStart() + '|' + s.trimEnd() + ']'; }`,
   ladder: `function ladder(s: string, t: string): boolean { return s !== t && (s == t) === false && s[0] !== t[0]; }`,
 };
