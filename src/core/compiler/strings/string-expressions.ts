@@ -6,7 +6,7 @@ import ts from 'typescript';
 import type { CodeBuffer } from '../wasm-encoder';
 import { Op, ValType } from '../wasm-encoder';
 import type { GeneType } from '../types';
-import type { StringHelperName } from './runtime';
+import type { MemoryHelperName } from './runtime';
 
 /** What string compilation needs from the function compiler. */
 export interface StringCompilerHost {
@@ -19,7 +19,7 @@ export interface StringCompilerHost {
   toInt32(type: GeneType, at: ts.Node): void;
   /** ToNumber of the value on the stack, as f64 (refused for strings). */
   toNumber(type: GeneType, at: ts.Node): void;
-  stringHelper(name: StringHelperName): void;
+  stringHelper(name: MemoryHelperName): void;
   literal(text: string): number;
   refuse(at: ts.Node, construct: string, reason: string): never;
 }
@@ -177,6 +177,13 @@ export function method(host: StringCompilerHost, name: string, node: ts.CallExpr
       host.code.i32(name === 'trim' ? 3 : name === 'trimStart' ? 1 : 2);
       host.stringHelper('trim');
       return 'string';
+    case 'split': {
+      // A string (or undefined) separator and no limit; regular expressions are refused where they are written.
+      arity(host, node, 'split', 1, 1);
+      stringArgument(host, node, 0);
+      host.stringHelper('split');
+      return 'string[]';
+    }
     case 'lastIndexOf':
       arity(host, node, name, 1, 2);
       stringArgument(host, node, 0);
