@@ -38,7 +38,9 @@ export function toStringValue(host: StringCompilerHost, type: GeneType, at: ts.N
     host.release(ValType.I32, flag);
     return;
   }
-  host.refuse(at, 'number to string', 'converting a number to a string is outside the string subset');
+  if (type !== 'number') host.refuse(at, 'array to string', 'converting an array to a string is outside the subset');
+  // Exact for NaN, ±Infinity, ±0 and safe integers; any other number stops the run as unrepresentable.
+  host.stringHelper('numberToString');
 }
 
 /** `String(x)`: like a template, but undefined becomes the text "undefined" here. */

@@ -135,3 +135,24 @@ test('trim removes exactly the code units JavaScript counts as whitespace, over 
     assert.ok(outcome.verdict === 'ok' && outcome.value === expected, `U+${unit.toString(16)}`);
   });
 });
+
+test('numbers become text exactly for NaN, infinities, zeros and safe integers; other numbers stop the run as unrepresentable', async () => {
+  const { sourceFile, gene } = compiled('function show(n: number): string { return `${n}|` + String(n) + (\'\' + n); }');
+  const executor = createInProcessExecutor();
+  const values = [0, -0, 7, -42, 1000, 2 ** 53, -(2 ** 53), NaN, Infinity, -Infinity, 123456789012345];
+  const outcomes = await executor.runBatch(gene, values.map((n) => [n]), { fuel: 100_000 });
+  assert.deepEqual(outcomes.map((o) => (o.verdict === 'ok' ? o.value : o.verdict)), values.map((n) => `${n}|${n}${n}`));
+  const [fraction, huge] = await executor.runBatch(gene, [[0.5], [2 ** 60]], { fuel: 100_000 });
+  assert.equal(fraction!.verdict, 'unsupported');
+  assert.equal(huge!.verdict, 'unsupported');
+  const report = await verifyCompiledGene(sourceFile, gene, { randomInputs: 400 });
+  assert.equal(report.verdict, 'ok', JSON.stringify(report.mismatches.slice(0, 2)));
+  assert.ok(report.compared > 20 && report.inconclusive > 0);
+  await fc.assert(
+    fc.asyncProperty(fc.integer({ min: -(2 ** 53), max: 2 ** 53 }), async (n) => {
+      const [outcome] = await executor.runBatch(gene, [[n]], { fuel: 100_000 });
+      assert.deepEqual(outcome!.verdict === 'ok' && outcome!.value, `${n}|${n}${n}`);
+    }),
+    { numRuns: 300, seed: 29 },
+  );
+});
