@@ -50,8 +50,9 @@ export const TYPE_ERROR_MESSAGE = 'TypeError: a property of undefined was read';
 /** The arena could not grow within the memory maximum (WASM_MAX_MEMORY): the `memory-limit` verdict. */
 export const STATUS_MEMORY_LIMIT = 2;
 /**
- * The code read an element past the end of a number or boolean array: JavaScript gets `undefined`, which those
- * arrays cannot hold, so the run stops and is `unsupported` (verification counts it inconclusive, never a result).
+ * The code met a value it cannot represent exactly: `undefined` past the end of a number or boolean array, or the text
+ * of a number that is not a safe integer (its shortest round-trip digits are not implemented). The run stops and is
+ * `unsupported` (verification counts it inconclusive, never a result).
  */
 export const STATUS_UNREPRESENTABLE = 4;
-export const UNREPRESENTABLE_MESSAGE = 'an element past the end of a number or boolean array is undefined, which the compiled gene cannot represent';
+export const UNREPRESENTABLE_MESSAGE = 'the compiled gene cannot represent this value exactly (undefined past the end of a number or boolean array, or the text of a number that is not a safe integer)';

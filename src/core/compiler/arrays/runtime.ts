@@ -148,6 +148,44 @@ export const ARRAY_HELPERS = {
       c.get(i);
     },
   },
+  /**
+   * s.split(t) for a string or undefined separator: [s] for undefined, every code unit for '' (none for ''.split('')),
+   * else the pieces between the matches, left to right. The search and the copies cost fuel as indexOf and slice do.
+   */
+  split: {
+    type: { params: [I, I], results: [I] },
+    locals: [I, I, I, I, I, F],
+    localNames: ['s', 't', 'result', 'length', 'searchLength', 'from', 'at', 'found'],
+    build(c, { helper }) {
+      const [s, t, result, length, searchLength, from, at, found] = [0, 1, 2, 3, 4, 5, 6, 7];
+      const push = (piece: () => void) => {
+        piece();
+        c.set(at).get(result).i32(4).call(helper('arrayPushSlot')).get(at).memory(Op.i32_store, 2, 0);
+      };
+      c.get(s).call(helper('length')).set(length);
+      c.i32(0).i32(4).call(helper('arrayNew')).set(result);
+      c.get(t).op(Op.i32_eqz).open(Op.if);
+      push(() => c.get(s));
+      c.get(result).op(Op.return).op(Op.end);
+      c.get(t).call(helper('length')).tee(searchLength).op(Op.i32_eqz).open(Op.if);
+      whileNot(
+        c,
+        () => c.get(from).get(length).op(Op.i32_ge_u),
+        () => {
+          push(() => c.get(s).get(from).get(from).i32(1).op(Op.i32_add).call(helper('substring')));
+          c.get(from).i32(1).op(Op.i32_add).set(from);
+        },
+      );
+      c.get(result).op(Op.return).op(Op.end);
+      c.open(Op.block).open(Op.loop);
+      c.get(s).get(t).get(from).op(Op.f64_convert_i32_u).call(helper('indexOf')).tee(found).f64(0).op(Op.f64_lt).withIndex(Op.br_if, 1);
+      push(() => c.get(s).get(from).get(found).op(Op.i32_trunc_f64_u).call(helper('substring')));
+      c.get(found).op(Op.i32_trunc_f64_u).get(searchLength).op(Op.i32_add).set(from).withIndex(Op.br, 0);
+      c.op(Op.end, Op.end);
+      push(() => c.get(s).get(from).get(length).call(helper('substring')));
+      c.get(result);
+    },
+  },
 } satisfies Record<string, StringHelperSpec>;
 
 export type ArrayHelperName = keyof typeof ARRAY_HELPERS;

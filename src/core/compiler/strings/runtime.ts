@@ -356,6 +356,66 @@ export const STRING_HELPERS = {
       c.f64(-1);
     },
   },
+  /** s.lastIndexOf(t, position): the last match starting at or before the position (NaN is +∞), else -1. */
+  lastIndexOf: {
+    type: { params: [I, I, F], results: [F] },
+    locals: [I, I, I],
+    localNames: ['s', 't', 'position', 'length', 'searchLength', 'i'],
+    build(c, { helper, literal }) {
+      const [s, t, position, length, searchLength, i] = [0, 1, 2, 3, 4, 5];
+      c.get(s).call(helper('length')).set(length);
+      searchText(c, t, literal);
+      c.get(t);
+      loadLength(c);
+      c.set(searchLength);
+      c.f64(Infinity).get(position).get(position).get(position).op(Op.f64_ne).op(Op.select).set(position);
+      clampIndex(c, position, length);
+      c.set(i);
+      c.get(length).get(searchLength).op(Op.i32_sub).get(i).op(Op.i32_lt_s).open(Op.if).get(length).get(searchLength).op(Op.i32_sub).set(i).op(Op.end);
+      c.open(Op.block).open(Op.loop);
+      c.get(i).i32(0).op(Op.i32_lt_s).withIndex(Op.br_if, 1);
+      c.get(s).get(t).get(i).call(helper('matchesAt')).open(Op.if).get(i).op(Op.f64_convert_i32_u).op(Op.return).op(Op.end);
+      c.i32(1).call(helper('charge'));
+      c.get(i).i32(1).op(Op.i32_sub).set(i).withIndex(Op.br, 0);
+      c.op(Op.end, Op.end);
+      c.f64(-1);
+    },
+  },
+  /**
+   * ToString of a number, exactly where it is simple: NaN, ±Infinity, ±0 ("0") and integers up to 2^53 in magnitude,
+   * whose shortest round-trip digits are their own digits. Others (fractions, larger magnitudes) are unrepresentable.
+   */
+  numberToString: {
+    type: { params: [F], results: [I] },
+    locals: [I, I, I, I, F, F],
+    localNames: ['x', 'negative', 'count', 'ptr', 'i', 'v', 'q'],
+    build(c, { helper, literal }) {
+      const [x, negative, count, ptr, i, v, q] = [0, 1, 2, 3, 4, 5, 6];
+      c.get(x).get(x).op(Op.f64_ne).open(Op.if).i32(literal('NaN')).op(Op.return).op(Op.end);
+      c.get(x).f64(Infinity).op(Op.f64_eq).open(Op.if).i32(literal('Infinity')).op(Op.return).op(Op.end);
+      c.get(x).f64(-Infinity).op(Op.f64_eq).open(Op.if).i32(literal('-Infinity')).op(Op.return).op(Op.end);
+      c.get(x).f64(0).op(Op.f64_eq).open(Op.if).i32(literal('0')).op(Op.return).op(Op.end);
+      c.get(x).op(Op.f64_trunc).get(x).op(Op.f64_ne).get(x).op(Op.f64_abs).f64(2 ** 53).op(Op.f64_gt, Op.i32_or).open(Op.if).call(helper('unrepresentable')).op(Op.end);
+      c.get(x).f64(0).op(Op.f64_lt).set(negative);
+      c.get(x).op(Op.f64_abs).tee(v).set(q);
+      // Digits: floor(q / 10) is exact below 2^53 (the quotient's rounding error is under the distance to the next integer).
+      c.open(Op.block).open(Op.loop);
+      c.get(count).i32(1).op(Op.i32_add).set(count);
+      c.get(q).f64(10).op(Op.f64_div, Op.f64_floor).tee(q).f64(0).op(Op.f64_eq).withIndex(Op.br_if, 1).withIndex(Op.br, 0);
+      c.op(Op.end, Op.end);
+      c.get(count).get(negative).op(Op.i32_add).tee(i).call(helper('alloc')).set(ptr);
+      c.get(negative).open(Op.if).get(ptr).i32(45).memory(Op.i32_store16, 1, H).op(Op.end);
+      c.open(Op.block).open(Op.loop);
+      c.get(i).i32(1).op(Op.i32_sub).set(i);
+      c.get(v).f64(10).op(Op.f64_div, Op.f64_floor).set(q);
+      c.get(ptr).get(i).i32(1).op(Op.i32_shl, Op.i32_add);
+      c.get(v).get(q).f64(10).op(Op.f64_mul, Op.f64_sub, Op.i32_trunc_f64_u).i32(48).op(Op.i32_add);
+      c.memory(Op.i32_store16, 1, H);
+      c.get(q).tee(v).f64(0).op(Op.f64_eq).withIndex(Op.br_if, 1).withIndex(Op.br, 0);
+      c.op(Op.end, Op.end);
+      c.get(ptr);
+    },
+  },
   /** s.startsWith(t, position). */
   startsWith: {
     type: { params: [I, I, F], results: [I] },

@@ -6,7 +6,7 @@ import ts from 'typescript';
 import type { CodeBuffer } from '../wasm-encoder';
 import { Op, ValType } from '../wasm-encoder';
 import type { GeneType } from '../types';
-import type { StringHelperName } from './runtime';
+import type { MemoryHelperName } from './runtime';
 
 /** What string compilation needs from the function compiler. */
 export interface StringCompilerHost {
@@ -19,7 +19,7 @@ export interface StringCompilerHost {
   toInt32(type: GeneType, at: ts.Node): void;
   /** ToNumber of the value on the stack, as f64 (refused for strings). */
   toNumber(type: GeneType, at: ts.Node): void;
-  stringHelper(name: StringHelperName): void;
+  stringHelper(name: MemoryHelperName): void;
   literal(text: string): number;
   refuse(at: ts.Node, construct: string, reason: string): never;
 }
@@ -38,7 +38,9 @@ export function toStringValue(host: StringCompilerHost, type: GeneType, at: ts.N
     host.release(ValType.I32, flag);
     return;
   }
-  host.refuse(at, 'number to string', 'converting a number to a string is outside the string subset');
+  if (type !== 'number') host.refuse(at, 'array to string', 'converting an array to a string is outside the subset');
+  // Exact for NaN, ±Infinity, ±0 and safe integers; any other number stops the run as unrepresentable.
+  host.stringHelper('numberToString');
 }
 
 /** `String(x)`: like a template, but undefined becomes the text "undefined" here. */
@@ -150,6 +152,19 @@ export function method(host: StringCompilerHost, name: string, node: ts.CallExpr
       numberArgument(host, node, 0, 0);
       host.stringHelper('charCodeAt');
       return 'number';
+    case 'charAt': {
+      // ToIntegerOrInfinity of the position (NaN is 0, fractions truncate), then the unit there or '' off the string.
+      arity(host, node, 'charAt', 0, 1);
+      numberArgument(host, node, 0, 0);
+      const position = host.temp(ValType.F64);
+      host.code.tee(position).op(Op.f64_trunc).f64(0).get(position).get(position).op(Op.f64_eq).op(Op.select);
+      host.release(ValType.F64, position);
+      host.stringHelper('unitAt');
+      const unit = host.temp(ValType.I32);
+      host.code.tee(unit).open(Op.if, ValType.I32).get(unit).op(Op.else).i32(host.literal('')).op(Op.end);
+      host.release(ValType.I32, unit);
+      return 'string';
+    }
     case 'slice':
     case 'substring':
       arity(host, node, name, 0, 2);
@@ -164,6 +179,19 @@ export function method(host: StringCompilerHost, name: string, node: ts.CallExpr
       host.code.i32(name === 'trim' ? 3 : name === 'trimStart' ? 1 : 2);
       host.stringHelper('trim');
       return 'string';
+    case 'split': {
+      // A string (or undefined) separator and no limit; regular expressions are refused where they are written.
+      arity(host, node, 'split', 1, 1);
+      stringArgument(host, node, 0);
+      host.stringHelper('split');
+      return 'string[]';
+    }
+    case 'lastIndexOf':
+      arity(host, node, name, 1, 2);
+      stringArgument(host, node, 0);
+      numberArgument(host, node, 1, Infinity);
+      host.stringHelper('lastIndexOf');
+      return 'number';
     case 'indexOf':
     case 'includes':
     case 'startsWith':

@@ -40,6 +40,8 @@ const GENES: Record<string, string> = {
   valid: 'function valid(lineNumber: number, lines: string[]): boolean { return lineNumber >= 1 && lineNumber <= lines.length; }',
   copy: 'function copy(a: number[]): number[] { const r: number[] = []; outer: for (const x of a) { for (const y of [x, -x]) { if (y !== y) continue outer; r.push(y); } } return r; }',
   passes: 'function passes(a: boolean[]): boolean[] { return a; }',
+  split: 'function split(s: string, t: string): string[] { return s.split(t); }',
+  splitFixed: "function splitFixed(s: string): number { const parts = s.split(','); return parts.length * 100 + s.split('').length + s.split('ab').indexOf(''); }",
 };
 
 for (const [name, source] of Object.entries(GENES)) {
@@ -155,6 +157,7 @@ for (const [construct, source] of [
   ['array.map()', 'function g(a: number[]): number[] { return a.map((x) => x); }'],
   ['array.indexOf type', "function g(a: number[]): number { return a.indexOf('1'); }"],
   ['callback form', 'function g(a: number[]): boolean { return a.every((x, i, all) => x > 0); }'],
+  ['split with 2 arguments', "function g(s: string): number { return s.split(',', 2).length; }"],
   ['for of statement', 'function g(s: string): number { let n = 0; for (const c of s) n++; return n; }'],
   ['assignment target', 'function g(a: number[], i: number): number { a[i] = 1; return 0; }'],
 ] as const) {

@@ -39,6 +39,8 @@ const GENES: Record<string, string> = {
   slices: `function slices(s: string, i: number, j: number): string { return s.slice(i, j) + '|' + s.slice(i) + '|' + s.substring(j, i) + '|' + s.substring(i); }`,
   search: `function search(s: string, t: string, i: number): number { return s.indexOf(t) + 10 * s.indexOf(t, i) + (s.includes(t, i) ? 100 : 0) + (s.startsWith(t, i) ? 1000 : 0) + (s.endsWith(t) ? 1e4 : 0) + (s.endsWith(t, i) ? 1e5 : 0) + (s.startsWith(t) ? 1e6 : 0); }`,
   ext: `function ext(path: string): string { const dot = path.indexOf('.'); return dot < 0 ? '' : path.slice(dot + 1); }`,
+  charAt: `function charAt(s: string, i: number): string { return s.charAt(i) + '|' + s.charAt() + '|' + s.charAt(s.length - 1); }`,
+  lastIndexOf: `function lastIndexOf(s: string, t: string, i: number): number { return s.lastIndexOf(t) + 100 * s.lastIndexOf(t, i) + 1e4 * s.lastIndexOf('') + 1e6 * s.lastIndexOf(t, -i); }`,
   trims: `function trims(s: string): string { return '[' + s.trim() + '|' + s.trimStart() + '|' + s.trimEnd() + ']'; }`,
   ladder: `function ladder(s: string, t: string): boolean { return s !== t && (s == t) === false && s[0] !== t[0]; }`,
 };
@@ -132,4 +134,25 @@ test('trim removes exactly the code units JavaScript counts as whitespace, over 
     const expected = `[${s.trim()}|${s.trimStart()}|${s.trimEnd()}]`;
     assert.ok(outcome.verdict === 'ok' && outcome.value === expected, `U+${unit.toString(16)}`);
   });
+});
+
+test('numbers become text exactly for NaN, infinities, zeros and safe integers; other numbers stop the run as unrepresentable', async () => {
+  const { sourceFile, gene } = compiled('function show(n: number): string { return `${n}|` + String(n) + (\'\' + n); }');
+  const executor = createInProcessExecutor();
+  const values = [0, -0, 7, -42, 1000, 2 ** 53, -(2 ** 53), NaN, Infinity, -Infinity, 123456789012345];
+  const outcomes = await executor.runBatch(gene, values.map((n) => [n]), { fuel: 100_000 });
+  assert.deepEqual(outcomes.map((o) => (o.verdict === 'ok' ? o.value : o.verdict)), values.map((n) => `${n}|${n}${n}`));
+  const [fraction, huge] = await executor.runBatch(gene, [[0.5], [2 ** 60]], { fuel: 100_000 });
+  assert.equal(fraction!.verdict, 'unsupported');
+  assert.equal(huge!.verdict, 'unsupported');
+  const report = await verifyCompiledGene(sourceFile, gene, { randomInputs: 400 });
+  assert.equal(report.verdict, 'ok', JSON.stringify(report.mismatches.slice(0, 2)));
+  assert.ok(report.compared > 20 && report.inconclusive > 0);
+  await fc.assert(
+    fc.asyncProperty(fc.integer({ min: -(2 ** 53), max: 2 ** 53 }), async (n) => {
+      const [outcome] = await executor.runBatch(gene, [[n]], { fuel: 100_000 });
+      assert.deepEqual(outcome!.verdict === 'ok' && outcome!.value, `${n}|${n}${n}`);
+    }),
+    { numRuns: 300, seed: 29 },
+  );
 });
