@@ -16,7 +16,13 @@ export interface RuntimeContext {
   outOfFuel(): FunctionRef;
   /** The address of a string literal in the module's data. */
   literal(text: string): number;
+  /** The address of the module's table of one-unit strings (see ONE_UNIT_STRINGS), laid out on first use. */
+  unitTable(): number;
 }
+
+/** Code units below this have a ready-made one-unit string in the module's data (ASCII: 1 KiB). */
+export const ONE_UNIT_STRINGS = 128;
+const UNIT_TABLE_STRIDE_SHIFT = 3;
 
 export interface StringHelperSpec {
   type: FuncType;
@@ -165,6 +171,10 @@ export const STRING_HELPERS = {
       loadLength(c);
       c.op(Op.i32_eq, Op.i32_and).open(Op.if).get(s).op(Op.return).op(Op.end);
       c.get(end).get(start).op(Op.i32_sub).call(helper('charge'));
+      c.get(end).get(start).op(Op.i32_sub).i32(1).op(Op.i32_eq).open(Op.if);
+      c.get(s).get(start).i32(1).op(Op.i32_shl, Op.i32_add);
+      loadUnit(c);
+      c.call(helper('unitString')).op(Op.return).op(Op.end);
       c.get(end).get(start).op(Op.i32_sub).call(helper('alloc')).tee(result);
       c.get(s).get(start).i32(1).op(Op.i32_shl, Op.i32_add).get(end).get(start).op(Op.i32_sub).call(helper('copy'));
       c.get(result);
@@ -262,20 +272,32 @@ export const STRING_HELPERS = {
       c.op(Op.f64_convert_i32_u).op(Op.else).f64(NaN).op(Op.end);
     },
   },
+  /** The string of one code unit: from the module's table below ONE_UNIT_STRINGS (no allocation), else allocated. */
+  unitString: {
+    type: { params: [I], results: [I] },
+    locals: [I],
+    localNames: ['unit', 'result'],
+    build(c, { helper, unitTable }) {
+      const [unit, result] = [0, 1];
+      c.get(unit).i32(ONE_UNIT_STRINGS).op(Op.i32_lt_u).open(Op.if);
+      c.get(unit).i32(UNIT_TABLE_STRIDE_SHIFT).op(Op.i32_shl).i32(unitTable()).op(Op.i32_add).op(Op.return).op(Op.end);
+      c.i32(1).call(helper('alloc')).tee(result).get(unit).memory(Op.i32_store16, 1, H);
+      c.get(result);
+    },
+  },
   /** s[index]: the one-unit string at an integral index inside the string, else undefined. */
   unitAt: {
     type: { params: [I, F], results: [I] },
-    locals: [I, I],
-    localNames: ['s', 'index', 'length', 'result'],
+    locals: [I],
+    localNames: ['s', 'index', 'length'],
     build(c, { helper }) {
-      const [s, index, length, result] = [0, 1, 2, 3];
+      const [s, index, length] = [0, 1, 2];
       c.get(s).call(helper('length')).set(length);
       c.get(index).f64(0).op(Op.f64_ge).get(index).get(length).op(Op.f64_convert_i32_u, Op.f64_lt).op(Op.i32_and);
       c.get(index).op(Op.f64_trunc).get(index).op(Op.f64_eq).op(Op.i32_and).open(Op.if, I);
-      c.i32(1).call(helper('alloc')).tee(result);
       c.get(s).get(index).op(Op.i32_trunc_f64_u).i32(1).op(Op.i32_shl, Op.i32_add);
       loadUnit(c);
-      c.memory(Op.i32_store16, 1, H).get(result);
+      c.call(helper('unitString'));
       c.op(Op.else).i32(0).op(Op.end);
     },
   },

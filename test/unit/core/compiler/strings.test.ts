@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import ts from 'typescript';
 import { type CompiledGene, type GeneValue, type UnsupportedGene, compileGene, createInProcessExecutor, loadJavaScriptGene, verifyCompiledGene } from '../../../../src/core/compiler';
-import { MEMORY_EXPORT } from '../../../../src/core/wasm-string-abi';
+import { HEAP_BASE_GLOBAL, MEMORY_EXPORT } from '../../../../src/core/wasm-string-abi';
 
 const parse = (text: string) => ts.createSourceFile('gene.ts', text, ts.ScriptTarget.ES2022, true);
 
@@ -42,6 +42,7 @@ const GENES: Record<string, string> = {
   charAt: `function charAt(s: string, i: number): string { return s.charAt(i) + '|' + s.charAt() + '|' + s.charAt(s.length - 1); }`,
   lastIndexOf: `function lastIndexOf(s: string, t: string, i: number): number { return s.lastIndexOf(t) + 100 * s.lastIndexOf(t, i) + 1e4 * s.lastIndexOf('') + 1e6 * s.lastIndexOf(t, -i); }`,
   trims: `function trims(s: string): string { return '[' + s.trim() + '|' + s.trimStart() + '|' + s.trimEnd() + ']'; }`,
+  oneUnits: `function oneUnits(s: string, i: number): string { return s.charAt(i) + s[i] + String.fromCharCode(i * 37) + s.slice(i, i + 1) + s.substring(i + 1, i) + s.split('')[i] + s.split('')[0] + (s.charAt(i) === s[i]); }`,
   ladder: `function ladder(s: string, t: string): boolean { return s !== t && (s == t) === false && s[0] !== t[0]; }`,
 };
 
@@ -155,4 +156,31 @@ test('numbers become text exactly for NaN, infinities, zeros and safe integers; 
     }),
     { numRuns: 300, seed: 29 },
   );
+});
+
+test('one-unit strings of a loop come from the module data: a million charAt comparisons fill no arena and run out of fuel, not memory', async () => {
+  const source = `function countEol(content: string, eol: string, n: number): number {
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const at = i % content.length;
+      if (content.charAt(at) === eol.charAt(eol.length - 1) || content[at] === String.fromCharCode(0x7f) || content.substring(at, at + 1) === 'é') count++;
+    }
+    return count;
+  }`;
+  const { sourceFile, gene } = compiled(source);
+  const js = loadJavaScriptGene(sourceFile, gene, { timeoutMs: 20_000 });
+  // Four one-unit strings an iteration: allocated, they would fill the 16 MiB arena long before a million iterations.
+  const args = ['a\r\nb\x7fé\ud800\n', '\r\n', 1_000_000];
+  const full = await run(gene, args, 1e12);
+  const expected = js.call(args);
+  assert.ok(full.verdict === 'ok' && expected.verdict === 'ok', JSON.stringify(full));
+  assert.equal(full.value, expected.value);
+  const short = await run(gene, args, Math.floor(full.fuelUsed / 2));
+  assert.equal(short.verdict, 'out-of-fuel');
+});
+
+test('the table of one-unit strings is in the data of a module only when a gene takes single units', () => {
+  const heapBase = (gene: CompiledGene) => (new WebAssembly.Instance(new WebAssembly.Module(gene.bytes as Uint8Array<ArrayBuffer>), {}).exports[HEAP_BASE_GLOBAL] as WebAssembly.Global).value as number;
+  assert.ok(heapBase(compiled('function f(s: string): number { return s.length; }').gene) < 64);
+  assert.ok(heapBase(compiled('function f(s: string): string { return s.charAt(1); }').gene) >= 128 * 8);
 });
