@@ -165,6 +165,35 @@ export function method(host: StringCompilerHost, name: string, node: ts.CallExpr
       host.release(ValType.I32, unit);
       return 'string';
     }
+    case 'codePointAt':
+      // Off the string JavaScript gives undefined, which a number result cannot hold: the run stops as unrepresentable.
+      arity(host, node, name, 0, 1);
+      numberArgument(host, node, 0, 0);
+      host.stringHelper('codePointAt');
+      return 'number';
+    case 'repeat':
+      arity(host, node, name, 0, 1);
+      numberArgument(host, node, 0, 0);
+      host.stringHelper('repeat');
+      return 'string';
+    case 'padStart':
+    case 'padEnd':
+      arity(host, node, name, 0, 2);
+      numberArgument(host, node, 0, 0);
+      if (node.arguments.length > 1) {
+        const filler = node.arguments[1]!;
+        const type = host.expression(filler);
+        if (type !== 'string') host.refuse(filler, `${name} with a ${type} filler`, `${name} is supported with a string filler`);
+      } else host.code.i32(0);
+      host.code.i32(name === 'padEnd' ? 1 : 0);
+      host.stringHelper('pad');
+      return 'string';
+    case 'substr':
+      arity(host, node, name, 0, 2);
+      numberArgument(host, node, 0, 0);
+      numberArgument(host, node, 1, Infinity);
+      host.stringHelper('substr');
+      return 'string';
     case 'slice':
     case 'substring':
       arity(host, node, name, 0, 2);
