@@ -121,6 +121,7 @@ test('what stays outside the string subset is refused with the construct and its
     ['function f(a: string): boolean {\n  return /x/.test(a);\n}', 'regular expression literal', 2, 10],
     ['function f(a: string): number {\n  return +a;\n}', 'string to number', 2, 11],
     ['function f(a: string): boolean {\n  return a < 1;\n}', 'mixed comparison', 2, 10],
+    ['function f(a: string): string {\n  return a.padStart(3, 0);\n}', 'padStart with a number filler', 2, 24],
   ];
   for (const [source, construct, line, column] of cases) {
     const { result } = compileFirst(source);
