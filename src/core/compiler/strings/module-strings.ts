@@ -4,7 +4,7 @@
  */
 import { CodeBuffer, type FunctionRef } from '../wasm-encoder';
 import { ARRAY_HELPERS } from '../arrays/runtime';
-import { type MemoryHelperName, type RuntimeContext, STRING_HELPERS, type StringHelperSpec } from './runtime';
+import { type MemoryHelperName, ONE_UNIT_STRINGS, type RuntimeContext, STRING_HELPERS, type StringHelperSpec } from './runtime';
 
 const HELPERS: Record<MemoryHelperName, StringHelperSpec> = { ...STRING_HELPERS, ...ARRAY_HELPERS };
 
@@ -22,6 +22,7 @@ export class ModuleStrings {
   private readonly literals = new Map<string, number>();
   private readonly bytes: number[] = [];
   private passesStrings = false;
+  private unitTableAddress: number | undefined;
 
   /** Whether any gene of the module uses a string: then the module has a memory, an arena and the string exports. */
   get used(): boolean {
@@ -55,15 +56,27 @@ export class ModuleStrings {
     return address;
   }
 
+  /**
+   * The address of the one-unit strings for code units below ONE_UNIT_STRINGS, laid out once (8 bytes each, unit u at
+   * address + 8u): `s[i]`, `charAt` and one-unit slices take them from here instead of allocating in a loop.
+   */
+  unitTable(): number {
+    if (this.unitTableAddress !== undefined) return this.unitTableAddress;
+    this.unitTableAddress = FIRST_LITERAL + this.bytes.length;
+    // Length 1, the unit, two bytes of padding: the runtime finds unit u at address + (u << 3).
+    for (let unit = 0; unit < ONE_UNIT_STRINGS; unit++) this.bytes.push(1, 0, 0, 0, unit, 0, 0, 0);
+    return this.unitTableAddress;
+  }
+
   /** The literals the genes use (not those of the runtime). */
   texts(): string[] {
     return [...this.literals.keys()];
   }
 
   /** Builds every helper used, and those they call, in order of first use. */
-  build(context: Omit<RuntimeContext, 'helper' | 'literal'>): BuiltHelper[] {
+  build(context: Omit<RuntimeContext, 'helper' | 'literal' | 'unitTable'>): BuiltHelper[] {
     const built: BuiltHelper[] = [];
-    const full: RuntimeContext = { ...context, helper: (name) => this.helper(name), literal: (text) => this.literal(text) };
+    const full: RuntimeContext = { ...context, helper: (name) => this.helper(name), literal: (text) => this.literal(text), unitTable: () => this.unitTable() };
     // A Map visits entries added while it is iterated: helpers requested by other helpers are built too.
     for (const [name, ref] of this.refs) {
       const spec: StringHelperSpec = HELPERS[name];

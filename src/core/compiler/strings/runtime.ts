@@ -16,7 +16,13 @@ export interface RuntimeContext {
   outOfFuel(): FunctionRef;
   /** The address of a string literal in the module's data. */
   literal(text: string): number;
+  /** The address of the module's table of one-unit strings (see ONE_UNIT_STRINGS), laid out on first use. */
+  unitTable(): number;
 }
+
+/** Code units below this have a ready-made one-unit string in the module's data (ASCII: 1 KiB). */
+export const ONE_UNIT_STRINGS = 128;
+const UNIT_TABLE_STRIDE_SHIFT = 3;
 
 export interface StringHelperSpec {
   type: FuncType;
@@ -165,6 +171,10 @@ export const STRING_HELPERS = {
       loadLength(c);
       c.op(Op.i32_eq, Op.i32_and).open(Op.if).get(s).op(Op.return).op(Op.end);
       c.get(end).get(start).op(Op.i32_sub).call(helper('charge'));
+      c.get(end).get(start).op(Op.i32_sub).i32(1).op(Op.i32_eq).open(Op.if);
+      c.get(s).get(start).i32(1).op(Op.i32_shl, Op.i32_add);
+      loadUnit(c);
+      c.call(helper('unitString')).op(Op.return).op(Op.end);
       c.get(end).get(start).op(Op.i32_sub).call(helper('alloc')).tee(result);
       c.get(s).get(start).i32(1).op(Op.i32_shl, Op.i32_add).get(end).get(start).op(Op.i32_sub).call(helper('copy'));
       c.get(result);
@@ -262,21 +272,129 @@ export const STRING_HELPERS = {
       c.op(Op.f64_convert_i32_u).op(Op.else).f64(NaN).op(Op.end);
     },
   },
+  /** The string of one code unit: from the module's table below ONE_UNIT_STRINGS (no allocation), else allocated. */
+  unitString: {
+    type: { params: [I], results: [I] },
+    locals: [I],
+    localNames: ['unit', 'result'],
+    build(c, { helper, unitTable }) {
+      const [unit, result] = [0, 1];
+      c.get(unit).i32(ONE_UNIT_STRINGS).op(Op.i32_lt_u).open(Op.if);
+      c.get(unit).i32(UNIT_TABLE_STRIDE_SHIFT).op(Op.i32_shl).i32(unitTable()).op(Op.i32_add).op(Op.return).op(Op.end);
+      c.i32(1).call(helper('alloc')).tee(result).get(unit).memory(Op.i32_store16, 1, H);
+      c.get(result);
+    },
+  },
   /** s[index]: the one-unit string at an integral index inside the string, else undefined. */
   unitAt: {
     type: { params: [I, F], results: [I] },
-    locals: [I, I],
-    localNames: ['s', 'index', 'length', 'result'],
+    locals: [I],
+    localNames: ['s', 'index', 'length'],
     build(c, { helper }) {
-      const [s, index, length, result] = [0, 1, 2, 3];
+      const [s, index, length] = [0, 1, 2];
       c.get(s).call(helper('length')).set(length);
       c.get(index).f64(0).op(Op.f64_ge).get(index).get(length).op(Op.f64_convert_i32_u, Op.f64_lt).op(Op.i32_and);
       c.get(index).op(Op.f64_trunc).get(index).op(Op.f64_eq).op(Op.i32_and).open(Op.if, I);
-      c.i32(1).call(helper('alloc')).tee(result);
       c.get(s).get(index).op(Op.i32_trunc_f64_u).i32(1).op(Op.i32_shl, Op.i32_add);
       loadUnit(c);
-      c.memory(Op.i32_store16, 1, H).get(result);
+      c.call(helper('unitString'));
       c.op(Op.else).i32(0).op(Op.end);
+    },
+  },
+  /** s.codePointAt(pos): a surrogate pair's code point, else the unit; off the string (undefined in JavaScript) the run stops as unrepresentable. */
+  codePointAt: {
+    type: { params: [I, F], results: [F] },
+    locals: [I, I, I, I],
+    localNames: ['s', 'pos', 'length', 'i', 'first', 'second'],
+    build(c, { helper }) {
+      const [s, pos, length, i, first, second] = [0, 1, 2, 3, 4, 5];
+      c.get(s).call(helper('length')).set(length);
+      toIntegerOrInfinity(c, pos);
+      c.set(pos);
+      c.get(pos).f64(0).op(Op.f64_ge).get(pos).get(length).op(Op.f64_convert_i32_u, Op.f64_lt).op(Op.i32_and).op(Op.i32_eqz);
+      c.open(Op.if).call(helper('unrepresentable')).op(Op.end);
+      c.get(pos).op(Op.i32_trunc_f64_u).tee(i).i32(1).op(Op.i32_shl).get(s).op(Op.i32_add);
+      loadUnit(c);
+      c.set(first);
+      // A lead surrogate followed by a trail surrogate is one code point; a lone one is itself.
+      c.get(first).i32(0xd800).op(Op.i32_sub).i32(0x3ff).op(Op.i32_le_u).get(i).i32(1).op(Op.i32_add).get(length).op(Op.i32_lt_u, Op.i32_and).open(Op.if);
+      c.get(s).get(i).i32(1).op(Op.i32_add).i32(1).op(Op.i32_shl, Op.i32_add);
+      loadUnit(c);
+      c.tee(second).i32(0xdc00).op(Op.i32_sub).i32(0x3ff).op(Op.i32_le_u).open(Op.if);
+      c.get(first).i32(0xd800).op(Op.i32_sub).i32(10).op(Op.i32_shl).get(second).i32(0xdc00).op(Op.i32_sub).op(Op.i32_add).i32(0x10000).op(Op.i32_add);
+      c.op(Op.f64_convert_i32_u).op(Op.return).op(Op.end);
+      c.op(Op.end);
+      c.get(first).op(Op.f64_convert_i32_u);
+    },
+  },
+  /** s.repeat(count): a negative or infinite count (a RangeError in JavaScript) stops the run as unrepresentable. */
+  repeat: {
+    type: { params: [I, F], results: [I] },
+    locals: [I, I, I],
+    localNames: ['s', 'count', 'length', 'result', 'at'],
+    build(c, { helper, literal }) {
+      const [s, count, length, result, at] = [0, 1, 2, 3, 4];
+      c.get(s).call(helper('length')).set(length);
+      toIntegerOrInfinity(c, count);
+      c.tee(count).f64(0).op(Op.f64_lt).get(count).f64(Infinity).op(Op.f64_eq).op(Op.i32_or).open(Op.if).call(helper('unrepresentable')).op(Op.end);
+      c.get(count).f64(0).op(Op.f64_eq).open(Op.if).i32(literal('')).op(Op.return).op(Op.end);
+      c.get(length).op(Op.i32_eqz).open(Op.if).get(s).op(Op.return).op(Op.end);
+      c.get(count).get(length).op(Op.f64_convert_i32_u, Op.f64_mul).f64(MAX_STRING_UNITS).op(Op.f64_gt).open(Op.if).call(helper('memoryLimit')).op(Op.end);
+      c.get(count).get(length).op(Op.f64_convert_i32_u, Op.f64_mul, Op.i32_trunc_f64_u).tee(at).call(helper('charge'));
+      c.get(at).call(helper('alloc')).set(result);
+      c.get(result).set(at);
+      whileNot(c, () => c.get(count).f64(0).op(Op.f64_eq), () => {
+        c.get(at).get(s).get(length).call(helper('copy'));
+        c.get(at).get(length).i32(1).op(Op.i32_shl, Op.i32_add).set(at);
+        c.get(count).f64(1).op(Op.f64_sub).set(count);
+      });
+      c.get(result);
+    },
+  },
+  /** s.padStart (atEnd 0) or s.padEnd (1) to ToLength(maxLength) units with the filler repeated; undefined fills with ' '. */
+  pad: {
+    type: { params: [I, F, I, I], results: [I] },
+    locals: [I, I, I, I, I, I],
+    localNames: ['s', 'maxLength', 'filler', 'atEnd', 'length', 'fillerLength', 'total', 'result', 'to', 'k'],
+    build(c, { helper, literal }) {
+      const [s, maxLength, filler, atEnd, length, fillerLength, total, result, to, k] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+      c.get(s).call(helper('length')).set(length);
+      c.get(filler).op(Op.i32_eqz).open(Op.if).i32(literal(' ')).set(filler).op(Op.end);
+      toIntegerOrInfinity(c, maxLength);
+      c.tee(maxLength).get(length).op(Op.f64_convert_i32_u, Op.f64_le).open(Op.if).get(s).op(Op.return).op(Op.end);
+      c.get(filler);
+      loadLength(c);
+      c.tee(fillerLength).op(Op.i32_eqz).open(Op.if).get(s).op(Op.return).op(Op.end);
+      c.get(maxLength).f64(MAX_STRING_UNITS).op(Op.f64_gt).open(Op.if).call(helper('memoryLimit')).op(Op.end);
+      c.get(maxLength).op(Op.i32_trunc_f64_u).tee(total).call(helper('charge'));
+      c.get(total).call(helper('alloc')).set(result);
+      // The string at the start (padEnd) or after the fill (padStart); the fill in the rest.
+      c.get(result).get(total).get(length).op(Op.i32_sub).i32(1).op(Op.i32_shl).get(result).op(Op.i32_add).get(atEnd).op(Op.select).get(s).get(length).call(helper('copy'));
+      c.get(length).i32(1).op(Op.i32_shl).get(result).op(Op.i32_add).get(result).get(atEnd).op(Op.select).set(to);
+      c.get(total).get(length).op(Op.i32_sub).set(total);
+      whileNot(c, () => c.get(k).get(total).op(Op.i32_ge_u), () => {
+        c.get(to).get(k).i32(1).op(Op.i32_shl, Op.i32_add).get(filler);
+        c.get(fillerLength).get(total).get(k).op(Op.i32_sub).get(fillerLength).get(total).get(k).op(Op.i32_sub).op(Op.i32_lt_u, Op.select);
+        c.call(helper('copy'));
+        c.get(k).get(fillerLength).op(Op.i32_add).set(k);
+      });
+      c.get(result);
+    },
+  },
+  /** s.substr(start, length): start as slice's; the length clamped to [0, size]; a missing length is +Infinity. */
+  substr: {
+    type: { params: [I, F, F], results: [I] },
+    locals: [I, I],
+    localNames: ['s', 'start', 'count', 'length', 'from'],
+    build(c, { helper }) {
+      const [s, start, count, length, from] = [0, 1, 2, 3, 4];
+      c.get(s).call(helper('length')).set(length);
+      relativeIndex(c, start, length);
+      c.set(from);
+      c.get(s).get(from).get(from);
+      clampIndex(c, count, length);
+      c.op(Op.i32_add).tee(from).get(length).get(from).get(length).op(Op.i32_lt_u, Op.select);
+      c.call(helper('substring'));
     },
   },
   /** s.slice(start, end); a missing end is passed as +Infinity. */

@@ -165,6 +165,35 @@ export function method(host: StringCompilerHost, name: string, node: ts.CallExpr
       host.release(ValType.I32, unit);
       return 'string';
     }
+    case 'codePointAt':
+      // Off the string JavaScript gives undefined, which a number result cannot hold: the run stops as unrepresentable.
+      arity(host, node, name, 0, 1);
+      numberArgument(host, node, 0, 0);
+      host.stringHelper('codePointAt');
+      return 'number';
+    case 'repeat':
+      arity(host, node, name, 0, 1);
+      numberArgument(host, node, 0, 0);
+      host.stringHelper('repeat');
+      return 'string';
+    case 'padStart':
+    case 'padEnd':
+      arity(host, node, name, 0, 2);
+      numberArgument(host, node, 0, 0);
+      if (node.arguments.length > 1) {
+        const filler = node.arguments[1]!;
+        const type = host.expression(filler);
+        if (type !== 'string') host.refuse(filler, `${name} with a ${type} filler`, `${name} is supported with a string filler`);
+      } else host.code.i32(0);
+      host.code.i32(name === 'padEnd' ? 1 : 0);
+      host.stringHelper('pad');
+      return 'string';
+    case 'substr':
+      arity(host, node, name, 0, 2);
+      numberArgument(host, node, 0, 0);
+      numberArgument(host, node, 1, Infinity);
+      host.stringHelper('substr');
+      return 'string';
     case 'slice':
     case 'substring':
       arity(host, node, name, 0, 2);
@@ -207,18 +236,30 @@ export function method(host: StringCompilerHost, name: string, node: ts.CallExpr
   }
 }
 
+/** A fromCharCode argument as ToInt32 (the store or mask keeps its low 16 bits: ToUint16). */
+function charCode(host: StringCompilerHost, argument: ts.Expression): void {
+  const type = host.expression(argument);
+  if (type === 'string') host.refuse(argument, 'String.fromCharCode of a string', 'converting a string to a number is outside the string subset');
+  host.toInt32(type, argument);
+}
+
 /** `String.fromCharCode(…)`: one code unit per argument, each ToUint16 of ToNumber. */
 export function fromCharCode(host: StringCompilerHost, node: ts.CallExpression): GeneType {
   const count = node.arguments.length;
+  if (count === 1) {
+    // One unit: a ready-made string for ASCII, so a loop over it allocates nothing.
+    charCode(host, node.arguments[0]!);
+    host.code.i32(0xffff).op(Op.i32_and);
+    host.stringHelper('unitString');
+    return 'string';
+  }
   const result = host.temp(ValType.I32);
   host.code.i32(count);
   host.stringHelper('alloc');
   host.code.set(result);
   node.arguments.forEach((argument, index) => {
     host.code.get(result);
-    const type = host.expression(argument);
-    if (type === 'string') host.refuse(argument, 'String.fromCharCode of a string', 'converting a string to a number is outside the string subset');
-    host.toInt32(type, argument);
+    charCode(host, argument);
     host.code.memory(Op.i32_store16, 1, 4 + 2 * index);
   });
   host.code.get(result);

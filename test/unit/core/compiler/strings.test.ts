@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import ts from 'typescript';
 import { type CompiledGene, type GeneValue, type UnsupportedGene, compileGene, createInProcessExecutor, loadJavaScriptGene, verifyCompiledGene } from '../../../../src/core/compiler';
-import { MEMORY_EXPORT } from '../../../../src/core/wasm-string-abi';
+import { HEAP_BASE_GLOBAL, MEMORY_EXPORT } from '../../../../src/core/wasm-string-abi';
 
 const parse = (text: string) => ts.createSourceFile('gene.ts', text, ts.ScriptTarget.ES2022, true);
 
@@ -42,6 +42,11 @@ const GENES: Record<string, string> = {
   charAt: `function charAt(s: string, i: number): string { return s.charAt(i) + '|' + s.charAt() + '|' + s.charAt(s.length - 1); }`,
   lastIndexOf: `function lastIndexOf(s: string, t: string, i: number): number { return s.lastIndexOf(t) + 100 * s.lastIndexOf(t, i) + 1e4 * s.lastIndexOf('') + 1e6 * s.lastIndexOf(t, -i); }`,
   trims: `function trims(s: string): string { return '[' + s.trim() + '|' + s.trimStart() + '|' + s.trimEnd() + ']'; }`,
+  oneUnits: `function oneUnits(s: string, i: number): string { return s.charAt(i) + s[i] + String.fromCharCode(i * 37) + s.slice(i, i + 1) + s.substring(i + 1, i) + s.split('')[i] + s.split('')[0] + (s.charAt(i) === s[i]); }`,
+  codePoints: `function codePoints(s: string, i: number): number { let sum = 0; for (let k = 0; k < s.length; k++) sum = (sum * 31) % 1000003 + s.codePointAt(k)!; return sum + (s.length > 0 ? s.codePointAt(s.length - 1)! + s.codePointAt(0.9)! : -1) + (i >= 0 && i < s.length ? s.codePointAt(i)! : -2); }`,
+  repeats: `function repeats(s: string, n: number): string { return s.repeat(n % 5 > 0 ? n % 5 : 0) + '|' + s.repeat(2) + '|' + 'ab'.repeat(NaN) + s.repeat(0.9) + s.repeat(-0.5) + '|' + s.slice(1, 2).repeat(3); }`,
+  pads: `function pads(s: string, t: string, n: number): string { return s.padStart(n % 20, t) + '|' + s.padEnd(n % 20, t) + '|' + s.padStart(8) + '|' + s.padEnd(n % 9, t[0]) + '|' + s.padEnd(7, ''); }`,
+  substrs: `function substrs(s: string, i: number, j: number): string { return s.substr(i, j) + '|' + s.substr(i) + '|' + s.substr(-i, j) + '|' + s.substr(j) + '|' + s.substr(); }`,
   ladder: `function ladder(s: string, t: string): boolean { return s !== t && (s == t) === false && s[0] !== t[0]; }`,
 };
 
@@ -116,6 +121,7 @@ test('what stays outside the string subset is refused with the construct and its
     ['function f(a: string): boolean {\n  return /x/.test(a);\n}', 'regular expression literal', 2, 10],
     ['function f(a: string): number {\n  return +a;\n}', 'string to number', 2, 11],
     ['function f(a: string): boolean {\n  return a < 1;\n}', 'mixed comparison', 2, 10],
+    ['function f(a: string): string {\n  return a.padStart(3, 0);\n}', 'padStart with a number filler', 2, 24],
   ];
   for (const [source, construct, line, column] of cases) {
     const { result } = compileFirst(source);
@@ -154,5 +160,69 @@ test('numbers become text exactly for NaN, infinities, zeros and safe integers; 
       assert.deepEqual(outcome!.verdict === 'ok' && outcome!.value, `${n}|${n}${n}`);
     }),
     { numRuns: 300, seed: 29 },
+  );
+});
+
+test('one-unit strings of a loop come from the module data: a million charAt comparisons fill no arena and run out of fuel, not memory', async () => {
+  const source = `function countEol(content: string, eol: string, n: number): number {
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const at = i % content.length;
+      if (content.charAt(at) === eol.charAt(eol.length - 1) || content[at] === String.fromCharCode(0x7f) || content.substring(at, at + 1) === 'é') count++;
+    }
+    return count;
+  }`;
+  const { sourceFile, gene } = compiled(source);
+  const js = loadJavaScriptGene(sourceFile, gene, { timeoutMs: 20_000 });
+  // Four one-unit strings an iteration: allocated, they would fill the 16 MiB arena long before a million iterations.
+  const args = ['a\r\nb\x7fé\ud800\n', '\r\n', 1_000_000];
+  const full = await run(gene, args, 1e12);
+  const expected = js.call(args);
+  assert.ok(full.verdict === 'ok' && expected.verdict === 'ok', JSON.stringify(full));
+  assert.equal(full.value, expected.value);
+  const short = await run(gene, args, Math.floor(full.fuelUsed / 2));
+  assert.equal(short.verdict, 'out-of-fuel');
+});
+
+test('the table of one-unit strings is in the data of a module only when a gene takes single units', () => {
+  const heapBase = (gene: CompiledGene) => (new WebAssembly.Instance(new WebAssembly.Module(gene.bytes as Uint8Array<ArrayBuffer>), {}).exports[HEAP_BASE_GLOBAL] as WebAssembly.Global).value as number;
+  assert.ok(heapBase(compiled('function f(s: string): number { return s.length; }').gene) < 64);
+  assert.ok(heapBase(compiled('function f(s: string): string { return s.charAt(1); }').gene) >= 128 * 8);
+});
+
+test('codePointAt off the string, repeat with a negative or infinite count, and strings past the limit stop the run, never a wrong value', async () => {
+  const { gene: codePoint } = compiled('function f(s: string, i: number): number { return s.codePointAt(i)!; }');
+  const points = await createInProcessExecutor().runBatch(codePoint, [['a\ud83d\ude00', 1], ['a\ud83d\ude00', 2], ['\ud83d', 0], ['\ude00\ud83d', 0], ['ab', 2], ['ab', -1], ['', 0]], { fuel: 1000 });
+  assert.deepEqual(points.map((o) => (o.verdict === 'ok' ? o.value : o.verdict)), [0x1f600, 0xde00, 0xd83d, 0xde00, 'unsupported', 'unsupported', 'unsupported']);
+  const { gene: repeat } = compiled('function f(s: string, n: number): string { return s.repeat(n); }');
+  const repeats = await createInProcessExecutor().runBatch(repeat, [['ab', -1], ['', Infinity], ['ab', 2 ** 29], ['', 2 ** 40], ['ab', 3]], { fuel: 1e12 });
+  assert.deepEqual(repeats.map((o) => (o.verdict === 'ok' ? o.value : o.verdict)), ['unsupported', 'unsupported', 'memory-limit', '', 'ababab']);
+  const { gene: pad } = compiled("function f(s: string, n: number): string { return s.padStart(n, 'xy'); }");
+  const pads = await createInProcessExecutor().runBatch(pad, [['ab', 1e9], ['ab', Infinity], ['ab', -Infinity], ['ab', 5.9]], { fuel: 1e12 });
+  assert.deepEqual(pads.map((o) => (o.verdict === 'ok' ? o.value : o.verdict)), ['memory-limit', 'memory-limit', 'ab', 'xyxab']);
+});
+
+test('codePointAt, repeat, padStart/padEnd, substr and one-unit strings match JavaScript on any code units and small integers (fast-check)', async () => {
+  const genes = ['codePoints', 'repeats', 'pads', 'substrs', 'oneUnits'].map((name) => {
+    const { sourceFile, gene } = compiled(GENES[name]!);
+    return { gene, js: loadJavaScriptGene(sourceFile, gene, { timeoutMs: 5000 }) };
+  });
+  const executor = createInProcessExecutor();
+  const strings = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom('a', '\ud800', '\udc00', '😀', '\x7f', '\x80') }), fc.constant(''));
+  const integers = fc.oneof(fc.integer({ min: -12, max: 12 }), fc.constantFrom(-0, 0.5, -0.5, NaN, Infinity, -Infinity));
+  await fc.assert(
+    fc.asyncProperty(strings, strings, integers, integers, async (a, b, i, j) => {
+      for (const { gene, js } of genes) {
+        // Strings in order from (a, b), numbers in order from (i, j).
+        const [texts, numbers] = [[a, b], [i, j]];
+        const args: GeneValue[] = gene.signature.params.map((p) => (p.type === 'string' ? texts.shift()! : numbers.shift()!));
+        const [outcome] = await executor.runBatch(gene, [args], { fuel: 1_000_000 });
+        const expected = js.call(args);
+        if (outcome!.verdict === 'unsupported') continue; // a RangeError or an undefined code point in JavaScript
+        assert.ok(outcome!.verdict === 'ok' && expected.verdict === 'ok', `${gene.name}(${JSON.stringify(args)}): ${JSON.stringify(outcome)}`);
+        assert.ok(Object.is(outcome!.value, expected.value), `${gene.name}(${JSON.stringify(args)})`);
+      }
+    }),
+    { numRuns: 200, seed: 17 },
   );
 });
