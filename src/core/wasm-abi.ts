@@ -55,4 +55,4 @@ export const STATUS_MEMORY_LIMIT = 2;
  * `unsupported` (verification counts it inconclusive, never a result).
  */
 export const STATUS_UNREPRESENTABLE = 4;
-export const UNREPRESENTABLE_MESSAGE = 'the compiled gene cannot represent this value exactly (undefined past the end of a number or boolean array, or the text of a number that is not a safe integer)';
+export const UNREPRESENTABLE_MESSAGE = 'the compiled gene cannot represent this value or error exactly (undefined past the end of a number or boolean array or from codePointAt off the string, the text of a number that is not a safe integer, or the RangeError of repeat with a negative or infinite count)';
