@@ -176,11 +176,17 @@ export async function analyzeFile(request: AnalysisRequest, executor?: GeneExecu
   return result;
 }
 
+/**
+ * Fuel per verification input, at most: an input that needs more is inconclusive. Without the cap every input that
+ * loops (`count(s, '')`) burns the whole WASM_MAX_GAS (10,000,000 by default), about 0.1 s each, in every check.
+ */
+const VERIFY_MAX_FUEL = 1_000_000;
+
 async function verify(sourceFile: ts.SourceFile, compiled: CompiledGene, request: AnalysisRequest, executor: GeneExecutor | undefined): Promise<VerifyOutcome> {
   const report = await verifyCompiledGene(sourceFile, compiled, {
     name: compiled.name,
     ...(executor ? { executor } : {}),
-    ...(request.maxFuel !== undefined ? { fuel: request.maxFuel } : {}),
+    ...(request.maxFuel !== undefined ? { fuel: Math.min(request.maxFuel, VERIFY_MAX_FUEL) } : {}),
     ...(request.maxTimeMs !== undefined ? { timeoutMs: request.maxTimeMs } : {}),
     ...(request.randomInputs !== undefined ? { randomInputs: request.randomInputs } : {}),
   });
