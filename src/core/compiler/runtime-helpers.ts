@@ -131,13 +131,17 @@ export const sign: HelperSpec = {
   },
 };
 
-/** Called when fuel runs out: marks the status so the host tells out-of-fuel from the guest's own traps. */
-export const outOfFuel: HelperSpec = {
-  name: 'chimera.outOfFuel',
-  type: { params: [], results: [] },
-  locals: [],
-  localNames: [],
-  build(c, { statusGlobal }) {
-    c.i32(STATUS_OUT_OF_FUEL).withIndex(Op.global_set, statusGlobal).op(Op.unreachable);
-  },
-};
+/** A helper that stops the run with `status`, so the host tells that verdict from the guest's own traps. */
+export function stopWith(status: number): Omit<HelperSpec, 'name'> {
+  return {
+    type: { params: [], results: [] },
+    locals: [],
+    localNames: [],
+    build(c, { statusGlobal }) {
+      c.i32(status).withIndex(Op.global_set, statusGlobal).op(Op.unreachable);
+    },
+  };
+}
+
+/** Called when fuel runs out. */
+export const outOfFuel: HelperSpec = { name: 'chimera.outOfFuel', ...stopWith(STATUS_OUT_OF_FUEL) };

@@ -5,6 +5,7 @@
 import { ARRAY_CAPACITY_OFFSET, ARRAY_DATA_OFFSET, ARRAY_HEADER_BYTES, ARRAY_LENGTH_OFFSET, MAX_ARRAY_LENGTH } from '../../wasm-array-abi';
 import { STATUS_UNREPRESENTABLE } from '../../wasm-abi';
 import { type CodeBuffer, Op, ValType } from '../wasm-encoder';
+import { stopWith } from '../runtime-helpers';
 import { type StringHelperSpec, whileNot } from '../strings/runtime';
 
 const I = ValType.I32;
@@ -14,14 +15,7 @@ const loadField = (c: CodeBuffer, offset: number) => c.memory(Op.i32_load, 2, of
 
 export const ARRAY_HELPERS = {
   /** A read JavaScript answers with undefined where the array holds numbers or booleans: the run stops (see wasm-abi). */
-  unrepresentable: {
-    type: { params: [], results: [] },
-    locals: [],
-    localNames: [],
-    build(c, { statusGlobal }) {
-      c.i32(STATUS_UNREPRESENTABLE).withIndex(Op.global_set, statusGlobal).op(Op.unreachable);
-    },
-  },
+  unrepresentable: stopWith(STATUS_UNREPRESENTABLE),
   /** `bytes` (a multiple of 4) bumped from the arena; growing past the maximum is memory-limit. */
   allocBytes: {
     type: { params: [I], results: [I] },

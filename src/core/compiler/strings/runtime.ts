@@ -7,6 +7,7 @@ import { MAX_STRING_UNITS, STRING_HEADER_BYTES } from '../../wasm-string-abi';
 import { STATUS_MEMORY_LIMIT, STATUS_TYPE_ERROR } from '../../wasm-abi';
 import { type CodeBuffer, type FuncType, type FunctionRef, Op, ValType } from '../wasm-encoder';
 import type { ArrayHelperName } from '../arrays/runtime';
+import { stopWith } from '../runtime-helpers';
 
 export interface RuntimeContext {
   statusGlobal: number;
@@ -75,22 +76,8 @@ function searchText(c: CodeBuffer, t: number, literal: (text: string) => number)
 }
 
 export const STRING_HELPERS = {
-  memoryLimit: {
-    type: { params: [], results: [] },
-    locals: [],
-    localNames: [],
-    build(c, { statusGlobal }) {
-      c.i32(STATUS_MEMORY_LIMIT).withIndex(Op.global_set, statusGlobal).op(Op.unreachable);
-    },
-  },
-  typeError: {
-    type: { params: [], results: [] },
-    locals: [],
-    localNames: [],
-    build(c, { statusGlobal }) {
-      c.i32(STATUS_TYPE_ERROR).withIndex(Op.global_set, statusGlobal).op(Op.unreachable);
-    },
-  },
+  memoryLimit: stopWith(STATUS_MEMORY_LIMIT),
+  typeError: stopWith(STATUS_TYPE_ERROR),
   /** Charges `units` fuel: the work of walking that many code units. */
   charge: {
     type: { params: [I], results: [] },
