@@ -19,7 +19,7 @@ const IMPLICIT_BIT = 1n << 52n;
 const TRUNC_SAT_F64_S_TO_I64 = 6;
 
 /** while (!exit) body, with `exit` and `body` emitting code; depths inside body are relative to the inner loop. */
-function whileNot(code: CodeBuffer, exit: () => void, body: () => void): void {
+export function whileNot(code: CodeBuffer, exit: () => void, body: () => void): void {
   code.open(Op.block).open(Op.loop);
   exit();
   code.withIndex(Op.br_if, 1);

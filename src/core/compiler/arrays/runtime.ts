@@ -5,8 +5,8 @@
 import { ARRAY_CAPACITY_OFFSET, ARRAY_DATA_OFFSET, ARRAY_HEADER_BYTES, ARRAY_LENGTH_OFFSET, MAX_ARRAY_LENGTH } from '../../wasm-array-abi';
 import { STATUS_UNREPRESENTABLE } from '../../wasm-abi';
 import { type CodeBuffer, Op, ValType } from '../wasm-encoder';
-import { stopWith } from '../runtime-helpers';
-import { type StringHelperSpec, whileNot } from '../strings/runtime';
+import { stopWith, whileNot } from '../runtime-helpers';
+import type { StringHelperSpec } from '../strings/runtime';
 
 const I = ValType.I32;
 const F = ValType.F64;

@@ -7,7 +7,7 @@ import { MAX_STRING_UNITS, STRING_HEADER_BYTES } from '../../wasm-string-abi';
 import { STATUS_MEMORY_LIMIT, STATUS_TYPE_ERROR } from '../../wasm-abi';
 import { type CodeBuffer, type FuncType, type FunctionRef, Op, ValType } from '../wasm-encoder';
 import type { ArrayHelperName } from '../arrays/runtime';
-import { stopWith } from '../runtime-helpers';
+import { stopWith, whileNot } from '../runtime-helpers';
 
 export interface RuntimeContext {
   statusGlobal: number;
@@ -35,15 +35,6 @@ export interface StringHelperSpec {
 const I = ValType.I32;
 const F = ValType.F64;
 const H = STRING_HEADER_BYTES;
-
-/** while (!exit) body; depths inside body are relative to the inner loop. */
-export function whileNot(c: CodeBuffer, exit: () => void, body: () => void): void {
-  c.open(Op.block).open(Op.loop);
-  exit();
-  c.withIndex(Op.br_if, 1);
-  body();
-  c.withIndex(Op.br, 0).op(Op.end, Op.end);
-}
 
 /** Loads the code unit at byte address (pointer + 2·index), with the index already added. */
 const loadUnit = (c: CodeBuffer) => c.memory(Op.i32_load16_u, 1, H);
